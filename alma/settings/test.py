@@ -1,0 +1,26 @@
+"""Tests: real PostgreSQL and Redis (both started on this machine and in CI)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-secret-key-with-enough-length-and-entropy-0123456789"
+DEBUG = False
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alma")}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+# Unit tests run tasks inline when a test executes on-commit callbacks; the behaviour of the
+# broker itself is covered by tests that start a real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = False
+# anymail's test backend records what would have gone to the email provider's API.
+EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/alma-test-media")  # noqa: S108 - throwaway test uploads
+# Playwright's sync API runs an event loop in the test thread; the ORM is used from the
+# same thread between page actions, which is safe here (see shared/NOTES.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

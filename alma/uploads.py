@@ -1,0 +1,42 @@
+"""Upload checks: the kind of a file is decided by its content, never by its name or the
+browser's Content-Type, and its size is capped (PRODUCT.md: PDF, PNG or JPEG, at most 10 MB).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+# Leading bytes of each accepted kind (the formats' own signatures).
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG"}
+
+
+def sniff_kind(head: bytes) -> str | None:
+    for kind, signatures in SIGNATURES.items():
+        if head.startswith(signatures):
+            return kind
+    return None
+
+
+def check_upload(upload, *, kinds: tuple[str, ...]) -> str:
+    """Raise a ValidationError naming the rule; return the detected kind."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            "This file is %(size)s; the limit is %(limit)s.",
+            code="file_too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    upload.seek(0)
+    kind = sniff_kind(upload.read(16))
+    upload.seek(0)
+    if kind not in kinds:
+        allowed = " or ".join(LABELS[k] for k in kinds)
+        raise ValidationError(
+            f"This file is not a {allowed} file (checked by its content).", code="file_kind"
+        )
+    return kind

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from alma import health
+from onboarding import views as onboarding_views
+
+admin.site.site_header = "Alma staff"
+admin.site.site_title = "Alma staff"
+admin.site.index_title = "Provider onboarding"
+
+urlpatterns = [
+    path("", onboarding_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("onboarding/", include("onboarding.urls")),
+    path("onboarding/", include("credentialing.urls")),
+]

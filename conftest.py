@@ -1,0 +1,58 @@
+import contextlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.factories import ProviderFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Django's test set-up swaps in locmem; anymail's test backend stands in for the email
+    # provider's HTTP API (records into mail.outbox and reports a message id like an ESP).
+    settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory()
+
+
+@pytest.fixture
+def make_provider(db):
+    return ProviderFactory
+
+
+def image_bytes(fmt: str = "PNG", size=(64, 64)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 80)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def photo_upload():
+    return SimpleUploadedFile("me.png", image_bytes(), content_type="image/png")
+
+
+@pytest.fixture
+def celery_broker():
+    """Publish tasks to a real broker at `url` instead of running them inline."""
+    from alma.celery import app  # noqa: PLC0415
+
+    @contextlib.contextmanager
+    def use(url: str):
+        saved = app.conf.broker_url, app.conf.task_always_eager
+        app.conf.broker_url, app.conf.task_always_eager = url, False
+        app.pool.force_close_all()
+        app._pool = None  # the connection pool is built lazily from broker_url
+        try:
+            yield app
+        finally:
+            app.pool.force_close_all()
+            app._pool = None
+            app.conf.broker_url, app.conf.task_always_eager = saved
+
+    return use

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from credentialing import views
+
+app_name = "credentialing"
+urlpatterns = [
+    path(
+        "<uuid:provider_id>/insurance-form/<str:token>/",
+        views.insurance_form,
+        name="insurance_form",
+    ),
+]

@@ -1,0 +1,154 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from localflavor.us.us_states import US_STATES
+
+from alma.uploads import check_upload
+from onboarding.models import GeneralOnboarding, LicenseType
+from onboarding.vocabulary import Approach, Language, Population, Specialty
+
+BIO_MIN_CHARS = 150
+BIO_MAX_CHARS = 2000
+
+
+def _checkboxes(choices, label, help_text="") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices, label=label, help_text=help_text, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class GeneralOnboardingForm(forms.ModelForm):
+    """Step 1. With draft=True nothing is required and cross-field rules wait for submission."""
+
+    states_licensed = _checkboxes(US_STATES, "States where you hold a license")
+    specialties = _checkboxes(Specialty.choices, "Specialties", "Choose the concerns you treat most.")
+    approaches = _checkboxes(Approach.choices, "Treatment approaches")
+    populations = _checkboxes(Population.choices, "Populations you serve")
+    languages = _checkboxes(Language.choices, "Languages you offer therapy in")
+    bio = forms.CharField(
+        label="Directory bio",
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BIO_MAX_CHARS}),
+        min_length=BIO_MIN_CHARS,
+        max_length=BIO_MAX_CHARS,
+        help_text=(
+            f"Shown on your public directory profile. {BIO_MIN_CHARS}-{BIO_MAX_CHARS} characters: "
+            "who you work with, how you work, what a first session looks like."
+        ),
+    )
+
+    class Meta:
+        model = GeneralOnboarding
+        fields = [
+            "practice_name",
+            "contact_phone",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "states_licensed",
+            "offers_telehealth",
+            "offers_in_person",
+            "specialties",
+            "approaches",
+            "populations",
+            "languages",
+            "photo",
+            "bio",
+        ]
+        labels = {
+            "offers_telehealth": "I offer telehealth sessions",
+            "offers_in_person": "I see clients in person at this address",
+            "photo": "Profile photo",
+        }
+        help_texts = {
+            "contact_phone": "A number clients and Alma staff can reach you on, e.g. (212) 555-0143.",
+            "photo": "A clear, friendly headshot. JPEG or PNG, at most 10 MB.",
+        }
+        widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})}
+
+    OPTIONAL = frozenset({"address_line2", "offers_telehealth", "offers_in_person"})
+
+    def __init__(self, *args, draft: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        for name, field in self.fields.items():
+            field.required = not draft and name not in self.OPTIONAL
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Your practice",
+                "practice_name",
+                "contact_phone",
+                "address_line1",
+                "address_line2",
+                Div(
+                    Div("city", css_class="col-md-6"),
+                    Div("state", css_class="col-6 col-md-3"),
+                    Div("postal_code", css_class="col-6 col-md-3"),
+                    css_class="row",
+                ),
+                Div("states_licensed", css_class="checkbox-columns"),
+                HTML('<p class="form-label mt-2">How you see clients</p>'),
+                "offers_telehealth",
+                "offers_in_person",
+            ),
+            Fieldset(
+                "Your directory profile",
+                Div("specialties", css_class="checkbox-columns"),
+                Div("approaches", css_class="checkbox-columns"),
+                Div("populations", css_class="checkbox-columns"),
+                Div("languages", css_class="checkbox-columns"),
+                "photo",
+                "bio",
+            ),
+        )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        # Only a new upload has `content_type`; a photo kept from the draft was checked then.
+        if photo and hasattr(photo, "content_type"):
+            check_upload(photo, kinds=("jpeg", "png"))
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.draft and not (cleaned.get("offers_telehealth") or cleaned.get("offers_in_person")):
+            self.add_error("offers_telehealth", "Choose telehealth, in-person sessions, or both.")
+        return cleaned
+
+    def valid_values(self) -> dict:
+        """For a draft: every answer that passed its own check, so nothing valid is lost."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class LicenseTypeField(forms.ChoiceField):
+    """Accepts any capitalisation and "NP" or "PMHNP" for NP/PMHNP, as CSV files write them."""
+
+    ALIASES = {"np": LicenseType.NP, "pmhnp": LicenseType.NP}
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        by_lower = {choice.lower(): choice for choice in LicenseType.values} | self.ALIASES
+        return by_lower.get(value.lower(), value)
+
+
+class AgreementForm(forms.Form):
+    """A signed membership agreement, as staff type it in admin or a CSV row gives it."""
+
+    legal_name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    license_type = LicenseTypeField(choices=LicenseType.choices)
+    contracted_start_date = forms.DateField(help_text="YYYY-MM-DD")
+    signed_at = forms.DateTimeField(
+        help_text="YYYY-MM-DD HH:MM, company time zone, or a full ISO 8601 timestamp"
+    )
+
+    def clean_signed_at(self):
+        signed_at = self.cleaned_data["signed_at"]
+        if signed_at > timezone.now():
+            raise ValidationError("The agreement cannot be signed in the future.")
+        return signed_at

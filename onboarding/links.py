@@ -1,0 +1,98 @@
+"""Signed, expiring, provider-bound links that open an onboarding form without a password.
+
+The token signs the provider's public id with a salt per form, so a link opens only its own
+form for its own provider, and it expires after FORM_LINK_MAX_AGE_DAYS.
+"""
+
+import functools
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from onboarding.models import Provider
+
+GENERAL_ONBOARDING = "general-onboarding"
+INSURANCE_FORM = "insurance-form"
+URL_NAMES = {
+    GENERAL_ONBOARDING: "onboarding:general_onboarding",
+    INSURANCE_FORM: "credentialing:insurance_form",
+}
+
+
+class LinkError(Exception):
+    status = 400
+    title = "This link isn't valid"
+    explanation = (
+        "The link may have been copied incompletely, or it belongs to a different form or "
+        "provider. Open the most recent email from Alma and use its button."
+    )
+
+
+class LinkExpired(LinkError):
+    status = 410
+    title = "This link has expired"
+
+    @property
+    def explanation(self) -> str:
+        return (
+            f"For your security, onboarding links work for {settings.FORM_LINK_MAX_AGE_DAYS} days. "
+            "Contact Member Support and we'll send you a fresh one; anything you saved is kept."
+        )
+
+
+def _signer(form: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=f"alma.onboarding.form-link.{form}")
+
+
+def make_token(provider: Provider, form: str) -> str:
+    return _signer(form).sign_object({"p": str(provider.public_id)})
+
+
+def form_path(provider: Provider, form: str) -> str:
+    return reverse(
+        URL_NAMES[form],
+        kwargs={"provider_id": provider.public_id, "token": make_token(provider, form)},
+    )
+
+
+def form_url(provider: Provider, form: str) -> str:
+    return f"{settings.SITE_URL}{form_path(provider, form)}"
+
+
+def provider_for_link(*, provider_id, form: str, token: str) -> Provider:
+    """The provider a link opens, or LinkError / LinkExpired."""
+    try:
+        payload = _signer(form).unsign_object(token, max_age=timedelta(days=settings.FORM_LINK_MAX_AGE_DAYS))
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except signing.BadSignature as exc:
+        raise LinkError from exc
+    # A valid token for another provider pasted onto this provider's URL is refused too.
+    if not isinstance(payload, dict) or payload.get("p") != str(provider_id):
+        raise LinkError
+    try:
+        return Provider.objects.select_related("user").get(public_id=provider_id)
+    except Provider.DoesNotExist as exc:
+        raise LinkError from exc
+
+
+def form_link_view(form: str):
+    """Decorate a view(request, provider, ...) reached by a form link; bad links get a clear page."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @never_cache
+        def wrapper(request, provider_id, token, **kwargs):
+            try:
+                provider = provider_for_link(provider_id=provider_id, form=form, token=token)
+            except LinkError as error:
+                return render(request, "onboarding/link_error.html", {"error": error}, status=error.status)
+            return view(request, provider, **kwargs)
+
+        return wrapper
+
+    return decorator

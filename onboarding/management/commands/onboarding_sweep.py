@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from onboarding.services import outbox_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every unsent onboarding email and report those past due. Safe to run at any time, "
+        "any number of times, also while workers and other sweeps run: each email goes out once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=50, help="rows claimed per round (default 50)")
+
+    def handle(self, *args, batch_size: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        result = outbox_sweep(batch_size=batch_size)
+        self.stdout.write(
+            f"Emails sent: {result.sent}; refused for good: {result.failed}; "
+            f"retrying later: {result.retrying}; past due and unsent: {result.overdue}"
+        )
+        if result.overdue:
+            self.stdout.write(
+                self.style.WARNING("Past-due emails are listed in admin: Outbox emails > Past due.")
+            )

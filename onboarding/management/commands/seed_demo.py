@@ -1,0 +1,101 @@
+import io
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from onboarding import links, services
+from onboarding.models import LicenseType, MembershipAgreement, Provider
+
+STAFF_PASSWORD = "alma-demo-staff"  # noqa: S105 - demo data for a local machine only
+DEMO_PROVIDERS = [
+    # (legal name, email, license type, days until contracted start, how far along)
+    ("Dana Whitfield", "dana.whitfield@example.com", LicenseType.LCSW, 14, "new"),
+    ("Marcus Oyelaran", "marcus.oyelaran@example.com", LicenseType.PSYD, 21, "draft"),
+    ("Priya Raman", "priya.raman@example.com", LicenseType.NP, 30, "submitted"),
+]
+BIO = (
+    "I help adults who feel stuck in anxiety, burnout and big life transitions. My approach is warm, "
+    "practical and collaborative: we will get clear on what matters to you, learn skills you can use "
+    "between sessions, and make room for the harder feelings too."
+)
+
+
+def _demo_photo() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 320), (31, 92, 74)).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+class Command(BaseCommand):
+    help = "Load demo staff accounts and providers at different onboarding steps. Safe to run again."
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        with transaction.atomic():
+            if not User.objects.filter(email="admin@alma.test").exists():
+                User.objects.create_superuser(email="admin@alma.test", password=STAFF_PASSWORD)
+            support, _ = Group.objects.get_or_create(name="Support staff")
+            support.permissions.set(
+                Permission.objects.filter(content_type__app_label="onboarding", codename__startswith="view_")
+                | Permission.objects.filter(codename="add_membershipagreement")
+            )
+            if not User.objects.filter(email="support@alma.test").exists():
+                staff = User.objects.create_user(
+                    email="support@alma.test", password=STAFF_PASSWORD, is_staff=True
+                )
+                staff.groups.add(support)
+            for name, email, license_type, start_in, stage in DEMO_PROVIDERS:
+                if Provider.objects.filter(user__email=email).exists():
+                    continue
+                now = timezone.now()
+                provider = services.agreement_record(
+                    legal_name=name,
+                    email=email,
+                    license_type=license_type,
+                    contracted_start_date=(now + timedelta(days=start_in)).date(),
+                    signed_at=now - timedelta(hours=2),
+                    source=MembershipAgreement.Source.DEMO,
+                )
+                answers = {
+                    "practice_name": f"{name.split()[1]} Counseling",
+                    "contact_phone": "+12125550143",
+                    "address_line1": "210 W 29th St",
+                    "city": "New York",
+                    "state": "NY",
+                    "postal_code": "10001",
+                    "states_licensed": ["NY", "NJ"],
+                }
+                if stage == "draft":
+                    services.general_onboarding_save_draft(provider=provider, values=answers)
+                elif stage == "submitted":
+                    answers |= {
+                        "specialties": ["anxiety", "depression"],
+                        "approaches": ["cbt", "medication"],
+                        "populations": ["adults"],
+                        "languages": ["en", "es"],
+                        "offers_telehealth": True,
+                        "offers_in_person": True,
+                        "photo": _demo_photo(),
+                        "bio": BIO,
+                    }
+                    services.general_onboarding_submit(provider=provider, values=answers, actor=provider.user)
+        self._print_summary()
+
+    def _print_summary(self):
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        self.stdout.write(f"  Staff (admin):    admin@alma.test / {STAFF_PASSWORD}")
+        self.stdout.write(f"  Support staff:    support@alma.test / {STAFF_PASSWORD}")
+        self.stdout.write("  Providers have no password yet; they open their forms from the emailed links:")
+        for provider in Provider.objects.select_related("user", "general_onboarding").filter(
+            user__email__in=[p[1] for p in DEMO_PROVIDERS]
+        ):
+            record = getattr(provider, "general_onboarding", None)
+            state = record.get_status_display() if record else "not started"
+            self.stdout.write(f"  {provider.legal_name} ({state}):")
+            self.stdout.write(f"    {links.form_url(provider, links.GENERAL_ONBOARDING)}")

@@ -1,0 +1,234 @@
+"""Providers, their signed agreements, the onboarding pipeline and the email outbox.
+
+State changes happen only in onboarding.services; these models hold data and read helpers.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from localflavor.us.models import USStateField, USZipCodeField
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class LicenseType(models.TextChoices):
+    LCSW = "LCSW", "LCSW - Licensed Clinical Social Worker"
+    LMFT = "LMFT", "LMFT - Licensed Marriage and Family Therapist"
+    LPC = "LPC", "LPC - Licensed Professional Counselor"
+    LMHC = "LMHC", "LMHC - Licensed Mental Health Counselor"
+    PSYD = "PsyD", "PsyD - Doctor of Psychology"
+    PHD = "PhD", "PhD - Psychologist"
+    MD = "MD", "MD - Psychiatrist"
+    DO = "DO", "DO - Psychiatrist"
+    NP = "NP/PMHNP", "NP/PMHNP - Psychiatric Nurse Practitioner"
+
+    @classmethod
+    def prescribers(cls) -> frozenset[str]:
+        # PRODUCT.md: prescribers also give DEA registration and board certification.
+        return frozenset({cls.MD, cls.DO, cls.NP})
+
+
+class OnboardingStep(models.TextChoices):
+    """Where a provider's onboarding stands: the last step completed (PRODUCT.md table)."""
+
+    ACCOUNT_CREATED = "account_created", "Account created"
+    GENERAL_ONBOARDING_SUBMITTED = (
+        "general_onboarding_submitted",
+        "General Onboarding form submitted",
+    )
+
+
+class Provider(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider")
+    legal_name = models.CharField(max_length=200)
+    license_type = models.CharField(max_length=16, choices=LicenseType.choices)
+    contracted_start_date = models.DateField()
+    onboarding_step = models.CharField(
+        max_length=40,
+        choices=OnboardingStep.choices,
+        default=OnboardingStep.ACCOUNT_CREATED,
+        db_index=True,
+    )
+    step_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_prescriber(self) -> bool:
+        return self.license_type in LicenseType.prescribers()
+
+
+class MembershipAgreement(models.Model):
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Recorded by staff in admin"
+        IMPORT = "import", "Imported from CSV"
+        DEMO = "demo", "Demo data"
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="agreement")
+    signed_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    source_reference = models.CharField(max_length=255, blank=True, help_text="e.g. the CSV file and line")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "membership agreement"
+
+    def __str__(self) -> str:
+        return f"Agreement of {self.provider} signed {self.signed_at:%Y-%m-%d}"
+
+
+class OnboardingEvent(models.Model):
+    """The step history: one row per transition, with time and actor."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="onboarding_events")
+    from_step = models.CharField(max_length=40, choices=OnboardingStep.choices, blank=True)
+    to_step = models.CharField(max_length=40, choices=OnboardingStep.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.get_to_step_display()}"
+
+
+def provider_upload_path(instance: "GeneralOnboarding", filename: str) -> str:
+    # The uploaded name is never trusted: a random name under the provider's folder, keeping
+    # only an extension that the content check has already confirmed.
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if suffix in {".jpg", ".jpeg", ".png", ".pdf"} else ""
+    return f"providers/{instance.provider.public_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class GeneralOnboarding(models.Model):
+    """Step 1: practice details and the directory bio. Saved as a draft until submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="general_onboarding")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    practice_name = models.CharField(max_length=200, blank=True)
+    contact_phone = PhoneNumberField(blank=True)
+    address_line1 = models.CharField("street address", max_length=200, blank=True)
+    address_line2 = models.CharField("suite or unit", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = USStateField(blank=True)
+    postal_code = USZipCodeField("ZIP code", blank=True)
+    # Lists of codes from onboarding.vocabulary / US states. JSON keeps the embedded SQLite
+    # default working; the directory keeps its own searchable copy when a profile is built.
+    states_licensed = models.JSONField(default=list, blank=True)
+    specialties = models.JSONField(default=list, blank=True)
+    approaches = models.JSONField(default=list, blank=True)
+    populations = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    offers_telehealth = models.BooleanField(default=False)
+    offers_in_person = models.BooleanField(default=False)
+    photo = models.ImageField(upload_to=provider_upload_path, blank=True)
+    bio = models.TextField(blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "General Onboarding form"
+
+    def __str__(self) -> str:
+        return f"General Onboarding form of {self.provider}"
+
+
+class EmailStep(models.TextChoices):
+    """Which onboarding email an outbox row carries."""
+
+    GENERAL_ONBOARDING = "general_onboarding", "General Onboarding form"
+    INSURANCE_FORM = "insurance_form", "Insurance Form"
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True, failed_at__isnull=True)
+
+    def unclaimed(self, now):
+        """Unsent rows nobody holds a live lease on."""
+        return self.unsent().filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+    def claimable(self, now):
+        """What a sweep may take: unclaimed rows whose retry backoff (if any) has passed."""
+        return self.unclaimed(now).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+    def overdue(self, now):
+        return self.filter(sent_at__isnull=True, due_at__lt=now)
+
+
+class OutboxEmail(models.Model):
+    """One onboarding email, written in the transaction of the transition that earned it.
+
+    Exactly one row per (provider, step, round); the row is the promise (due_at) and the
+    record of delivery. Senders claim it with a lease before sending and mark it sent only
+    after the email provider accepted it.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="outbox_emails")
+    step = models.CharField(max_length=40, choices=EmailStep.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    to_email = models.EmailField()
+    # Stable across retries, so a resend after a crash is recognisable downstream.
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    esp_message_id = models.CharField("email provider's message id", max_length=255, blank=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the email provider refused for good"
+    )
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "outbox email"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "step", "round"], name="outbox_one_email_per_step_round"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="outbox_unsent_due", condition=Q(sent_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} email to {self.to_email} (round {self.round})"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        if self.failed_at:
+            return "failed"
+        if self.due_at < timezone.now():
+            return "overdue"
+        return "pending"

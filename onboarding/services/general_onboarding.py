@@ -1,0 +1,90 @@
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from onboarding.errors import FormAlreadySubmitted
+from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
+from onboarding.services.outbox import outbox_enqueue
+from onboarding.services.steps import step_advance
+
+# The fields a provider fills in; anything else in `values` is ignored.
+FORM_FIELDS = (
+    "practice_name",
+    "contact_phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "states_licensed",
+    "specialties",
+    "approaches",
+    "populations",
+    "languages",
+    "offers_telehealth",
+    "offers_in_person",
+    "photo",
+    "bio",
+)
+
+
+def _locked_form(provider: Provider) -> GeneralOnboarding:
+    GeneralOnboarding.objects.get_or_create(provider=provider)
+    return GeneralOnboarding.objects.select_for_update().get(provider=provider)
+
+
+def _apply(form: GeneralOnboarding, values: dict[str, Any]) -> list[str]:
+    changed = []
+    for name in FORM_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "photo":
+            if value is None:  # no new upload: keep the photo saved with the draft
+                continue
+            if value is False:  # the provider ticked "clear"
+                value = ""
+        setattr(form, name, value)
+        changed.append(name)
+    return changed
+
+
+def general_onboarding_save_draft(
+    *, provider: Provider, values: dict[str, Any], now: datetime | None = None
+) -> GeneralOnboarding:
+    """Save whatever the provider has filled in so far; nothing is required yet."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        form = _locked_form(provider)
+        if form.status == GeneralOnboarding.Status.SUBMITTED:
+            raise FormAlreadySubmitted("This form has already been submitted.")
+        changed = _apply(form, values)
+        form.draft_saved_at = now
+        form.save(update_fields=[*changed, "draft_saved_at"])
+    return form
+
+
+def general_onboarding_submit(
+    *, provider: Provider, values: dict[str, Any], actor, now: datetime | None = None
+) -> GeneralOnboarding:
+    """Step 1 done: keep the validated answers and queue the Insurance Form email."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        form = _locked_form(provider)
+        if form.status == GeneralOnboarding.Status.SUBMITTED:
+            raise FormAlreadySubmitted("This form has already been submitted.")
+        changed = _apply(form, values)
+        form.status = GeneralOnboarding.Status.SUBMITTED
+        form.submitted_at = now
+        form.save(update_fields=[*changed, "status", "submitted_at"])
+        step_advance(
+            provider=provider,
+            to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED,
+            actor=actor,
+            now=now,
+        )
+        outbox_enqueue(provider=provider, step=EmailStep.INSURANCE_FORM, now=now)
+    return form

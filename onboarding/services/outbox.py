@@ -1,0 +1,199 @@
+"""The email outbox: rows written with their transition, delivered exactly once.
+
+Delivery claims a row with a lease (select_for_update(skip_locked=True) + claimed_until), sends,
+and marks it sent only after the email provider accepted it. A duplicate task, a retry, two
+sweeps or a sweep racing the on-commit task all find the row claimed or sent and do nothing.
+If the process dies between "accepted" and "marked sent", the lease runs out and the row is
+sent again with the same Message-ID, which downstream systems can recognise.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from alma.timekeeping import one_business_day_after
+from onboarding import links
+from onboarding.models import EmailStep, OutboxEmail, Provider
+
+logger = logging.getLogger(__name__)
+
+# Refusals that a retry cannot fix; the row is marked failed and shown to staff.
+PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress)
+# Which form each step's email opens.
+STEP_LINKS = {
+    EmailStep.GENERAL_ONBOARDING: links.GENERAL_ONBOARDING,
+    EmailStep.INSURANCE_FORM: links.INSURANCE_FORM,
+}
+
+
+class TransientDeliveryError(Exception):
+    def __init__(self, message: str, *, retry_in: int) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+@dataclass
+class SweepResult:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    overdue: int = 0
+
+
+def outbox_enqueue(*, provider: Provider, step: str, now: datetime, round: int = 1) -> OutboxEmail:  # noqa: A002
+    """Write the email row inside the caller's transaction; hand it to a worker on commit."""
+    row = OutboxEmail.objects.create(
+        provider=provider,
+        step=step,
+        round=round,
+        to_email=provider.user.email,
+        message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+        created_at=now,
+        due_at=one_business_day_after(now),
+    )
+    transaction.on_commit(lambda: _publish(row.pk))
+    return row
+
+
+def _publish(email_id: int) -> None:
+    from onboarding.tasks import send_outbox_email  # noqa: PLC0415 - tasks import this module
+
+    try:
+        send_outbox_email.delay(email_id)
+    except Exception:
+        # The row is committed; the periodic sweep delivers it when the broker is back.
+        logger.warning(
+            "Broker unavailable; outbox email %s waits for the next sweep", email_id, exc_info=True
+        )
+
+
+def _backoff_seconds(attempts: int) -> int:
+    return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail]:
+    lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            queryset.select_for_update(skip_locked=True)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease_until, attempts=F("attempts") + 1)
+    return list(
+        OutboxEmail.objects.filter(pk__in=ids).select_related("provider__user").order_by("due_at", "pk")
+    )
+
+
+def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
+    context = {
+        "provider": row.provider,
+        "action_url": links.form_url(row.provider, STEP_LINKS[row.step]),
+        "link_days": settings.FORM_LINK_MAX_AGE_DAYS,
+        "site_url": settings.SITE_URL,
+    }
+    template = f"emails/{row.step}"
+    subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[row.to_email],
+        headers={"Message-ID": row.message_id},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _send(row: OutboxEmail) -> str:
+    """Send one claimed row. Returns "sent" or "failed"; raises TransientDeliveryError."""
+    try:
+        message = render_outbox_email(row)
+        message.send()
+    except PERMANENT_ERRORS as exc:
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            failed_at=timezone.now(),
+            claimed_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        logger.error("Outbox email %s to provider %s was refused for good: %s", row.pk, row.provider_id, exc)
+        return "failed"
+    except Exception as exc:
+        retry_in = _backoff_seconds(row.attempts + 1)
+        OutboxEmail.objects.filter(pk=row.pk).update(
+            claimed_until=None,
+            next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        logger.warning(
+            "Outbox email %s not sent (attempt %s), retrying in %ss: %s",
+            row.pk,
+            row.attempts + 1,
+            retry_in,
+            exc,
+        )
+        raise TransientDeliveryError(str(exc), retry_in=retry_in) from exc
+    # anymail reports the email provider's own id for the message (absent on plain SMTP).
+    esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    OutboxEmail.objects.filter(pk=row.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(),
+        claimed_until=None,
+        next_attempt_at=None,
+        last_error="",
+        esp_message_id="" if esp_id is None else str(esp_id),
+    )
+    logger.info(
+        "Outbox email %s (%s, round %s) sent to provider %s",
+        row.pk,
+        row.step,
+        row.round,
+        row.provider_id,
+    )
+    return "sent"
+
+
+def outbox_deliver(*, email_id: int, now: datetime | None = None) -> str:
+    """Send one row now (the on-commit task). "skipped" when it is sent or someone holds it."""
+    now = now or timezone.now()
+    rows = _claim(OutboxEmail.objects.unclaimed(now).filter(pk=email_id), now=now, limit=1)
+    if not rows:
+        return "skipped"
+    return _send(rows[0])
+
+
+def outbox_sweep(*, now: datetime | None = None, batch_size: int = 50) -> SweepResult:
+    """Send everything unsent (due or not), then report what is past due. Safe to overlap."""
+    now = now or timezone.now()
+    result = SweepResult()
+    while rows := _claim(OutboxEmail.objects.claimable(now), now=now, limit=batch_size):
+        for row in rows:
+            try:
+                outcome = _send(row)
+            except TransientDeliveryError:
+                result.retrying += 1
+            else:
+                result.sent += outcome == "sent"
+                result.failed += outcome == "failed"
+    for row in OutboxEmail.objects.overdue(timezone.now()).only(
+        "pk", "provider_id", "step", "round", "due_at"
+    )[:200]:
+        result.overdue += 1
+        logger.error(
+            "Outbox email %s (%s, round %s) for provider %s is past due since %s",
+            row.pk,
+            row.step,
+            row.round,
+            row.provider_id,
+            row.due_at.isoformat(),
+        )
+    return result

@@ -1,0 +1,34 @@
+from datetime import datetime
+
+from onboarding.errors import InvalidTransition
+from onboarding.models import OnboardingEvent, OnboardingStep, Provider
+
+# Steps 1-4 happen strictly in order (PRODUCT.md); a move not listed here is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset({OnboardingStep.ACCOUNT_CREATED}),
+    OnboardingStep.ACCOUNT_CREATED: frozenset({OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}),
+    OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset(),
+}
+
+
+def step_advance(
+    *, provider: Provider, to_step: str, actor, now: datetime, note: str = ""
+) -> OnboardingEvent:
+    """Move a provider (already locked by the caller's select_for_update) to `to_step`."""
+    from_step = provider.onboarding_step
+    if to_step not in TRANSITIONS.get(from_step, frozenset()):
+        raise InvalidTransition(
+            f"{provider} cannot move from {OnboardingStep(from_step).label!r} "
+            f"to {OnboardingStep(to_step).label!r}."
+        )
+    provider.onboarding_step = to_step
+    provider.step_changed_at = now
+    provider.save(update_fields=["onboarding_step", "step_changed_at"])
+    return OnboardingEvent.objects.create(
+        provider=provider,
+        from_step=from_step,
+        to_step=to_step,
+        actor=actor,
+        note=note,
+        occurred_at=now,
+    )

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from onboarding import links, selectors, services
+from onboarding.errors import FormAlreadySubmitted
+from onboarding.forms import GeneralOnboardingForm
+from onboarding.models import EmailStep, GeneralOnboarding
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return portal_home(request)
+
+
+@login_required
+def portal_home(request):
+    provider = selectors.provider_for_user(request.user)
+    return render(request, "onboarding/portal_home.html", {"provider": provider})
+
+
+@links.form_link_view(links.GENERAL_ONBOARDING)
+def general_onboarding(request, provider):
+    record = GeneralOnboarding.objects.filter(provider=provider).first() or GeneralOnboarding(
+        provider=provider
+    )
+    if record.status == GeneralOnboarding.Status.SUBMITTED:
+        next_email = selectors.next_step_email(provider, EmailStep.INSURANCE_FORM)
+        return render(
+            request,
+            "onboarding/general_onboarding_submitted.html",
+            {"provider": provider, "record": record, "next_email": next_email},
+        )
+
+    if request.method != "POST":
+        form = GeneralOnboardingForm(instance=record)
+        return render(request, "onboarding/general_onboarding.html", {"provider": provider, "form": form})
+
+    saving_draft = request.POST.get("action") == "save_draft"
+    form = GeneralOnboardingForm(request.POST, request.FILES, instance=record, draft=saving_draft)
+    try:
+        if saving_draft:
+            form.is_valid()
+            saved = services.general_onboarding_save_draft(provider=provider, values=form.valid_values())
+            if not form.errors:
+                messages.success(
+                    request, "Draft saved. Use the same link from your email to come back to it."
+                )
+                return redirect(request.path)
+            # Keep what the provider typed on screen, with the errors, around what was saved.
+            form = GeneralOnboardingForm(request.POST, instance=saved, draft=True)
+            messages.warning(
+                request, "Draft saved, except the answers marked below. Fix them and save again."
+            )
+        elif form.is_valid():
+            services.general_onboarding_submit(
+                provider=provider, values=form.cleaned_data, actor=provider.user
+            )
+            return redirect(request.path)
+        else:
+            messages.error(
+                request, "Some answers need attention before you can submit. They are marked below."
+            )
+    except FormAlreadySubmitted:
+        return redirect(request.path)
+    return render(
+        request,
+        "onboarding/general_onboarding.html",
+        {"provider": provider, "form": form},
+        status=200,
+    )
