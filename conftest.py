@@ -37,6 +37,15 @@ def photo_upload():
     return SimpleUploadedFile("me.png", image_bytes(), content_type="image/png")
 
 
+def _drop_broker_connections(app) -> None:
+    # Celery caches its connection and producer pools from the first broker_url it saw; drop
+    # both (as Celery itself does after a fork) so the next publish connects to the new URL.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_broker():
     """Publish tasks to a real broker at `url` instead of running them inline."""
@@ -46,13 +55,11 @@ def celery_broker():
     def use(url: str):
         saved = app.conf.broker_url, app.conf.task_always_eager
         app.conf.broker_url, app.conf.task_always_eager = url, False
-        app.pool.force_close_all()
-        app._pool = None  # the connection pool is built lazily from broker_url
+        _drop_broker_connections(app)
         try:
             yield app
         finally:
-            app.pool.force_close_all()
-            app._pool = None
+            _drop_broker_connections(app)
             app.conf.broker_url, app.conf.task_always_eager = saved
 
     return use

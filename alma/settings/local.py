@@ -6,7 +6,7 @@ environment (e.g. DATABASE_URL, CELERY_BROKER_URL) to run locally against real s
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-never-used-in-production")
@@ -26,3 +26,5 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# WhiteNoise serves from STATIC_ROOT; outside production it is empty but must exist.
+STATIC_ROOT.mkdir(exist_ok=True)

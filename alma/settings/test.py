@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STATIC_ROOT, env
 
 SECRET_KEY = "test-only-secret-key-with-enough-length-and-entropy-0123456789"
 DEBUG = False
@@ -14,7 +14,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
 # anymail's test backend records what would have gone to the email provider's API.
-EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.test.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="/tmp/alma-test-mail")  # noqa: S108
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -24,3 +25,5 @@ MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/alma-test-media")  # noqa: S108 - t
 # Playwright's sync API runs an event loop in the test thread; the ORM is used from the
 # same thread between page actions, which is safe here (see shared/NOTES.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# WhiteNoise serves from STATIC_ROOT; outside production it is empty but must exist.
+STATIC_ROOT.mkdir(exist_ok=True)
