@@ -11,11 +11,14 @@ from onboarding.models import EmailStep, LicenseType, MembershipAgreement, Outbo
 
 pytestmark = pytest.mark.django_db
 
-GOOD = """name,email,license type,contracted start date,signed at
-Ada Brennan,ada@example.com,LMFT,2026-12-14,2026-11-20 09:30
+HEADER = "name,email,license type,contracted start date,signed at\n"
+GOOD = (
+    HEADER
+    + """Ada Brennan,ada@example.com,LMFT,2026-12-14,2026-11-20 09:30
 Ben Okafor,ben@example.com,np,2027-01-04,2026-11-23T14:00:00-05:00
 Chen Liu,chen@example.com,PsyD,2026-12-01,2026-11-24
 """
+)
 
 
 def write(tmp_path, text, name="agreements.csv") -> Path:
@@ -45,7 +48,8 @@ def test_a_bad_row_names_its_line_and_nothing_is_imported(tmp_path):
     path = write(
         tmp_path,
         GOOD
-        + "Dee Park,not-an-email,LCSW,2026-12-01,2026-11-24\nEve Stone,eve@example.com,Shaman,2026-12-01,2026-11-24\n",
+        + "Dee Park,not-an-email,LCSW,2026-12-01,2026-11-24\n"
+        + "Eve Stone,eve@example.com,Shaman,2026-12-01,2026-11-24\n",
     )
     with pytest.raises(CommandError) as excinfo:
         call_command("import_agreements", str(path))
@@ -68,11 +72,8 @@ def test_a_duplicate_in_the_file_or_in_the_database_is_an_error(tmp_path, make_p
 
 
 def test_a_signature_in_the_future_is_refused(tmp_path):
-    path = write(
-        tmp_path,
-        "name,email,license type,contracted start date,signed at\nA B,a@example.com,LPC,2031-01-01,2030-01-01\n",
-    )
-    with pytest.raises(CommandError, match="line 2: signed_at .*cannot be signed in the future"):
+    path = write(tmp_path, HEADER + "A B,a@example.com,LPC,2031-01-01,2030-01-01\n")
+    with pytest.raises(CommandError, match=r"line 2: signed_at .*cannot be signed in the future"):
         call_command("import_agreements", str(path))
 
 
@@ -85,7 +86,7 @@ def test_missing_columns_are_named(tmp_path):
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read .*nope.csv"):
+    with pytest.raises(CommandError, match=r"Cannot read .*nope\.csv"):
         call_command("import_agreements", str(tmp_path / "nope.csv"))
 
 

@@ -33,7 +33,7 @@ def worker(tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+    process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "alma", "worker", "--pool=solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -55,7 +55,7 @@ def worker(tmp_path):
     finally:
         process.terminate()
         output.append(process.communicate(timeout=20)[0])
-        print("".join(output))  # shown by pytest when the test fails
+        sys.stdout.write("".join(output))  # pytest shows it when the test fails
 
 
 @pytest.mark.worker

@@ -24,6 +24,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # WhiteNoise serves from STATIC_ROOT; outside production it is empty but must exist.
