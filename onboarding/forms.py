@@ -13,20 +13,33 @@ BIO_MIN_CHARS = 150
 BIO_MAX_CHARS = 2000
 
 
-def _checkboxes(choices, label, help_text="") -> forms.MultipleChoiceField:
+def _checkboxes(choices, label, required_message, help_text="") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        choices=choices, label=label, help_text=help_text, widget=forms.CheckboxSelectMultiple
+        choices=choices,
+        label=label,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": required_message},
     )
 
 
 class GeneralOnboardingForm(forms.ModelForm):
     """Step 1. With draft=True nothing is required and cross-field rules wait for submission."""
 
-    states_licensed = _checkboxes(US_STATES, "States where you hold a license")
-    specialties = _checkboxes(Specialty.choices, "Specialties", "Choose the concerns you treat most.")
-    approaches = _checkboxes(Approach.choices, "Treatment approaches")
-    populations = _checkboxes(Population.choices, "Populations you serve")
-    languages = _checkboxes(Language.choices, "Languages you offer therapy in")
+    states_licensed = _checkboxes(
+        US_STATES, "States where you hold a license", "Choose every state where you hold a license."
+    )
+    specialties = _checkboxes(
+        Specialty.choices,
+        "Specialties",
+        "Choose at least one specialty.",
+        "Choose the concerns you treat most.",
+    )
+    approaches = _checkboxes(Approach.choices, "Treatment approaches", "Choose at least one approach.")
+    populations = _checkboxes(Population.choices, "Populations you serve", "Choose at least one population.")
+    languages = _checkboxes(
+        Language.choices, "Languages you offer therapy in", "Choose at least one language."
+    )
     bio = forms.CharField(
         label="Directory bio",
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": BIO_MAX_CHARS}),
@@ -68,6 +81,7 @@ class GeneralOnboardingForm(forms.ModelForm):
             "photo": "A clear, friendly headshot. JPEG or PNG, at most 10 MB.",
         }
         widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})}
+        error_messages = {"photo": {"required": "Add a profile photo: clients choose faces they can trust."}}
 
     OPTIONAL = frozenset({"address_line2", "offers_telehealth", "offers_in_person"})
 
@@ -76,6 +90,7 @@ class GeneralOnboardingForm(forms.ModelForm):
         self.draft = draft
         for name, field in self.fields.items():
             field.required = not draft and name not in self.OPTIONAL
+        self.fields["state"].choices = [("", "Choose a state"), *self.fields["state"].choices[1:]]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -42,33 +42,28 @@ def general_onboarding(request, provider):
     saving_draft = request.POST.get("action") == "save_draft"
     form = GeneralOnboardingForm(request.POST, request.FILES, instance=record, draft=saving_draft)
     try:
-        if saving_draft:
-            form.is_valid()
-            saved = services.general_onboarding_save_draft(provider=provider, values=form.valid_values())
-            if not form.errors:
-                messages.success(
-                    request, "Draft saved. Use the same link from your email to come back to it."
-                )
-                return redirect(request.path)
-            # Keep what the provider typed on screen, with the errors, around what was saved.
-            form = GeneralOnboardingForm(request.POST, instance=saved, draft=True)
-            messages.warning(
-                request, "Draft saved, except the answers marked below. Fix them and save again."
-            )
-        elif form.is_valid():
+        if form.is_valid() and not saving_draft:
             services.general_onboarding_submit(
                 provider=provider, values=form.cleaned_data, actor=provider.user
             )
             return redirect(request.path)
-        else:
-            messages.error(
-                request, "Some answers need attention before you can submit. They are marked below."
-            )
+        # A draft, or a submission with mistakes: keep every answer that passed its own check,
+        # so nothing valid is lost if the provider closes the tab.
+        saved = services.general_onboarding_save_draft(provider=provider, values=form.valid_values())
     except FormAlreadySubmitted:
         return redirect(request.path)
-    return render(
-        request,
-        "onboarding/general_onboarding.html",
-        {"provider": provider, "form": form},
-        status=200,
-    )
+    if saving_draft and not form.errors:
+        messages.success(request, "Draft saved. Use the same link from your email to come back to it.")
+        return redirect(request.path)
+    if saving_draft:
+        messages.warning(request, "Draft saved, except the answers marked below. Fix them and save again.")
+    else:
+        messages.error(
+            request,
+            "Some answers need attention before you can submit. They are marked below; "
+            "everything else is saved as a draft.",
+        )
+    # Show what was typed, with the errors, around what is now saved (a kept photo included).
+    form = GeneralOnboardingForm(request.POST, request.FILES, instance=saved, draft=saving_draft)
+    form.is_valid()
+    return render(request, "onboarding/general_onboarding.html", {"provider": provider, "form": form})

@@ -47,7 +47,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+        # A missing browser is a broken set-up, not a reason to skip: scripts/test installs it.
+        pytest.fail(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     # pytest-playwright's own options (--headed, --slowmo) still apply; headless by default.
     return {
         "headless": True,

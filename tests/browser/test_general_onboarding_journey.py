@@ -130,6 +130,8 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
     page.get_by_role("button", name="Submit form").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Some answers need attention before you can submit")
+    # The first answer to fix has the focus, wherever it is on the page.
+    expect(phone).to_be_focused()
     assert_error_next_to(page, phone, "Enter a valid phone number")
     assert_error_next_to(page, bio, "Ensure this value has at least 150 characters (it has 27)")
     # What was typed is still there, mistakes included, so only the mistakes need retyping.
@@ -145,7 +147,14 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
     expect(bio).to_have_value("I help adults with anxiety.")
     no_horizontal_scroll(page, DESKTOP["width"])
     page.screenshot(path="/tmp/alma-form-desktop-errors.png", full_page=True)  # noqa: S108
-    assert not GeneralOnboarding.objects.filter(provider=provider).exists()  # a failed submit saves nothing
+    # A failed submit still keeps every valid answer as a draft (nothing is lost if the tab closes).
+    kept = GeneralOnboarding.objects.get(provider=provider)
+    assert (kept.status, kept.practice_name, kept.city, kept.bio) == (
+        "draft",
+        "Harbor Counseling",
+        "New York",
+        "",
+    )
 
     # Fix the phone only and save a draft: everything valid is kept, the bio is still marked.
     phone.fill("(212) 555-0143")
