@@ -4,14 +4,20 @@ from celery import shared_task
 
 from onboarding.services.outbox import TransientDeliveryError, outbox_deliver, outbox_sweep
 
+# A few quick retries through the broker; after that the row waits in the database with its
+# own backoff (next_attempt_at) for the periodic sweep, never as a long ETA task on Redis.
+QUICK_RETRIES = 3
+MAX_RETRY_COUNTDOWN = 300
 
-@shared_task(bind=True, max_retries=6)
+
+@shared_task(bind=True, max_retries=QUICK_RETRIES)
 def send_outbox_email(self, email_id: int) -> str:
     try:
         return outbox_deliver(email_id=email_id)
     except TransientDeliveryError as exc:
-        # Short backoff only; anything longer is the periodic sweep's job, not the broker's.
-        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
+        if self.request.retries >= QUICK_RETRIES:
+            return "left for the sweep"
+        raise self.retry(exc=exc, countdown=min(exc.retry_in, MAX_RETRY_COUNTDOWN)) from exc
 
 
 @shared_task

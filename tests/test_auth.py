@@ -42,3 +42,9 @@ def test_the_sign_in_page_uses_the_portal_layout(client):
     page = client.get(reverse("account_login")).text
     assert "auth-card" in page
     assert "navbar-alma" in page
+
+
+def test_the_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))

@@ -199,3 +199,18 @@ def test_a_broker_outage_loses_nothing(celery_broker, caplog):
     mail.outbox = []
     assert services.outbox_sweep().sent == 1
     assert [m.to for m in mail.outbox] == [[provider.user.email]]
+
+
+@pytest.mark.django_db
+def test_a_long_outage_is_left_to_the_sweep_not_to_broker_countdowns(mailoutbox):
+    [row] = unsent_rows(1)
+    with mock.patch.object(AnymailTestBackend, "send_messages", side_effect=AnymailAPIError("down")) as send:
+        result = tasks.send_outbox_email.apply(args=[row.pk])
+    assert send.call_count == tasks.QUICK_RETRIES + 1
+    assert result.get() == "left for the sweep"
+    row.refresh_from_db()
+    assert row.sent_at is None
+    assert row.attempts == tasks.QUICK_RETRIES + 1
+    # The email provider is back: the sweep delivers once the database backoff has passed.
+    assert services.outbox_sweep(now=row.next_attempt_at).sent == 1
+    assert len(mailoutbox) == 1

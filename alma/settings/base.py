@@ -86,6 +86,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# allauth's rate limits count in the cache: use a shared one (Redis) where there are several
+# web processes, e.g. CACHE_URL=redis://redis:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -182,7 +185,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a sender holds a claimed outbox row before another may retry it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
 # Content Security Policy (django-csp 4): everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
