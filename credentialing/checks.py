@@ -1,0 +1,45 @@
+"""Identifier checks for the Insurance Form. Pure functions: each returns None when the value
+passes, or a message that names the rule it breaks (shown next to the field).
+"""
+
+import re
+
+from stdnum import luhn
+
+# CMS: an NPI's check digit is the Luhn digit computed with the prefix 80840 (the ISO card
+# issuer prefix for US health applications) in front of the first nine digits.
+NPI_PREFIX = "80840"
+# DEA registrant types for practitioners and mid-levels (DEA "Registration number format").
+DEA_FIRST_LETTERS = frozenset("ABCDEFGHJKLMPRSTUX")
+DEA_FORMAT = re.compile(r"^[A-Z][A-Z9]\d{7}$")
+
+
+def npi_problem(npi: str) -> str | None:
+    if not re.fullmatch(r"\d{10}", npi):
+        return "An NPI is exactly 10 digits."
+    if npi[0] not in "12":
+        return "An NPI starts with 1 or 2."
+    if not luhn.is_valid(NPI_PREFIX + npi):
+        return "This NPI's check digit is wrong (Luhn check with prefix 80840); please check for a typo."
+    return None
+
+
+def dea_problem(dea_number: str, *, last_name: str | None = None) -> str | None:
+    value = dea_number.upper()
+    if not DEA_FORMAT.fullmatch(value):
+        return "A DEA number is two letters followed by seven digits, e.g. AB1234563."
+    if value[0] not in DEA_FIRST_LETTERS:
+        return f"A DEA number for a practitioner does not start with {value[0]!r}."
+    digits = [int(d) for d in value[2:]]
+    check = (digits[0] + digits[2] + digits[4] + 2 * (digits[1] + digits[3] + digits[5])) % 10
+    if check != digits[6]:
+        return "This DEA number's check digit is wrong; please check for a typo."
+    if last_name and value[1] != "9" and value[1] != last_name.strip()[:1].upper():
+        return "The second letter of a DEA number is the first letter of your last name."
+    return None
+
+
+def caqh_id_problem(caqh_id: str) -> str | None:
+    if not re.fullmatch(r"\d{1,10}", caqh_id):
+        return "A CAQH ProView ID is made of digits only (up to 10), e.g. 12345678."
+    return None
