@@ -44,6 +44,25 @@ class LinkExpired(LinkError):
         )
 
 
+def set_password_url(provider: Provider) -> str:
+    """allauth's reset-from-key link: the provider sets a first password (portal access, step 4).
+
+    allauth's reset flow accepts users with an unusable password (shared/NOTES.md); the key
+    expires after PASSWORD_RESET_TIMEOUT and stops working once a password is set.
+    """
+    from allauth.account.forms import default_token_generator  # noqa: PLC0415 - needs apps ready
+    from allauth.account.utils import user_pk_to_url_str  # noqa: PLC0415
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(provider.user),
+            "key": default_token_generator.make_token(provider.user),
+        },
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
 def _signer(form: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=f"alma.onboarding.form-link.{form}")
 

@@ -35,10 +35,23 @@ class OnboardingStep(models.TextChoices):
     """Where a provider's onboarding stands: the last step completed (PRODUCT.md table)."""
 
     ACCOUNT_CREATED = "account_created", "Account created"
-    GENERAL_ONBOARDING_SUBMITTED = (
-        "general_onboarding_submitted",
-        "General Onboarding form submitted",
-    )
+    GENERAL_ONBOARDING_SUBMITTED = "general_onboarding_submitted", "General Onboarding form submitted"
+    INSURANCE_FORM_SUBMITTED = "insurance_form_submitted", "Insurance Form submitted"
+    FORMS_APPROVED = "forms_approved", "Both forms approved by staff"
+
+
+class ReviewStatus(models.TextChoices):
+    """Where one onboarding form stands, from the provider's draft to staff approval."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted, waiting for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class ReviewedForm(models.TextChoices):
+    GENERAL_ONBOARDING = "general_onboarding", "General Onboarding form"
+    INSURANCE_FORM = "insurance_form", "Insurance Form"
 
 
 class Provider(models.Model):
@@ -123,12 +136,10 @@ def provider_upload_path(instance: "GeneralOnboarding", filename: str) -> str:
 class GeneralOnboarding(models.Model):
     """Step 1: practice details and the directory bio. Saved as a draft until submitted."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+    Status = ReviewStatus
 
     provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="general_onboarding")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     practice_name = models.CharField(max_length=200, blank=True)
     contact_phone = PhoneNumberField(blank=True)
     address_line1 = models.CharField("street address", max_length=200, blank=True)
@@ -149,6 +160,8 @@ class GeneralOnboarding(models.Model):
     bio = models.TextField(blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_round = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         verbose_name = "General Onboarding form"
@@ -157,11 +170,43 @@ class GeneralOnboarding(models.Model):
         return f"General Onboarding form of {self.provider}"
 
 
+class FormReview(models.Model):
+    """One staff decision on one submission of an onboarding form (the review history)."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="form_reviews")
+    form = models.CharField(max_length=20, choices=ReviewedForm.choices)
+    round = models.PositiveSmallIntegerField()
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "form", "round"], name="one_decision_per_form_round"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_form_display()} of {self.provider}, round {self.round}: {self.get_decision_display()}"
+        )
+
+
 class EmailStep(models.TextChoices):
     """Which onboarding email an outbox row carries."""
 
     GENERAL_ONBOARDING = "general_onboarding", "General Onboarding form"
     INSURANCE_FORM = "insurance_form", "Insurance Form"
+    GENERAL_ONBOARDING_CHANGES = "general_onboarding_changes", "Changes requested: General Onboarding form"
+    INSURANCE_FORM_CHANGES = "insurance_form_changes", "Changes requested: Insurance Form"
+    PORTAL_ACCESS = "portal_access", "Portal access: set your password"
 
 
 class OutboxEmailQuerySet(models.QuerySet):
@@ -192,6 +237,9 @@ class OutboxEmail(models.Model):
     step = models.CharField(max_length=40, choices=EmailStep.choices)
     round = models.PositiveSmallIntegerField(default=1)
     to_email = models.EmailField()
+    # What the email says beyond the provider's own data (e.g. the reason changes were
+    # requested), captured with the transition so sending needs no further lookups.
+    context = models.JSONField(default=dict, blank=True)
     # Stable across retries, so a resend after a crash is recognisable downstream.
     message_id = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.forms import GeneralOnboardingForm
-from onboarding.models import EmailStep, GeneralOnboarding
+from onboarding.models import EmailStep, GeneralOnboarding, ReviewStatus
 
 
 def home(request):
@@ -27,7 +27,7 @@ def general_onboarding(request, provider):
     record = GeneralOnboarding.objects.filter(provider=provider).first() or GeneralOnboarding(
         provider=provider
     )
-    if record.status == GeneralOnboarding.Status.SUBMITTED:
+    if record.status in {ReviewStatus.SUBMITTED, ReviewStatus.APPROVED}:
         next_email = selectors.next_step_email(provider, EmailStep.INSURANCE_FORM)
         return render(
             request,

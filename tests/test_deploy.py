@@ -28,10 +28,11 @@ REQUIRED_IN_PRODUCTION = (
     "CELERY_BROKER_URL",
     "EMAIL_BACKEND",
     "SITE_URL",
+    "FIELD_ENCRYPTION_KEYS",
 )
 # Variables a subprocess must not inherit from whoever runs the tests (CI, a developer's shell).
 INHERITED_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "ANYMAIL_")
-INHERITED_NAMES = ("SITE_URL",)
+INHERITED_NAMES = ("SITE_URL", "FIELD_ENCRYPTION_KEYS")
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 
@@ -51,6 +52,7 @@ def production_env(*, without: str | None = None) -> dict[str, str]:
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         SITE_URL="https://portal.alma.example",
+        FIELD_ENCRYPTION_KEYS="3nlVx1dFOQt7cW-zF6pbTS3ejoi22o0QmK16yG1dx98=",
     )
     if without:
         del env[without]

@@ -10,6 +10,9 @@ from .base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-never-used-in-production")
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtb25seS1rZXktbmV2ZXItaW4tcHJvZHVjdGk="]
+)
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
 # Emails land as files in var/mail (one .log file per batch), links and all.

@@ -7,6 +7,7 @@ from .base import STATIC_ROOT, env
 
 SECRET_KEY = "test-only-secret-key-with-enough-length-and-entropy-0123456789"
 DEBUG = False
+FIELD_ENCRYPTION_KEYS = ["AGiWuY-4FYKliDujEJWzklbv5PBe-SvRWTPJlNAehgY="]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alma")}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Unit tests run tasks inline when a test executes on-commit callbacks; the behaviour of the

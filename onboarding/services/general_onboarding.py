@@ -5,9 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from onboarding.errors import FormAlreadySubmitted
-from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
+from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider, ReviewStatus
 from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
+
+# A provider may change a form while it is a draft or after staff asked for changes.
+EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED})
 
 # The fields a provider fills in; anything else in `values` is ignored.
 FORM_FIELDS = (
@@ -58,7 +61,7 @@ def general_onboarding_save_draft(
     now = now or timezone.now()
     with transaction.atomic():
         form = _locked_form(provider)
-        if form.status == GeneralOnboarding.Status.SUBMITTED:
+        if form.status not in EDITABLE:
             raise FormAlreadySubmitted("This form has already been submitted.")
         changed = _apply(form, values)
         form.draft_saved_at = now
@@ -69,22 +72,27 @@ def general_onboarding_save_draft(
 def general_onboarding_submit(
     *, provider: Provider, values: dict[str, Any], actor, now: datetime | None = None
 ) -> GeneralOnboarding:
-    """Step 1 done: keep the validated answers and queue the Insurance Form email."""
+    """Step 1 done: keep the validated answers and queue the Insurance Form email.
+
+    A resubmission after staff asked for changes goes back to the review queue as the next
+    round; the pipeline has already moved on, so no step changes and no email is queued.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
         form = _locked_form(provider)
-        if form.status == GeneralOnboarding.Status.SUBMITTED:
+        if form.status not in EDITABLE:
             raise FormAlreadySubmitted("This form has already been submitted.")
+        first_submission = form.status == ReviewStatus.DRAFT
         changed = _apply(form, values)
-        form.status = GeneralOnboarding.Status.SUBMITTED
+        if not first_submission:
+            form.review_round += 1
+        form.status = ReviewStatus.SUBMITTED
         form.submitted_at = now
-        form.save(update_fields=[*changed, "status", "submitted_at"])
-        step_advance(
-            provider=provider,
-            to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED,
-            actor=actor,
-            now=now,
-        )
-        outbox_enqueue(provider=provider, step=EmailStep.INSURANCE_FORM, now=now)
+        form.save(update_fields=[*changed, "status", "submitted_at", "review_round"])
+        if first_submission:
+            step_advance(
+                provider=provider, to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED, actor=actor, now=now
+            )
+            outbox_enqueue(provider=provider, step=EmailStep.INSURANCE_FORM, now=now)
     return form

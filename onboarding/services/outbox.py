@@ -28,10 +28,13 @@ logger = logging.getLogger(__name__)
 
 # Refusals that a retry cannot fix; the row is marked failed and shown to staff.
 PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress)
-# Which form each step's email opens.
-STEP_LINKS = {
-    EmailStep.GENERAL_ONBOARDING: links.GENERAL_ONBOARDING,
-    EmailStep.INSURANCE_FORM: links.INSURANCE_FORM,
+# Where each step's email sends the provider (built at send time, so links start fresh).
+ACTION_URLS = {
+    EmailStep.GENERAL_ONBOARDING: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
+    EmailStep.INSURANCE_FORM: lambda p: links.form_url(p, links.INSURANCE_FORM),
+    EmailStep.GENERAL_ONBOARDING_CHANGES: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
+    EmailStep.INSURANCE_FORM_CHANGES: lambda p: links.form_url(p, links.INSURANCE_FORM),
+    EmailStep.PORTAL_ACCESS: links.set_password_url,
 }
 
 
@@ -49,12 +52,20 @@ class SweepResult:
     overdue: int = 0
 
 
-def outbox_enqueue(*, provider: Provider, step: str, now: datetime, round: int = 1) -> OutboxEmail:  # noqa: A002
+def outbox_enqueue(
+    *,
+    provider: Provider,
+    step: str,
+    now: datetime,
+    round: int = 1,  # noqa: A002 - the domain's word for a review round
+    context: dict | None = None,
+) -> OutboxEmail:
     """Write the email row inside the caller's transaction; hand it to a worker on commit."""
     row = OutboxEmail.objects.create(
         provider=provider,
         step=step,
         round=round,
+        context=context or {},
         to_email=provider.user.email,
         message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
         created_at=now,
@@ -98,8 +109,9 @@ def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail
 
 def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
     context = {
+        **row.context,
         "provider": row.provider,
-        "action_url": links.form_url(row.provider, STEP_LINKS[row.step]),
+        "action_url": ACTION_URLS[row.step](row.provider),
         "link_days": settings.FORM_LINK_MAX_AGE_DAYS,
         "site_url": settings.SITE_URL,
     }

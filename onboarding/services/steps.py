@@ -7,7 +7,9 @@ from onboarding.models import OnboardingEvent, OnboardingStep, Provider
 TRANSITIONS: dict[str, frozenset[str]] = {
     "": frozenset({OnboardingStep.ACCOUNT_CREATED}),
     OnboardingStep.ACCOUNT_CREATED: frozenset({OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}),
-    OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset(),
+    OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset({OnboardingStep.INSURANCE_FORM_SUBMITTED}),
+    OnboardingStep.INSURANCE_FORM_SUBMITTED: frozenset({OnboardingStep.FORMS_APPROVED}),
+    OnboardingStep.FORMS_APPROVED: frozenset(),
 }
 
 
