@@ -47,3 +47,68 @@ def general_onboarding_answers(**overrides) -> dict:
     }
     answers.update(overrides)
     return answers
+
+
+def insurance_form_values(**overrides) -> dict:
+    """Service-level values for a complete, valid Insurance Form (no certificate files)."""
+    today = timezone.localdate()
+    values = {
+        "caqh_id": "12345678",
+        "caqh_username": "jrivera",
+        "npi": "1234567893",
+        "liability_carrier": "CM&F Group",
+        "liability_policy_number": "PL-55821",
+        "liability_per_claim": 1_000_000,
+        "liability_aggregate": 3_000_000,
+        "liability_effective": today - dt.timedelta(days=100),
+        "liability_expiry": today + dt.timedelta(days=265),
+        "work_gap_explanation_recent": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def insurance_form_rows() -> dict:
+    today = timezone.localdate()
+    return {
+        "licenses": [
+            {
+                "state": "NY",
+                "license_type": "LCSW",
+                "number": "R-081234",
+                "expiry": today + dt.timedelta(days=400),
+            }
+        ],
+        "education": [
+            {"institution": "Columbia University", "degree": "MSW", "graduation_date": dt.date(2014, 5, 20)}
+        ],
+        "work_history": [
+            {
+                "employer": "Harbor Counseling",
+                "role": "Therapist",
+                "start_date": dt.date(2015, 1, 5),
+                "end_date": None,
+                "gap_explanation": "",
+            }
+        ],
+    }
+
+
+def submit_insurance_form(provider, **overrides):
+    """Submit a complete Insurance Form through the service, as the provider would."""
+    from credentialing.services.insurance_form import insurance_form_submit  # noqa: PLC0415
+
+    return insurance_form_submit(
+        provider=provider,
+        values=insurance_form_values(**overrides),
+        caqh_password="caqh-S3cret!",
+        actor=provider.user,
+        **insurance_form_rows(),
+    )
+
+
+def submit_general_onboarding(provider):
+    from onboarding.services import general_onboarding_submit  # noqa: PLC0415
+
+    values = general_onboarding_answers(offers_telehealth=True)
+    return general_onboarding_submit(provider=provider, values=values, actor=provider.user)

@@ -1,0 +1,144 @@
+"""Step 2: the Insurance Form, saved as drafts and submitted for staff review."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from alma import secrets
+from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
+from onboarding.errors import FormAlreadySubmitted
+from onboarding.models import OnboardingStep, Provider, ReviewStatus
+from onboarding.services.steps import step_advance
+
+EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED})
+FORM_FIELDS = (
+    "caqh_id",
+    "caqh_username",
+    "npi",
+    "liability_carrier",
+    "liability_policy_number",
+    "liability_per_claim",
+    "liability_aggregate",
+    "liability_effective",
+    "liability_expiry",
+    "liability_certificate",
+    "dea_number",
+    "dea_state",
+    "dea_expiry",
+    "dea_certificate",
+    "board_name",
+    "board_specialty",
+    "board_expiry",
+    "board_certificate",
+    "work_gap_explanation_recent",
+)
+ROW_MODELS = {"licenses": StateLicense, "education": Education, "work_history": WorkHistoryEntry}
+
+
+def _locked_form(provider: Provider) -> InsuranceForm:
+    InsuranceForm.objects.get_or_create(provider=provider)
+    return InsuranceForm.objects.select_for_update().get(provider=provider)
+
+
+def _apply(form: InsuranceForm, values: dict[str, Any], caqh_password: str | None) -> list[str]:
+    changed = []
+    for name in FORM_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name in InsuranceForm.FILE_FIELDS:
+            if value is None:  # nothing new uploaded: keep the saved file
+                continue
+            if value is False:
+                value = ""
+        setattr(form, name, value)
+        changed.append(name)
+    if caqh_password:
+        # Encrypted before it touches the model; the plaintext is never stored or logged.
+        form.caqh_password_encrypted = secrets.encrypt(caqh_password)
+        changed.append("caqh_password_encrypted")
+    return changed
+
+
+def _replace_rows(form: InsuranceForm, rows: dict[str, list[dict] | None]) -> None:
+    """Repeatable sections are replaced as a whole: one DELETE and one INSERT per section."""
+    for related_name, items in rows.items():
+        if items is None:
+            continue
+        model = ROW_MODELS[related_name]
+        model.objects.filter(insurance_form=form).delete()
+        model.objects.bulk_create(model(insurance_form=form, **item) for item in items)
+
+
+def insurance_form_save_draft(
+    *,
+    provider: Provider,
+    values: dict[str, Any],
+    caqh_password: str | None = None,
+    licenses: list[dict] | None = None,
+    education: list[dict] | None = None,
+    work_history: list[dict] | None = None,
+    now: datetime | None = None,
+) -> InsuranceForm:
+    now = now or timezone.now()
+    with transaction.atomic():
+        form = _locked_form(provider)
+        if form.status not in EDITABLE:
+            raise FormAlreadySubmitted("This form has already been submitted.")
+        changed = _apply(form, values, caqh_password)
+        form.draft_saved_at = now
+        form.save(update_fields=[*changed, "draft_saved_at"])
+        _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
+    return form
+
+
+def insurance_form_submit(
+    *,
+    provider: Provider,
+    values: dict[str, Any],
+    caqh_password: str | None,
+    licenses: list[dict],
+    education: list[dict],
+    work_history: list[dict],
+    actor,
+    now: datetime | None = None,
+) -> InsuranceForm:
+    """Step 2 done: the form joins the staff review queue (step 3).
+
+    Steps happen in order: the first submission needs the General Onboarding form submitted.
+    A resubmission after a change request is the next review round and moves no step.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        form = _locked_form(provider)
+        if form.status not in EDITABLE:
+            raise FormAlreadySubmitted("This form has already been submitted.")
+        first_submission = form.status == ReviewStatus.DRAFT
+        changed = _apply(form, values, caqh_password)
+        if not first_submission:
+            form.review_round += 1
+        form.status = ReviewStatus.SUBMITTED
+        form.submitted_at = now
+        form.save(update_fields=[*changed, "status", "submitted_at", "review_round"])
+        _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
+        if first_submission:
+            step_advance(
+                provider=provider, to_step=OnboardingStep.INSURANCE_FORM_SUBMITTED, actor=actor, now=now
+            )
+    return form
+
+
+def caqh_password_reveal(*, insurance_form: InsuranceForm, staff_user) -> str:
+    """Decrypt the CAQH password for a member of credentialing staff, and record that they did.
+
+    The caller checks the `credentialing.reveal_caqh_password` permission; this refuses too.
+    """
+    if not staff_user.has_perm("credentialing.reveal_caqh_password"):
+        raise PermissionError("Revealing a CAQH password needs the reveal permission.")
+    if not insurance_form.caqh_password_encrypted:
+        return ""
+    SecretReveal.objects.create(insurance_form=insurance_form, field="caqh_password", revealed_by=staff_user)
+    return secrets.decrypt(insurance_form.caqh_password_encrypted)

@@ -1,0 +1,47 @@
+"""The work-history rule: five years covered, gaps over six months explained. No database."""
+
+from datetime import date
+
+from credentialing.rules import Gap, work_history_gaps
+
+TODAY = date(2026, 11, 27)
+
+
+def test_continuous_history_has_no_gaps():
+    positions = [(date(2019, 1, 1), date(2022, 6, 30)), (date(2022, 7, 1), None)]
+    assert work_history_gaps(positions, today=TODAY) == []
+
+
+def test_a_gap_of_six_months_or_less_needs_no_explanation():
+    positions = [(date(2020, 1, 1), date(2023, 1, 31)), (date(2023, 7, 31), None)]
+    assert work_history_gaps(positions, today=TODAY) == []
+
+
+def test_a_longer_gap_is_reported_before_the_position_that_follows_it():
+    # Given newest first, as the form lists them.
+    positions = [(date(2024, 3, 1), None), (date(2019, 6, 1), date(2023, 5, 31))]
+    assert work_history_gaps(positions, today=TODAY) == [Gap(date(2023, 5, 31), date(2024, 3, 1), 0)]
+
+
+def test_a_history_starting_inside_the_five_years_has_a_leading_gap():
+    positions = [(date(2023, 1, 1), None)]
+    [gap] = work_history_gaps(positions, today=TODAY)
+    assert (gap.start, gap.end, gap.before_position) == (date(2021, 11, 27), date(2023, 1, 1), 0)
+
+
+def test_time_since_the_last_position_counts_when_over_six_months():
+    positions = [(date(2018, 1, 1), date(2025, 12, 31))]
+    assert work_history_gaps(positions, today=TODAY) == [Gap(date(2025, 12, 31), TODAY, None)]
+
+
+def test_overlapping_positions_cover_each_other():
+    positions = [
+        (date(2018, 1, 1), date(2025, 1, 1)),
+        (date(2019, 1, 1), date(2020, 1, 1)),
+        (date(2025, 2, 1), None),
+    ]
+    assert work_history_gaps(positions, today=TODAY) == []
+
+
+def test_no_positions_is_one_five_year_gap():
+    assert work_history_gaps([], today=TODAY) == [Gap(date(2021, 11, 27), TODAY, None)]
