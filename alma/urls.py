@@ -20,4 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("onboarding/", include("onboarding.urls")),
     path("onboarding/", include("credentialing.urls")),
+    path("documents/", include("credentialing.document_urls")),
 ]

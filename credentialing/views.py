@@ -1,9 +1,135 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
-from onboarding import links
+from alma.uploads import sniff_kind
+from credentialing.forms import InsuranceFormBundle
+from credentialing.models import InsuranceForm
+from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
+from onboarding import links, selectors
+from onboarding.errors import FormAlreadySubmitted, OnboardingError
+from onboarding.models import OnboardingStep, Provider, ReviewedForm, ReviewStatus
+
+DOWNLOAD_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def _record(provider: Provider) -> InsuranceForm:
+    record = (
+        InsuranceForm.objects.filter(provider=provider)
+        .prefetch_related("licenses", "education", "work_history")
+        .first()
+    )
+    return record or InsuranceForm(provider=provider)
+
+
+def _render_form(request, provider, bundle, record):
+    context = {
+        "provider": provider,
+        "record": record,
+        "bundle": bundle,
+        "form": bundle.form,
+        "change_request": selectors.latest_change_request(provider, ReviewedForm.INSURANCE_FORM)
+        if record.status == ReviewStatus.CHANGES_REQUESTED
+        else None,
+        "link_path": request.path,
+    }
+    return render(request, "credentialing/insurance_form.html", context)
 
 
 @links.form_link_view(links.INSURANCE_FORM)
 def insurance_form(request, provider):
-    # The Insurance Form itself is built with credentialing (issue 3); the link already works.
-    return render(request, "credentialing/insurance_form_placeholder.html", {"provider": provider})
+    if provider.onboarding_step == OnboardingStep.ACCOUNT_CREATED:
+        return render(request, "credentialing/insurance_form_not_yet.html", {"provider": provider})
+    record = _record(provider)
+    if record.status in {ReviewStatus.SUBMITTED, ReviewStatus.APPROVED}:
+        return render(
+            request, "credentialing/insurance_form_submitted.html", {"provider": provider, "record": record}
+        )
+
+    if request.method != "POST":
+        return _render_form(
+            request, provider, InsuranceFormBundle.build(provider=provider, record=record), record
+        )
+    return _save(request, provider, record)
+
+
+def _save(request, provider, record):
+    saving_draft = request.POST.get("action") == "save_draft"
+    bundle = InsuranceFormBundle.build(
+        provider=provider, record=record, data=request.POST, files=request.FILES, draft=saving_draft
+    )
+    try:
+        if bundle.is_valid() and not saving_draft:
+            insurance_form_submit(provider=provider, actor=provider.user, **bundle.service_arguments())
+            return redirect(request.path)
+        # A draft, or a submission with mistakes: keep every valid answer and row.
+        draft_bundle = bundle
+        if not saving_draft:
+            draft_bundle = InsuranceFormBundle.build(
+                provider=provider, record=record, data=request.POST, files=request.FILES, draft=True
+            )
+            draft_bundle.is_valid()
+        saved = insurance_form_save_draft(provider=provider, **draft_bundle.service_arguments())
+    except FormAlreadySubmitted:
+        return redirect(request.path)
+    except OnboardingError as error:
+        messages.error(request, str(error))
+        return redirect(request.path)
+    if saving_draft and not bundle.has_errors:
+        messages.success(request, "Draft saved. Use the same link from your email to come back to it.")
+        return redirect(request.path)
+    if saving_draft:
+        messages.warning(request, "Draft saved, except the answers marked below. Fix them and save again.")
+    else:
+        messages.error(
+            request,
+            "Some answers need attention before you can submit. They are marked below; "
+            "everything else is saved as a draft.",
+        )
+    # The errors belong to the submitted data; the saved record supplies files kept earlier.
+    bundle.form.instance = saved
+    return _render_form(request, provider, bundle, saved)
+
+
+def _serve(field_file, label: str):
+    """A private upload as an attachment, typed by its content, never cached or sniffed."""
+    if not field_file:
+        raise Http404("No file")
+    with field_file.open("rb") as handle:
+        kind = sniff_kind(handle.read(16))
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=f"{label}.{'jpg' if kind == 'jpeg' else kind}",
+        content_type=DOWNLOAD_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@links.form_link_view(links.INSURANCE_FORM)
+def insurance_document_by_link(request, provider, field):
+    """The provider's own document, from their emailed form link (they have no password yet)."""
+    if field not in InsuranceForm.FILE_FIELDS:
+        raise Http404
+    record = get_object_or_404(InsuranceForm, provider=provider)
+    return _serve(getattr(record, field), field.replace("_", "-"))
+
+
+@never_cache
+def insurance_document(request, provider_id, field):
+    """A provider's document for the provider themself (signed in) or permitted staff.
+
+    Everyone else gets 404, as if the file did not exist, so nothing about it leaks.
+    """
+    if field not in InsuranceForm.FILE_FIELDS or not request.user.is_authenticated:
+        raise Http404
+    record = get_object_or_404(
+        InsuranceForm.objects.select_related("provider"), provider__public_id=provider_id
+    )
+    is_owner = record.provider.user_id == request.user.pk
+    if not (is_owner or request.user.has_perm("credentialing.view_insuranceform")):
+        raise Http404
+    return _serve(getattr(record, field), field.replace("_", "-"))

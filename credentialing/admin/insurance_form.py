@@ -1,0 +1,129 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.cache import never_cache
+
+from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
+from credentialing.services.insurance_form import caqh_password_reveal
+
+
+class ReadOnlyRows(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StateLicenseInline(ReadOnlyRows):
+    model = StateLicense
+    fields = readonly_fields = ("state", "license_type", "number", "expiry")
+
+
+class EducationInline(ReadOnlyRows):
+    model = Education
+    fields = readonly_fields = ("institution", "degree", "graduation_date")
+
+
+class WorkHistoryInline(ReadOnlyRows):
+    model = WorkHistoryEntry
+    fields = readonly_fields = ("employer", "role", "start_date", "end_date", "gap_explanation")
+
+
+class SecretRevealInline(ReadOnlyRows):
+    model = SecretReveal
+    fields = readonly_fields = ("field", "revealed_by", "revealed_at")
+    verbose_name_plural = "password reveals (audit)"
+
+
+HIDDEN = frozenset({"id", "caqh_password_encrypted", *InsuranceForm.FILE_FIELDS})
+
+
+@admin.register(InsuranceForm)
+class InsuranceFormAdmin(admin.ModelAdmin):
+    list_display = ("provider", "status", "npi", "caqh_id", "liability_expiry", "submitted_at")
+    list_filter = ("status",)
+    search_fields = ("provider__legal_name", "provider__user__email", "npi", "caqh_id")
+    list_select_related = ("provider",)
+    # The encrypted password and the raw file paths are never shown; see caqh_password and documents.
+    exclude = ("caqh_password_encrypted", *InsuranceForm.FILE_FIELDS)
+    readonly_fields = (
+        *(f.name for f in InsuranceForm._meta.fields if f.name not in HIDDEN),
+        "caqh_password",
+        "documents",
+    )  # fmt: skip
+    inlines = (StateLicenseInline, EducationInline, WorkHistoryInline, SecretRevealInline)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="CAQH password")
+    def caqh_password(self, record):
+        if not record.has_caqh_password:
+            return "Not given yet"
+        return "Saved (encrypted). Revealing it needs the reveal permission."
+
+    @admin.display(description="CAQH password")
+    def caqh_password_revealable(self, record):
+        if not record.has_caqh_password:
+            return "Not given yet"
+        url = reverse("admin:credentialing_insuranceform_reveal", args=[record.pk])
+        return format_html('Saved (encrypted). <a href="{}">Reveal it</a> (recorded in the audit).', url)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("credentialing.reveal_caqh_password"):
+            return [("caqh_password_revealable" if f == "caqh_password" else f) for f in self.readonly_fields]
+        return self.readonly_fields
+
+    @admin.display(description="documents")
+    def documents(self, record):
+        files = [
+            (
+                reverse("documents:insurance_document", args=[record.provider.public_id, name]),
+                name.replace("_", " "),
+            )
+            for name in InsuranceForm.FILE_FIELDS
+            if getattr(record, name)
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', files) if files else "None uploaded"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reveal-caqh-password/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="credentialing_insuranceform_reveal",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(never_cache)
+    def reveal_view(self, request, pk):
+        """GET asks for confirmation; only the POST decrypts, and records who did it."""
+        if not request.user.has_perm("credentialing.reveal_caqh_password"):
+            raise PermissionDenied
+        record = get_object_or_404(InsuranceForm.objects.select_related("provider"), pk=pk)
+        password = None
+        if request.method == "POST":
+            password = caqh_password_reveal(insurance_form=record, staff_user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"CAQH password of {record.provider}",
+            "record": record,
+            "password": password,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/credentialing/insuranceform/reveal.html", context)

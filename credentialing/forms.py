@@ -1,0 +1,330 @@
+"""The Insurance Form (step 2): one main form plus three repeatable sections.
+
+With draft=True nothing is required and only each answer's own checks apply; submission adds
+the required answers, the minimum limits, the work-history rule and the prescriber sections.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.forms import formset_factory, model_to_dict
+from django.utils import timezone
+
+from alma.uploads import check_upload
+from credentialing import checks, rules
+from credentialing.models import Education, InsuranceForm, StateLicense, WorkHistoryEntry
+from onboarding.models import Provider
+
+MIN_PER_CLAIM = 1_000_000
+MIN_AGGREGATE = 3_000_000
+DOCUMENT_KINDS = ("pdf", "png", "jpeg")
+PRESCRIBER_FIELDS = (
+    "dea_number",
+    "dea_state",
+    "dea_expiry",
+    "dea_certificate",
+    "board_name",
+    "board_specialty",
+    "board_expiry",
+    "board_certificate",
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _not_expired(value, what: str):
+    if value and value < timezone.localdate():
+        raise forms.ValidationError(f"This {what} expired on {value:%B %-d, %Y}; enter the renewed one.")
+    return value
+
+
+class InsuranceFormForm(forms.ModelForm):
+    caqh_password = forms.CharField(
+        label="CAQH password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Stored encrypted and never shown again. Leave empty to keep the one you saved.",
+    )
+
+    class Meta:
+        model = InsuranceForm
+        fields = [
+            "caqh_id",
+            "caqh_username",
+            "npi",
+            "liability_carrier",
+            "liability_policy_number",
+            "liability_per_claim",
+            "liability_aggregate",
+            "liability_effective",
+            "liability_expiry",
+            "liability_certificate",
+            *PRESCRIBER_FIELDS,
+            "work_gap_explanation_recent",
+        ]
+        widgets = {
+            "liability_effective": DateInput(),
+            "liability_expiry": DateInput(),
+            "dea_expiry": DateInput(),
+            "board_expiry": DateInput(),
+            "work_gap_explanation_recent": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.ClearableFileInput(attrs={"accept": ".pdf,image/png,image/jpeg"})
+               for name in InsuranceForm.FILE_FIELDS},
+        }  # fmt: skip
+        help_texts = {
+            "caqh_id": "Digits only, from your CAQH ProView profile.",
+            "npi": "Your 10-digit individual (Type 1) NPI.",
+            "liability_per_claim": "At least $1,000,000.",
+            "liability_aggregate": "At least $3,000,000.",
+            "liability_certificate": "PDF, PNG or JPEG, at most 10 MB.",
+            "dea_certificate": "PDF, PNG or JPEG, at most 10 MB.",
+            "board_certificate": "PDF, PNG or JPEG, at most 10 MB.",
+        }
+
+    OPTIONAL = frozenset({"work_gap_explanation_recent", "caqh_password"})
+
+    def __init__(self, *args, provider: Provider, draft: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        self.draft = draft
+        if not provider.is_prescriber:
+            for name in PRESCRIBER_FIELDS:
+                del self.fields[name]
+        for name, field in self.fields.items():
+            field.required = not draft and name not in self.OPTIONAL
+        # A password is needed once; after that an empty box keeps the saved one.
+        self.fields["caqh_password"].required = not draft and not self.instance.has_caqh_password
+        self.fields["liability_per_claim"].widget.attrs.update(step=1000, min=0)
+        self.fields["liability_aggregate"].widget.attrs.update(step=1000, min=0)
+
+    def _problem(self, problem: str | None, value: str) -> str:
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_npi(self):
+        npi = self.cleaned_data["npi"].strip()
+        return self._problem(checks.npi_problem(npi), npi) if npi else npi
+
+    def clean_caqh_id(self):
+        caqh_id = self.cleaned_data["caqh_id"].strip()
+        return self._problem(checks.caqh_id_problem(caqh_id), caqh_id) if caqh_id else caqh_id
+
+    def clean_dea_number(self):
+        dea = self.cleaned_data["dea_number"].strip().upper()
+        last_name = self.provider.legal_name.split()[-1] if self.provider.legal_name.split() else None
+        return self._problem(checks.dea_problem(dea, last_name=last_name), dea) if dea else dea
+
+    def clean_liability_per_claim(self):
+        limit = self.cleaned_data["liability_per_claim"]
+        if limit is not None and limit < MIN_PER_CLAIM:
+            raise forms.ValidationError(f"The per-claim limit must be at least ${MIN_PER_CLAIM:,}.")
+        return limit
+
+    def clean_liability_aggregate(self):
+        limit = self.cleaned_data["liability_aggregate"]
+        if limit is not None and limit < MIN_AGGREGATE:
+            raise forms.ValidationError(f"The aggregate limit must be at least ${MIN_AGGREGATE:,}.")
+        return limit
+
+    def clean_liability_expiry(self):
+        return _not_expired(self.cleaned_data["liability_expiry"], "policy")
+
+    def clean_dea_expiry(self):
+        return _not_expired(self.cleaned_data["dea_expiry"], "DEA registration")
+
+    def clean_board_expiry(self):
+        return _not_expired(self.cleaned_data["board_expiry"], "board certification")
+
+    def _clean_document(self, name):
+        upload = self.cleaned_data.get(name)
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the saved file
+            check_upload(upload, kinds=DOCUMENT_KINDS)
+        return upload
+
+    def clean_liability_certificate(self):
+        return self._clean_document("liability_certificate")
+
+    def clean_dea_certificate(self):
+        return self._clean_document("dea_certificate")
+
+    def clean_board_certificate(self):
+        return self._clean_document("board_certificate")
+
+    def clean(self):
+        cleaned = super().clean()
+        effective, expiry = cleaned.get("liability_effective"), cleaned.get("liability_expiry")
+        if effective and expiry and effective > expiry:
+            self.add_error("liability_effective", "The policy must start before it expires.")
+        return cleaned
+
+    def valid_values(self) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.errors and name != "caqh_password"
+        }
+
+
+class StateLicenseForm(forms.ModelForm):
+    class Meta:
+        model = StateLicense
+        fields = ["state", "license_type", "number", "expiry"]
+        widgets = {"expiry": DateInput()}
+
+    def clean_expiry(self):
+        return _not_expired(self.cleaned_data["expiry"], "license")
+
+
+class EducationForm(forms.ModelForm):
+    class Meta:
+        model = Education
+        fields = ["institution", "degree", "graduation_date"]
+        widgets = {"graduation_date": DateInput()}
+
+    def clean_graduation_date(self):
+        graduated = self.cleaned_data["graduation_date"]
+        if graduated and graduated > timezone.localdate():
+            raise forms.ValidationError("A graduation date cannot be in the future.")
+        return graduated
+
+
+class WorkHistoryForm(forms.ModelForm):
+    class Meta:
+        model = WorkHistoryEntry
+        fields = ["employer", "role", "start_date", "end_date", "gap_explanation"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "gap_explanation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        today = timezone.localdate()
+        if start and start > today:
+            self.add_error("start_date", "A start date cannot be in the future.")
+        if end and end > today:
+            self.add_error(
+                "end_date", "An end date cannot be in the future; leave it empty for a current position."
+            )
+        if start and end and end < start:
+            self.add_error("end_date", "The end date is before the start date.")
+        return cleaned
+
+
+SECTIONS = {
+    # prefix: (row form, "what one row is" for messages)
+    "licenses": (StateLicenseForm, "state license"),
+    "education": (EducationForm, "degree"),
+    "work_history": (WorkHistoryForm, "position"),
+}
+
+
+@dataclass
+class InsuranceFormBundle:
+    """The main form and its repeatable sections, validated and read together."""
+
+    form: InsuranceFormForm
+    sections: dict[str, forms.BaseFormSet]
+    draft: bool
+
+    @classmethod
+    def build(cls, *, provider: Provider, record: InsuranceForm, data=None, files=None, draft=False):
+        form = InsuranceFormForm(data, files, instance=record, provider=provider, draft=draft)
+        sections = {}
+        for prefix, (row_form, _label) in SECTIONS.items():
+            # Saved rows prefill the page; posted data stands on its own (with an `initial`, an
+            # extra row equal to it would count as untouched and skip validation).
+            initial = (
+                [model_to_dict(row, fields=row_form._meta.fields) for row in getattr(record, prefix).all()]
+                if record.pk and data is None
+                else []
+            )
+            formset_class = formset_factory(row_form, extra=0 if initial else 1, can_delete=True)
+            sections[prefix] = formset_class(data, prefix=prefix, initial=initial)
+        return cls(form=form, sections=sections, draft=draft)
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        # A list, not a generator: every section is validated so each shows its own errors.
+        valid = all([formset.is_valid() for formset in self.sections.values()]) and valid  # noqa: C419
+        if not self.draft:
+            valid = self._check_submission_rules() and valid
+        return valid
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(
+            any(f.errors for f in formset.forms) or formset.non_form_errors()
+            for formset in self.sections.values()
+        )
+
+    def _kept_forms(self, formset) -> list[forms.Form]:
+        """Rows the provider means to keep: any row with something typed in it, unless they
+        ticked "remove". (Typed, not "changed": a page posted again holds the same rows.)"""
+        kept = []
+        for row in formset.forms:
+            typed = any(row[name].value() not in (None, "") for name in row.fields if name != "DELETE")
+            removed = row.is_valid() and row.cleaned_data.get("DELETE")
+            if typed and not removed:
+                kept.append(row)
+        return kept
+
+    def rows(self, prefix: str) -> list[dict]:
+        """Cleaned rows of a section; invalid rows are left out (a draft keeps the valid ones)."""
+        fields = SECTIONS[prefix][0]._meta.fields
+        return [
+            {name: row.cleaned_data.get(name) for name in fields}
+            for row in self._kept_forms(self.sections[prefix])
+            if row.is_valid()
+        ]
+
+    def _check_submission_rules(self) -> bool:
+        ok = True
+        for prefix, (_form, label) in SECTIONS.items():
+            if not self._kept_forms(self.sections[prefix]):
+                self.sections[prefix]._non_form_errors = self.sections[prefix].error_class(
+                    [f"Add at least one {label}."], renderer=self.sections[prefix].renderer
+                )
+                ok = False
+        work_forms = [row for row in self._kept_forms(self.sections["work_history"]) if row.is_valid()]
+        positions = [(row.cleaned_data["start_date"], row.cleaned_data.get("end_date")) for row in work_forms]
+        for gap in rules.work_history_gaps(positions, today=timezone.localdate()):
+            if gap.before_position is None:
+                if not self.form.cleaned_data.get("work_gap_explanation_recent", "").strip():
+                    self.form.add_error(
+                        "work_gap_explanation_recent",
+                        f"Explain the time since your last position ({gap.describe()}): "
+                        "gaps of more than six months in the last five years need an explanation.",
+                    )
+                    ok = False
+            elif not work_forms[gap.before_position].cleaned_data.get("gap_explanation", "").strip():
+                work_forms[gap.before_position].add_error(
+                    "gap_explanation",
+                    f"Explain the gap before this position ({gap.describe()}): gaps of more than six "
+                    "months in the last five years need an explanation.",
+                )
+                ok = False
+        return ok
+
+    def service_arguments(self) -> dict:
+        values = self.form.cleaned_data if not self.draft else self.form.valid_values()
+        values = {name: value for name, value in values.items() if name != "caqh_password"}
+        password = (
+            self.form.cleaned_data.get("caqh_password") if "caqh_password" not in self.form.errors else None
+        )
+        return {
+            "values": values,
+            "caqh_password": password or None,
+            "licenses": self.rows("licenses"),
+            "education": self.rows("education"),
+            "work_history": self.rows("work_history"),
+        }
