@@ -40,3 +40,9 @@ def check_upload(upload, *, kinds: tuple[str, ...]) -> str:
             f"This file is not a {allowed} file (checked by its content).", code="file_kind"
         )
     return kind
+
+
+def failed_uploads(files, form) -> dict:
+    """The uploads to post again when a form is shown around what was just saved: only those
+    that failed, so their error stays next to the field; a good upload is now the saved file."""
+    return {name: upload for name, upload in files.items() if name in form.errors}

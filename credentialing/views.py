@@ -3,7 +3,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from alma.uploads import sniff_kind
+from alma.uploads import failed_uploads, sniff_kind
 from credentialing.forms import InsuranceFormBundle
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
@@ -87,9 +87,16 @@ def _save(request, provider, record):
             "Some answers need attention before you can submit. They are marked below; "
             "everything else is saved as a draft.",
         )
-    # The errors belong to the submitted data; the saved record supplies files kept earlier.
-    bundle.form.instance = saved
-    return _render_form(request, provider, bundle, saved)
+    # Show what was typed, with its errors, around what is now saved (kept files included).
+    shown = InsuranceFormBundle.build(
+        provider=provider,
+        record=saved,
+        data=request.POST,
+        files=failed_uploads(request.FILES, bundle.form),
+        draft=saving_draft,
+    )
+    shown.is_valid()
+    return _render_form(request, provider, shown, saved)
 
 
 def _serve(field_file, label: str):

@@ -4,16 +4,21 @@ Everything the provider sees is reached as a provider would reach it: the link i
 the email that was actually delivered (anymail's test backend), not built by a helper.
 """
 
-import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from PIL import Image
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 
 from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, OutboxEmail
+from tests.browser.pages import (
+    assert_error_next_to,
+    delivered_email,
+    field,
+    link_in,
+    no_horizontal_scroll,
+    open_page,
+)
 from tests.factories import ProviderFactory
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -26,69 +31,6 @@ BIO = (
     "trauma and big life transitions. Sessions are warm, practical and paced to you; our first "
     "session is about what brings you here and what you would like to be different."
 )
-
-
-class _Anchors(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
-
-
-def delivered_email(to: str, subject: str) -> mail.EmailMessage:
-    """The one email the email provider accepted for `to` whose subject mentions `subject`."""
-    matching = [m for m in mail.outbox if m.to == [to] and subject in m.subject]
-    assert len(matching) == 1, [(m.to, m.subject) for m in mail.outbox]
-    return matching[0]
-
-
-def link_in(message: mail.EmailMessage) -> str:
-    """The form link of a delivered email: the HTML button, which the text part must repeat."""
-    [(html, mimetype)] = message.alternatives
-    assert mimetype == "text/html"
-    anchors = _Anchors()
-    anchors.feed(html)
-    [button] = {href for href in anchors.hrefs if href.startswith("http")}
-    assert re.findall(r"https?://\S+", message.body) == [button]
-    return button
-
-
-def open_page(new_context, viewport: dict, **context_args) -> Page:
-    """A page in a fresh browser context (no cookies): a provider opening the email anew."""
-    context = new_context(viewport=viewport, **context_args)
-    context.set_default_timeout(10_000)  # a local server answers in milliseconds; fail fast
-    return context.new_page()
-
-
-def field(page: Page, label: str) -> Locator:
-    # Exactly this label: required fields' labels end with crispy-forms' asterisk ("City*"), and
-    # Playwright matches a pattern against the label's raw text, surrounding whitespace included.
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\*?\s*$"))
-
-
-def feedback(page: Page, control: Locator) -> Locator:
-    """The error crispy-forms renders for a control (`aria-describedby` points at it)."""
-    return page.locator(f"#{control.get_attribute('id')}_error")
-
-
-def assert_error_next_to(page: Page, control: Locator, message: str) -> None:
-    error = feedback(page, control)
-    expect(error).to_be_visible()
-    expect(error).to_contain_text(message)
-    expect(control).to_have_attribute("aria-invalid", "true")
-    expect(control).to_have_accessible_description(re.compile(re.escape(message)))
-    # "Next to" on screen too: starts within a line's height below the control.
-    box, error_box = control.bounding_box(), error.bounding_box()
-    assert 0 <= error_box["y"] - (box["y"] + box["height"]) < 24, (box, error_box)
-
-
-def no_horizontal_scroll(page: Page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"the page is {scroll_width}px wide on a {width}px screen"
 
 
 def photo_file(tmp_path: Path) -> Path:
