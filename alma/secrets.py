@@ -37,4 +37,7 @@ def decrypt(token: str) -> str:
 
 def rotate(token: str) -> str:
     """The same secret, encrypted under the newest key."""
-    return _current().rotate(token.encode()).decode()
+    try:
+        return _current().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretUnreadable("No configured key decrypts a stored value (was a key removed?)") from exc
