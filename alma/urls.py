@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("onboarding/", include("onboarding.urls")),
     path("onboarding/", include("credentialing.urls")),
+    path("insurance/", include("credentialing.portal_urls")),
     path("documents/", include("credentialing.document_urls")),
 ]

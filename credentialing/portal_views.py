@@ -1,0 +1,103 @@
+"""The provider portal's Insurance & Directories page: thin views over credentialing services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from credentialing import selectors
+from credentialing.errors import CredentialingError
+from credentialing.models import ApplicationStatus, Payer, PayerApplication, Program
+from credentialing.services import applications as services
+from onboarding.selectors import provider_for_user
+
+
+def _back_to(payer: Payer):
+    # Back to the payer's card, so on a phone the provider lands where they were.
+    return redirect(f"{reverse('insurance:overview')}#payer-{payer.slug}")
+
+
+@login_required
+def overview(request):
+    provider = provider_for_user(request.user)
+    return render(
+        request,
+        "credentialing/insurance_directories.html",
+        {"provider": provider, "overview": selectors.insurance_overview(provider)},
+    )
+
+
+@login_required
+@require_POST
+def request_credentialing(request, payer_slug: str):
+    provider = provider_for_user(request.user)
+    payer = get_object_or_404(Payer, slug=payer_slug)
+    try:
+        services.application_request(provider=provider, payer=payer, actor=request.user)
+    except CredentialingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Credentialing with {payer} requested. We'll prepare your application and submit it to "
+            f"{payer}; payers usually decide within {selectors.DECISION_DAYS} days of submission.",
+        )
+    return _back_to(payer)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unenroll(request, payer_slug: str):
+    """GET shows what unenrolling means; only the POST from that page (with its CSRF token) acts."""
+    provider = provider_for_user(request.user)
+    application = get_object_or_404(
+        PayerApplication.objects.select_related("payer"), provider=provider, payer__slug=payer_slug
+    )
+    payer = application.payer
+    if request.method == "POST":
+        try:
+            services.application_withdraw(application=application, actor=request.user)
+        except CredentialingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"You have unenrolled from {payer}.")
+        return _back_to(payer)
+    if not services.can_move(application.status, ApplicationStatus.WITHDRAWN):
+        messages.info(request, f"There is nothing to unenroll from with {payer}.")
+        return _back_to(payer)
+    context = {
+        "provider": provider,
+        "application": application,
+        "payer": payer,
+        "ending_programs": selectors.active_programs_of_payer(provider, payer),
+    }
+    return render(request, "credentialing/insurance_directories/unenroll_confirm.html", context)
+
+
+@login_required
+@require_POST
+def enroll(request, program_id: int):
+    provider = provider_for_user(request.user)
+    program = get_object_or_404(Program.objects.select_related("payer"), pk=program_id)
+    try:
+        services.program_enroll(provider=provider, program=program, actor=request.user)
+    except CredentialingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You are enrolled in {program}.")
+    return _back_to(program.payer)
+
+
+@login_required
+@require_POST
+def leave(request, program_id: int):
+    provider = provider_for_user(request.user)
+    program = get_object_or_404(Program.objects.select_related("payer"), pk=program_id)
+    try:
+        services.program_leave(provider=provider, program=program, actor=request.user)
+    except CredentialingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have left {program}.")
+    return _back_to(program.payer)

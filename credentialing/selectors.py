@@ -1,0 +1,178 @@
+"""Reads about payers, payer applications and programs, with their queries kept in one place.
+
+"In network with payer X on date D" has exactly one definition, `in_effect_on` below: the
+application is approved and its effective date is on or before D (PRODUCT.md: a client on payer
+X is allowed only from X's effective date). Every other read here builds on it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from localflavor.us.us_states import US_STATES
+
+from credentialing.models import ApplicationStatus, Payer, PayerApplication, Program, ProgramEnrollment
+from credentialing.services.applications import can_move
+from onboarding.models import Provider
+
+ALL_STATES = frozenset(code for code, _name in US_STATES)  # the 50 states and DC
+# A payer decides within 45 days of submission; later applications are flagged (PRODUCT.md).
+DECISION_DAYS = 45
+
+
+def expected_decision_at(submitted_at: datetime) -> datetime:
+    return submitted_at + timedelta(days=DECISION_DAYS)
+
+
+def in_effect_on(on: date, prefix: str = "") -> Q:
+    """Applications (reached through `prefix`, e.g. "applications__") in effect on `on`."""
+    return Q(**{f"{prefix}status": ApplicationStatus.APPROVED, f"{prefix}effective_date__lte": on})
+
+
+def in_network(provider: Provider, payer: Payer, on: date) -> bool:
+    """Whether the provider may see a client on `payer` on `on`. The one check for this rule."""
+    return PayerApplication.objects.filter(in_effect_on(on), provider=provider, payer=payer).exists()
+
+
+def payers_in_effect(provider: Provider, on: date) -> QuerySet[Payer]:
+    return Payer.objects.filter(
+        Exists(PayerApplication.objects.filter(in_effect_on(on), provider=provider, payer=OuterRef("pk")))
+    )
+
+
+def effective_start_date(provider: Provider) -> date | None:
+    """The earliest effective date among approved applications; None while out-of-network.
+
+    It may be in the future (approved, not effective yet): the provider is out-of-network
+    until that day.
+    """
+    return PayerApplication.objects.filter(provider=provider, status=ApplicationStatus.APPROVED).aggregate(
+        start=Min("effective_date")
+    )["start"]
+
+
+def overdue_q(now: datetime, prefix: str = "") -> Q:
+    """Submitted to the payer more than 45 days ago and still without a decision."""
+    return Q(
+        **{
+            f"{prefix}status": ApplicationStatus.SUBMITTED,
+            f"{prefix}submitted_at__lt": now - timedelta(days=DECISION_DAYS),
+        }
+    )
+
+
+def applications_overdue(now: datetime | None = None) -> QuerySet[PayerApplication]:
+    now = now or timezone.now()
+    return (
+        PayerApplication.objects.filter(overdue_q(now))
+        .select_related("provider__user", "payer")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def is_overdue(application: PayerApplication, now: datetime) -> bool:
+    """The same rule as overdue_q, for a row already in memory."""
+    return (
+        application.status == ApplicationStatus.SUBMITTED
+        and application.submitted_at is not None
+        and expected_decision_at(application.submitted_at) < now
+    )
+
+
+def active_programs_of_payer(provider: Provider, payer: Payer) -> QuerySet[Program]:
+    """The payer's programs the provider is enrolled in now (they end if the provider unenrolls)."""
+    return Program.objects.filter(
+        payer=payer, enrollments__provider=provider, enrollments__left_at__isnull=True
+    ).order_by("name")
+
+
+def states_label(states: list[str]) -> str:
+    if set(states) >= ALL_STATES:
+        return "All states and DC"
+    return ", ".join(sorted(states))
+
+
+@dataclass
+class ProgramRow:
+    program: Program
+    enrollment: ProgramEnrollment | None
+    can_enroll: bool
+    why_not: str  # shown next to a disabled "Enroll" button
+
+
+@dataclass
+class PayerRow:
+    payer: Payer
+    application: PayerApplication | None
+    programs: list[ProgramRow] = field(default_factory=list)
+    expected_decision_date: date | None = None
+    overdue: bool = False
+    can_request: bool = False
+    can_unenroll: bool = False
+
+    @property
+    def states(self) -> str:
+        return states_label(self.payer.states)
+
+
+@dataclass
+class InsuranceOverview:
+    today: date
+    effective_start_date: date | None
+    payers: list[PayerRow]
+
+    @property
+    def in_network_yet(self) -> bool:
+        return self.effective_start_date is not None and self.effective_start_date <= self.today
+
+
+def _payer_rows(provider: Provider) -> QuerySet[Payer]:
+    mine = PayerApplication.objects.filter(provider=provider)
+    active_enrollments = ProgramEnrollment.objects.filter(provider=provider, left_at__isnull=True)
+    # Payers and programs no longer offered still show while the provider has something there
+    # (an application; an enrollment they may want to leave).
+    programs = Program.objects.filter(
+        Q(is_active=True) | Exists(active_enrollments.filter(program=OuterRef("pk")))
+    ).prefetch_related(Prefetch("enrollments", queryset=active_enrollments, to_attr="active_enrollments"))
+    return Payer.objects.filter(
+        Q(is_active=True) | Exists(mine.filter(payer=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch("applications", queryset=mine, to_attr="provider_applications"),
+        Prefetch("programs", queryset=programs, to_attr="listed_programs"),
+    )
+
+
+def insurance_overview(provider: Provider, now: datetime | None = None) -> InsuranceOverview:
+    """Everything the Insurance & Directories page shows, in five queries whatever the counts:
+    the effective start date, payers, the provider's applications, programs, their enrollments."""
+    now = now or timezone.now()
+    rows = []
+    for payer in _payer_rows(provider):
+        application = payer.provider_applications[0] if payer.provider_applications else None
+        status = application.status if application else ""
+        approved = status == ApplicationStatus.APPROVED
+        row = PayerRow(
+            payer=payer,
+            application=application,
+            can_request=payer.is_active and can_move(status, ApplicationStatus.REQUESTED),
+            can_unenroll=can_move(status, ApplicationStatus.WITHDRAWN),
+        )
+        if application and application.submitted_at and status == ApplicationStatus.SUBMITTED:
+            row.expected_decision_date = timezone.localdate(expected_decision_at(application.submitted_at))
+            row.overdue = is_overdue(application, now)
+        for program in payer.listed_programs:
+            enrollment = program.active_enrollments[0] if program.active_enrollments else None
+            if approved and program.is_active:
+                why_not = ""
+            elif not program.is_active:
+                why_not = "No longer offered."
+            else:
+                why_not = f"Open once {payer} approves you."
+            row.programs.append(
+                ProgramRow(program=program, enrollment=enrollment, can_enroll=not why_not, why_not=why_not)
+            )
+        rows.append(row)
+    return InsuranceOverview(
+        today=timezone.localdate(now), effective_start_date=effective_start_date(provider), payers=rows
+    )
