@@ -1,21 +1,37 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
-from onboarding import services
+from onboarding import selectors, services
 from onboarding.errors import OnboardingError
 from onboarding.forms import AgreementForm
 from onboarding.models import (
+    FormReview,
     GeneralOnboarding,
     MembershipAgreement,
     OnboardingEvent,
+    OnboardingStep,
     OutboxEmail,
     Provider,
+    ReviewedForm,
+    ReviewQueue,
+    ReviewStatus,
 )
+from onboarding.services.review import FORM_MODELS, ReasonRequired
+
+REVIEW_PERMISSION = "onboarding.review_onboarding_forms"
+# Each form's own admin page, where a reviewer reads the answers before deciding.
+FORM_ADMIN_URLS = {
+    ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
+    ReviewedForm.INSURANCE_FORM: "admin:credentialing_insuranceform_change",
+}
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -46,6 +62,16 @@ class OutboxEmailInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class FormReviewInline(ReadOnlyInline):
+    model = FormReview
+    fields = ("decided_at", "form", "round", "decision", "reason", "reviewer")
+    readonly_fields = fields
+    verbose_name_plural = "form review history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     list_display = (
@@ -64,7 +90,7 @@ class ProviderAdmin(admin.ModelAdmin):
     ordering = ("-created_at",)
     readonly_fields = ("public_id", "user", "onboarding_step", "step_changed_at", "created_at")
     fields = ("legal_name", "license_type", "contracted_start_date", *readonly_fields)
-    inlines = (OnboardingEventInline, OutboxEmailInline)
+    inlines = (OnboardingEventInline, FormReviewInline, OutboxEmailInline)
     change_list_template = "admin/onboarding/provider/change_list.html"
 
     @admin.display(ordering="user__email")
@@ -225,3 +251,181 @@ class GeneralOnboardingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FormReview)
+class FormReviewAdmin(admin.ModelAdmin):
+    """The review history: every staff decision, as recorded by the review services."""
+
+    list_display = ("provider", "form", "round", "decision", "short_reason", "reviewer", "decided_at")
+    list_filter = ("form", "decision")
+    search_fields = ("provider__legal_name", "provider__user__email")
+    list_select_related = ("provider", "reviewer")
+    date_hierarchy = "decided_at"
+    ordering = ("-decided_at", "-pk")
+    readonly_fields = ("provider", "form", "round", "decision", "reason", "reviewer", "decided_at")
+    fields = readonly_fields
+
+    @admin.display(description="reason")
+    def short_reason(self, review):
+        return review.reason if len(review.reason) <= 80 else f"{review.reason[:79]}…"
+
+    def has_add_permission(self, request):
+        return False  # decisions are made in the review queue
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestChangesForm(forms.Form):
+    reason = forms.CharField(
+        label="What should the provider change?",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        error_messages={"required": "Write the reason: the provider receives it in the email."},
+        help_text="Sent to the provider by email, with a link back to this form, and shown on the form.",
+    )
+    round = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+@admin.register(ReviewQueue)
+class ReviewQueueAdmin(admin.ModelAdmin):
+    """Step 3: one page with every submitted form waiting for review, oldest first.
+
+    Registered on a proxy so the queue has its own line in the admin index; the page is the
+    queue (onboarding.selectors.review_queue), not a list of FormReview rows.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        form_kinds = "<int:provider_id>/<str:form>"
+        return [
+            path(
+                f"{form_kinds}/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="onboarding_reviewqueue_approve",
+            ),
+            path(
+                f"{form_kinds}/request-changes/",
+                self.admin_site.admin_view(self.request_changes_view),
+                name="onboarding_reviewqueue_request_changes",
+            ),
+            path(
+                "", self.admin_site.admin_view(self.changelist_view), name="onboarding_reviewqueue_changelist"
+            ),
+        ]
+
+    def _check_permission(self, request) -> None:
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    @staticmethod
+    def _form_admin_url(form: str, record) -> str | None:
+        try:
+            return reverse(FORM_ADMIN_URLS[form], args=[record.pk])
+        except NoReverseMatch:  # that form's admin page is not registered (yet)
+            return None
+
+    def changelist_view(self, request, extra_context=None):
+        self._check_permission(request)
+        queue = selectors.review_queue()
+        rows = [(item, self._form_admin_url(item.form, item.record)) for item in queue]
+        context = self._context(
+            request,
+            title="Review queue",
+            rows=rows,
+            overdue_count=sum(item.overdue for item in queue),
+            **(extra_context or {}),
+        )
+        return TemplateResponse(request, "admin/onboarding/reviewqueue/queue.html", context)
+
+    @staticmethod
+    def _reviewed(provider_id: int, form: str) -> tuple[Provider, ReviewedForm]:
+        if form not in ReviewedForm.values:
+            raise Http404("No such onboarding form.")
+        return get_object_or_404(Provider.objects.select_related("user"), pk=provider_id), ReviewedForm(form)
+
+    @staticmethod
+    def _posted_round(value) -> int | None:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    def approve_view(self, request, provider_id: int, form: str):
+        return require_POST(self._approve)(request, provider_id, form)
+
+    def _approve(self, request, provider_id: int, form: str):
+        self._check_permission(request)
+        provider, form = self._reviewed(provider_id, form)
+        try:
+            review = services.form_approve(
+                provider=provider,
+                form=form,
+                reviewer=request.user,
+                expected_round=self._posted_round(request.POST.get("round")),
+            )
+        except OnboardingError as error:
+            messages.error(request, str(error))
+        else:
+            done = f"{form.label} of {provider} approved (round {review.round})."
+            if review.provider.onboarding_step == OnboardingStep.FORMS_APPROVED:
+                done += " Both forms are approved: the portal-access email is queued."
+            messages.success(request, done)
+        return redirect("admin:onboarding_reviewqueue_changelist")
+
+    def request_changes_view(self, request, provider_id: int, form: str):
+        self._check_permission(request)
+        provider, form = self._reviewed(provider_id, form)
+        record = FORM_MODELS[form].objects.filter(provider=provider).only("status", "review_round").first()
+        if record is None or record.status != ReviewStatus.SUBMITTED:
+            messages.error(request, f"The {form.label} of {provider} is not waiting for review.")
+            return redirect("admin:onboarding_reviewqueue_changelist")
+        shown_round = self._posted_round(request.GET.get("round")) or record.review_round
+        change_form = RequestChangesForm(request.POST or None, initial={"round": shown_round})
+        if request.method == "POST" and change_form.is_valid():
+            try:
+                review = services.form_request_changes(
+                    provider=provider,
+                    form=form,
+                    reviewer=request.user,
+                    reason=change_form.cleaned_data["reason"],
+                    expected_round=change_form.cleaned_data["round"],
+                )
+            except ReasonRequired as error:
+                change_form.add_error("reason", str(error))
+            except OnboardingError as error:
+                change_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Changes requested on the {form.label} of {provider} (round {review.round}). "
+                    "The email with your reason is queued.",
+                )
+                return redirect("admin:onboarding_reviewqueue_changelist")
+        context = self._context(
+            request,
+            title=f"Request changes: {form.label} of {provider}",
+            provider=provider,
+            form_label=form.label,
+            record=record,
+            form_admin_url=self._form_admin_url(form, record),
+            form=change_form,
+        )
+        return TemplateResponse(request, "admin/onboarding/reviewqueue/request_changes.html", context)

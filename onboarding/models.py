@@ -192,11 +192,25 @@ class FormReview(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "form", "round"], name="one_decision_per_form_round"),
         ]
+        permissions = [("review_onboarding_forms", "Can approve or request changes on onboarding forms")]
 
     def __str__(self) -> str:
         return (
             f"{self.get_form_display()} of {self.provider}, round {self.round}: {self.get_decision_display()}"
         )
+
+
+class ReviewQueue(FormReview):
+    """Admin's entry for the staff review queue (step 3); no data of its own.
+
+    A proxy gives the queue its own line in the admin index's Onboarding list. The queue lists
+    submitted forms (onboarding.selectors.review_queue), not FormReview rows.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "review queue"
+        verbose_name_plural = "review queue"
 
 
 class EmailStep(models.TextChoices):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.forms import GeneralOnboardingForm
-from onboarding.models import EmailStep, GeneralOnboarding, ReviewStatus
+from onboarding.models import EmailStep, GeneralOnboarding, ReviewedForm, ReviewStatus
 
 
 def home(request):
@@ -35,9 +35,14 @@ def general_onboarding(request, provider):
             {"provider": provider, "record": record, "next_email": next_email},
         )
 
+    page = {"provider": provider}
+    if record.status == ReviewStatus.CHANGES_REQUESTED:
+        # Staff sent the form back: the page opens with their reason (PRODUCT.md step 3).
+        page["change_request"] = selectors.latest_change_request(provider, ReviewedForm.GENERAL_ONBOARDING)
+
     if request.method != "POST":
         form = GeneralOnboardingForm(instance=record)
-        return render(request, "onboarding/general_onboarding.html", {"provider": provider, "form": form})
+        return render(request, "onboarding/general_onboarding.html", {**page, "form": form})
 
     saving_draft = request.POST.get("action") == "save_draft"
     form = GeneralOnboardingForm(request.POST, request.FILES, instance=record, draft=saving_draft)
@@ -66,4 +71,4 @@ def general_onboarding(request, provider):
     # Show what was typed, with the errors, around what is now saved (a kept photo included).
     form = GeneralOnboardingForm(request.POST, request.FILES, instance=saved, draft=saving_draft)
     form.is_valid()
-    return render(request, "onboarding/general_onboarding.html", {"provider": provider, "form": form})
+    return render(request, "onboarding/general_onboarding.html", {**page, "form": form})

@@ -6,10 +6,13 @@ from onboarding.services.general_onboarding import (
     general_onboarding_submit,
 )
 from onboarding.services.outbox import outbox_deliver, outbox_enqueue, outbox_sweep
+from onboarding.services.review import form_approve, form_request_changes
 from onboarding.services.steps import step_advance
 
 __all__ = [
     "agreement_record",
+    "form_approve",
+    "form_request_changes",
     "general_onboarding_save_draft",
     "general_onboarding_submit",
     "outbox_deliver",
