@@ -80,3 +80,11 @@ def test_a_rolled_back_transition_leaves_no_row_and_sends_nothing(
     assert not Provider.objects.exists()
     assert not OutboxEmail.objects.exists()
     assert mailoutbox == []
+
+
+def test_plain_text_emails_are_not_html_escaped(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        record(legal_name="Siobhan O'Brien & Co")
+    [message] = mailoutbox
+    assert "Hi Siobhan O'Brien & Co," in message.body
+    assert "O&#x27;Brien &amp; Co" in message.alternatives[0][0]  # the HTML part stays escaped
