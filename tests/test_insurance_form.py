@@ -78,7 +78,7 @@ def test_the_form_waits_for_the_general_onboarding_form(client, provider):
     assert "First, the General Onboarding form" in page.text
 
 
-def test_a_complete_form_is_submitted_for_review(client, ready_provider, url):
+def test_a_complete_form_is_submitted_for_review(client, ready_provider, url, mailoutbox):
     response = client.post(url, answers())
     assert response.status_code == 302
     ready_provider.refresh_from_db()
@@ -89,6 +89,9 @@ def test_a_complete_form_is_submitted_for_review(client, ready_provider, url):
     assert record.liability_certificate.name.endswith(".pdf")
     assert "certificate" not in record.liability_certificate.name.rsplit("/", 1)[-1]  # name not trusted
     assert "Thank you, your Insurance Form is in" in client.get(url).text
+    assert not any(PASSWORD in m.body or PASSWORD in str(m.alternatives) for m in mailoutbox)
+    home = client.get("/")  # not signed in: nothing of the form is shown
+    assert PASSWORD not in home.text
 
 
 @pytest.mark.parametrize(
