@@ -15,7 +15,7 @@ from credentialing.models import Payer
 from credentialing.services.applications import application_approve, application_request, application_submit
 from credentialing.services.insurance_form import insurance_form_submit
 from onboarding import links, services
-from onboarding.models import LicenseType, MembershipAgreement, Provider
+from onboarding.models import LicenseType, MembershipAgreement, OnboardingStep, Provider
 
 STAFF_PASSWORD = "alma-demo-staff"  # noqa: S105 - demo data for a local machine only
 DEMO_PROVIDERS = [
@@ -165,3 +165,5 @@ class Command(BaseCommand):
             state = record.get_status_display() if record else "not started"
             self.stdout.write(f"  {provider.legal_name} ({state}):")
             self.stdout.write(f"    {links.form_url(provider, links.GENERAL_ONBOARDING)}")
+            if provider.onboarding_step != OnboardingStep.ACCOUNT_CREATED:
+                self.stdout.write(f"    Insurance Form: {links.form_url(provider, links.INSURANCE_FORM)}")
