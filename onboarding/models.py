@@ -38,6 +38,8 @@ class OnboardingStep(models.TextChoices):
     GENERAL_ONBOARDING_SUBMITTED = "general_onboarding_submitted", "General Onboarding form submitted"
     INSURANCE_FORM_SUBMITTED = "insurance_form_submitted", "Insurance Form submitted"
     FORMS_APPROVED = "forms_approved", "Both forms approved by staff"
+    PORTAL_ACCESS_GRANTED = "portal_access_granted", "Portal password set"
+    ONBOARDING_COMPLETE = "onboarding_complete", "Onboarding complete"
 
 
 class ReviewStatus(models.TextChoices):
@@ -221,6 +223,8 @@ class EmailStep(models.TextChoices):
     GENERAL_ONBOARDING_CHANGES = "general_onboarding_changes", "Changes requested: General Onboarding form"
     INSURANCE_FORM_CHANGES = "insurance_form_changes", "Changes requested: Insurance Form"
     PORTAL_ACCESS = "portal_access", "Portal access: set your password"
+    WEBINAR = "webinar", "Insurance Program Training Webinar and quiz"
+    ONBOARDING_COMPLETE = "onboarding_complete", "Onboarding complete"
 
 
 class OutboxEmailQuerySet(models.QuerySet):
@@ -249,7 +253,8 @@ class OutboxEmail(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="outbox_emails")
     step = models.CharField(max_length=40, choices=EmailStep.choices)
-    round = models.PositiveSmallIntegerField(default=1)
+    # The n-th email of its kind for this provider: review rounds, staff resends.
+    round = models.PositiveIntegerField(default=1)
     to_email = models.EmailField()
     # What the email says beyond the provider's own data (e.g. the reason changes were
     # requested), captured with the transition so sending needs no further lookups.

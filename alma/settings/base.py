@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "anymail",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "credentialing",
     "directory",
     "training",
+    "support",
+    "helpdesk",
+    "practice",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     OnboardingStep.ACCOUNT_CREATED: frozenset({OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}),
     OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset({OnboardingStep.INSURANCE_FORM_SUBMITTED}),
     OnboardingStep.INSURANCE_FORM_SUBMITTED: frozenset({OnboardingStep.FORMS_APPROVED}),
-    OnboardingStep.FORMS_APPROVED: frozenset(),
+    OnboardingStep.FORMS_APPROVED: frozenset({OnboardingStep.PORTAL_ACCESS_GRANTED}),
+    # Step 5 (webinar and quiz) may happen at any time; completion follows whichever is last.
+    OnboardingStep.PORTAL_ACCESS_GRANTED: frozenset({OnboardingStep.ONBOARDING_COMPLETE}),
+    OnboardingStep.ONBOARDING_COMPLETE: frozenset(),
 }
 
 
