@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from alma import secrets
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
-from onboarding.errors import FormAlreadySubmitted
-from onboarding.models import OnboardingStep, Provider, ReviewStatus
+from onboarding.models import OnboardingStep, Provider
 from onboarding.services.steps import step_advance
+from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
-EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED})
 FORM_FIELDS = (
     "caqh_id",
     "caqh_username",
@@ -85,8 +84,7 @@ def insurance_form_save_draft(
     now = now or timezone.now()
     with transaction.atomic():
         form = _locked_form(provider)
-        if form.status not in EDITABLE:
-            raise FormAlreadySubmitted("This form has already been submitted.")
+        ensure_editable(form)
         changed = _apply(form, values, caqh_password)
         form.draft_saved_at = now
         form.save(update_fields=[*changed, "draft_saved_at"])
@@ -114,15 +112,10 @@ def insurance_form_submit(
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
         form = _locked_form(provider)
-        if form.status not in EDITABLE:
-            raise FormAlreadySubmitted("This form has already been submitted.")
-        first_submission = form.status == ReviewStatus.DRAFT
+        ensure_editable(form)
         changed = _apply(form, values, caqh_password)
-        if not first_submission:
-            form.review_round += 1
-        form.status = ReviewStatus.SUBMITTED
-        form.submitted_at = now
-        form.save(update_fields=[*changed, "status", "submitted_at", "review_round"])
+        first_submission = mark_submitted(form, now=now)
+        form.save(update_fields=[*changed, *SUBMISSION_FIELDS])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
         if first_submission:
             step_advance(

@@ -4,13 +4,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from onboarding.errors import FormAlreadySubmitted
-from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider, ReviewStatus
+from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
 from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
-
-# A provider may change a form while it is a draft or after staff asked for changes.
-EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED})
+from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
 # The fields a provider fills in; anything else in `values` is ignored.
 FORM_FIELDS = (
@@ -61,8 +58,7 @@ def general_onboarding_save_draft(
     now = now or timezone.now()
     with transaction.atomic():
         form = _locked_form(provider)
-        if form.status not in EDITABLE:
-            raise FormAlreadySubmitted("This form has already been submitted.")
+        ensure_editable(form)
         changed = _apply(form, values)
         form.draft_saved_at = now
         form.save(update_fields=[*changed, "draft_saved_at"])
@@ -81,15 +77,10 @@ def general_onboarding_submit(
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
         form = _locked_form(provider)
-        if form.status not in EDITABLE:
-            raise FormAlreadySubmitted("This form has already been submitted.")
-        first_submission = form.status == ReviewStatus.DRAFT
+        ensure_editable(form)
         changed = _apply(form, values)
-        if not first_submission:
-            form.review_round += 1
-        form.status = ReviewStatus.SUBMITTED
-        form.submitted_at = now
-        form.save(update_fields=[*changed, "status", "submitted_at", "review_round"])
+        first_submission = mark_submitted(form, now=now)
+        form.save(update_fields=[*changed, *SUBMISSION_FIELDS])
         if first_submission:
             step_advance(
                 provider=provider, to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED, actor=actor, now=now
