@@ -46,3 +46,27 @@ def failed_uploads(files, form) -> dict:
     """The uploads to post again when a form is shown around what was just saved: only those
     that failed, so their error stays next to the field; a good upload is now the saved file."""
     return {name: upload for name, upload in files.items() if name in form.errors}
+
+
+DOWNLOAD_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def serve_private_file(field_file, *, filename_stem: str):
+    """A private upload as an attachment: typed by its content (never by its stored name),
+    never cached, never sniffed by the browser. The caller has already checked access."""
+    from django.http import FileResponse, Http404  # noqa: PLC0415 - keep this module light to import
+
+    if not field_file:
+        raise Http404("No file")
+    with field_file.open("rb") as handle:
+        kind = sniff_kind(handle.read(16))
+    extension = "jpg" if kind == "jpeg" else (kind or "bin")
+    response = FileResponse(
+        field_file.open("rb"),
+        as_attachment=True,
+        filename=f"{filename_stem}.{extension}",
+        content_type=DOWNLOAD_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -18,8 +18,11 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("onboarding/", include("onboarding.urls")),
+    path("", include("onboarding.urls")),
     path("onboarding/", include("credentialing.urls")),
     path("insurance/", include("credentialing.portal_urls")),
     path("documents/", include("credentialing.document_urls")),
+    path("support/", include("support.urls")),
+    path("help/", include("helpdesk.urls")),
+    path("practice/", include("practice.urls")),
 ]

@@ -1,17 +1,15 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from alma.uploads import failed_uploads, sniff_kind
+from alma.uploads import failed_uploads, serve_private_file
 from credentialing.forms import InsuranceFormBundle
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
 from onboarding import links, selectors
 from onboarding.errors import FormAlreadySubmitted, OnboardingError
 from onboarding.models import OnboardingStep, Provider, ReviewedForm, ReviewStatus
-
-DOWNLOAD_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
 
 
 def _record(provider: Provider) -> InsuranceForm:
@@ -99,30 +97,13 @@ def _save(request, provider, record):
     return _render_form(request, provider, shown, saved)
 
 
-def _serve(field_file, label: str):
-    """A private upload as an attachment, typed by its content, never cached or sniffed."""
-    if not field_file:
-        raise Http404("No file")
-    with field_file.open("rb") as handle:
-        kind = sniff_kind(handle.read(16))
-    response = FileResponse(
-        field_file.open("rb"),
-        as_attachment=True,
-        filename=f"{label}.{'jpg' if kind == 'jpeg' else kind}",
-        content_type=DOWNLOAD_TYPES.get(kind, "application/octet-stream"),
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @links.form_link_view(links.INSURANCE_FORM)
 def insurance_document_by_link(request, provider, field):
     """The provider's own document, from their emailed form link (they have no password yet)."""
     if field not in InsuranceForm.FILE_FIELDS:
         raise Http404
     record = get_object_or_404(InsuranceForm, provider=provider)
-    return _serve(getattr(record, field), field.replace("_", "-"))
+    return serve_private_file(getattr(record, field), filename_stem=field.replace("_", "-"))
 
 
 @never_cache
@@ -139,4 +120,4 @@ def insurance_document(request, provider_id, field):
     is_owner = record.provider.user_id == request.user.pk
     if not (is_owner or request.user.has_perm("credentialing.view_insuranceform")):
         raise Http404
-    return _serve(getattr(record, field), field.replace("_", "-"))
+    return serve_private_file(getattr(record, field), filename_stem=field.replace("_", "-"))

@@ -91,6 +91,22 @@ class ProviderAdmin(admin.ModelAdmin):
     fields = ("legal_name", "license_type", "contracted_start_date", *readonly_fields)
     inlines = (OnboardingEventInline, FormReviewInline, OutboxEmailInline)
     change_list_template = "admin/onboarding/provider/change_list.html"
+    actions = ("resend_portal_access_email",)
+
+    @admin.action(description="Resend the portal-access email", permissions=["change"])
+    def resend_portal_access_email(self, request, queryset):
+        # A new, recorded send per provider (the next round in the outbox), each with a fresh
+        # set-password link; only providers waiting for portal access get one.
+        for provider in queryset.select_related("user"):
+            try:
+                row = services.portal_access_email_resend(provider=provider, actor=request.user)
+            except OnboardingError as error:
+                messages.warning(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Portal-access email to {provider.user.email} queued again (send {row.round}).",
+                )
 
     @admin.display(ordering="user__email")
     def email(self, provider):

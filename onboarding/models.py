@@ -225,6 +225,9 @@ class EmailStep(models.TextChoices):
     PORTAL_ACCESS = "portal_access", "Portal access: set your password"
     WEBINAR = "webinar", "Insurance Program Training Webinar and quiz"
     ONBOARDING_COMPLETE = "onboarding_complete", "Onboarding complete"
+    HELP_TICKET_RECEIVED = "help_ticket_received", "Help request received"
+    HELP_TICKET_REPLY = "help_ticket_reply", "Help request answered"
+    PAYOUT_ACCOUNT_CHANGED = "payout_account_changed", "Payouts account set or changed"
 
 
 class OutboxEmailQuerySet(models.QuerySet):

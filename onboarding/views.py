@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from onboarding import dashboard as onboarding_dashboard
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.forms import GeneralOnboardingForm
@@ -13,13 +14,19 @@ def home(request):
         return redirect("account_login")
     if request.user.is_staff:
         return redirect("admin:index")
-    return portal_home(request)
+    return redirect("onboarding:dashboard")
 
 
 @login_required
-def portal_home(request):
-    provider = selectors.provider_for_user(request.user)
-    return render(request, "onboarding/portal_home.html", {"provider": provider})
+def dashboard(request):
+    """The Onboarding Dashboard (Onboarding, later Explore > Alma Basics): always the signed-in
+    provider's own; staff and accounts without a provider get 404."""
+    provider = onboarding_dashboard.provider_for_dashboard(request.user)
+    return render(
+        request,
+        "onboarding/dashboard.html",
+        {"provider": provider, "board": onboarding_dashboard.build_dashboard(provider)},
+    )
 
 
 @links.form_link_view(links.GENERAL_ONBOARDING)

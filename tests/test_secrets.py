@@ -7,6 +7,8 @@ from django.core.management import CommandError, call_command
 from alma import secrets
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft
+from practice.models import PayoutAccount
+from practice.services import payout_account_set
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -22,15 +24,24 @@ def test_a_secret_round_trips_and_is_not_readable_without_a_key(settings):
 
 
 @pytest.mark.django_db
-def test_rotation_re_encrypts_under_the_newest_key(settings, provider, capsys):
+def test_rotation_re_encrypts_every_secret_under_the_newest_key(settings, provider, capsys):
     settings.FIELD_ENCRYPTION_KEYS = [OLD]
     insurance_form_save_draft(provider=provider, values={}, caqh_password="caqh-S3cret!")
+    payout_account_set(
+        provider=provider,
+        holder_name="Ada Brennan",
+        account_type="checking",
+        routing_number="011000015",
+        account_number="000123456789",
+        actor=provider.user,
+    )
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
     call_command("rotate_encryption_keys")
-    assert "Re-encrypted 1 secret(s)" in capsys.readouterr().out
+    assert "Re-encrypted 2 secret(s)" in capsys.readouterr().out
 
     settings.FIELD_ENCRYPTION_KEYS = [NEW]  # the old key can now be dropped
     assert secrets.decrypt(InsuranceForm.objects.get().caqh_password_encrypted) == "caqh-S3cret!"
+    assert secrets.decrypt(PayoutAccount.objects.get().account_number_encrypted) == "000123456789"
 
 
 @pytest.mark.django_db

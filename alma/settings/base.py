@@ -122,6 +122,16 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Step 4 (portal access): the provider sets a first password through allauth's reset-from-key
+# link and is signed in straight away (accounts.receivers records the step). The link works
+# once, for this long; the portal-access email states it.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# allauth's emails carry their own subjects (the default prefix is the request's host name).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Staff protect their sign-in with an authenticator app (TOTP), with recovery codes as backup.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Alma"
 
 LANGUAGE_CODE = "en-us"
 USE_I18N = True

@@ -18,11 +18,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from alma.timekeeping import one_business_day_after
 from onboarding import links
 from onboarding.models import EmailStep, OutboxEmail, Provider
+from training import links as training_links
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,12 @@ ACTION_URLS = {
     EmailStep.GENERAL_ONBOARDING_CHANGES: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
     EmailStep.INSURANCE_FORM_CHANGES: lambda p: links.form_url(p, links.INSURANCE_FORM),
     EmailStep.PORTAL_ACCESS: links.set_password_url,
+    EmailStep.WEBINAR: training_links.webinar_url,
+    EmailStep.ONBOARDING_COMPLETE: lambda p: f"{settings.SITE_URL}{reverse('home')}",
+    # Portal pages behind sign-in (no token): the provider has a password by then.
+    EmailStep.HELP_TICKET_RECEIVED: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
+    EmailStep.HELP_TICKET_REPLY: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
+    EmailStep.PAYOUT_ACCOUNT_CHANGED: lambda p: f"{settings.SITE_URL}{reverse('practice:payouts')}",
 }
 
 

@@ -121,7 +121,7 @@ def _decide(
                     step=EmailStep.PORTAL_ACCESS,
                     now=now,
                     round=1,
-                    context={"link_valid_for": _password_link_lifetime()},
+                    context={"link_valid_for": password_link_lifetime()},
                 )
     except IntegrityError as exc:
         # The one_decision_per_form_round constraint: this round was decided already.
@@ -138,7 +138,7 @@ def _both_forms_approved(provider: Provider) -> bool:
     )
 
 
-def _password_link_lifetime() -> str:
+def password_link_lifetime() -> str:
     # allauth's reset key lives PASSWORD_RESET_TIMEOUT seconds (Django's default is 3 days); the
     # email states it, since it differs from the 30 days of the form links.
     lifetime = timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)

@@ -3,13 +3,14 @@ from django.db import transaction
 
 from alma import secrets
 from credentialing.models import InsuranceForm
+from practice.services import payout_account_numbers_rotate
 
 BATCH = 500
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored secret (CAQH passwords) under the first key of "
+        "Re-encrypt every stored secret (CAQH passwords, bank account numbers) under the first key of "
         "FIELD_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, run this, "
         "then remove the old keys. Safe to run again."
     )
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                     if len(batch) == BATCH:
                         rotated += self._save(batch)
                 rotated += self._save(batch)
+                rotated += payout_account_numbers_rotate()
         except secrets.SecretUnreadable as exc:
             raise CommandError(f"{exc}; nothing was changed.") from exc
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {rotated} secret(s) under the newest key."))

@@ -1,0 +1,47 @@
+"""Bring a provider along the onboarding pipeline through the real services, as in production."""
+
+from django.contrib.auth.models import Permission
+
+from accounts.models import User
+from onboarding import services
+from onboarding.models import OnboardingStep, ReviewedForm
+from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
+
+PASSWORD = "Harbor-Counsel-2026"
+
+
+def staff_user(email: str, *codenames: str) -> User:
+    user = User.objects.create_user(email=email, password="Staff-Desk-2026!", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def reviewer() -> User:
+    return User.objects.filter(email="pipeline-reviewer@alma.test").first() or staff_user(
+        "pipeline-reviewer@alma.test", "review_onboarding_forms"
+    )
+
+
+def provider_at_forms_approved(provider=None, **provider_fields):
+    """Steps 0-3: agreement, both forms submitted, both approved by staff (portal-access email queued)."""
+    provider = provider or ProviderFactory(**provider_fields)
+    # Carries on from wherever the provider is (steps 1 and 2 happen in order).
+    if provider.onboarding_step == OnboardingStep.ACCOUNT_CREATED:
+        submit_general_onboarding(provider)
+        provider.refresh_from_db()
+    if provider.onboarding_step == OnboardingStep.GENERAL_ONBOARDING_SUBMITTED:
+        submit_insurance_form(provider)
+    staff = reviewer()
+    services.form_approve(provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=staff)
+    services.form_approve(provider=provider, form=ReviewedForm.INSURANCE_FORM, reviewer=staff)
+    provider.refresh_from_db()
+    return provider
+
+
+def grant_portal_access(provider, password: str = PASSWORD):
+    """Step 4 without a browser: the password allauth would save, then the step it records."""
+    provider.user.set_password(password)
+    provider.user.save(update_fields=["password"])
+    services.portal_access_grant(provider=provider)
+    provider.refresh_from_db()
+    return provider
