@@ -5,9 +5,6 @@ from django.urls import include, path
 from alma import health
 from onboarding import views as onboarding_views
 
-admin.site.site_header = "Alma staff"
-admin.site.site_title = "Alma staff"
-admin.site.index_title = "Provider onboarding"
 # Staff sign in through allauth like everyone else, so its rate limits (and, later, MFA) cover
 # the admin too; admin's own login form would bypass them.
 admin.site.login = login_required(admin.site.login)
