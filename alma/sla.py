@@ -32,6 +32,7 @@ class Promise:
     what: str
     due_at: datetime
     admin_url: str
+    provider_id: int
 
     def overdue_on(self, now: datetime) -> bool:
         return self.due_at < now
@@ -74,6 +75,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 f"{email.get_step_display()} email, round {email.round}{status}",
                 email.due_at,
                 reverse("admin:onboarding_outboxemail_change", args=[email.pk]),
+                email.provider_id,
             ),
             window=AT_RISK_WINDOW,
         )
@@ -89,6 +91,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 f"{submission.form.label}, round {submission.round}: waiting {submission.waiting_label}",
                 submission.review_due_at,
                 reverse(admin_name, args=[submission.record.pk]),
+                submission.provider.pk,
             ),
             window=AT_RISK_WINDOW,
         )
@@ -107,6 +110,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 f"{application.payer.name}: submitted {application.submitted_at:%b %-d, %Y}",
                 expected_decision_at(application.submitted_at),
                 reverse("admin:credentialing_payerapplication_change", args=[application.pk]),
+                application.provider_id,
             ),
             window=APPLICATION_AT_RISK_WINDOW,
         )
@@ -123,6 +127,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 f"Help request #{ticket.pk}: {ticket.subject}",
                 ticket.reply_due_at,
                 reverse("admin:helpdesk_ticket_change", args=[ticket.pk]),
+                ticket.provider_id,
             ),
             window=AT_RISK_WINDOW,
         )

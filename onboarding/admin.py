@@ -7,7 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from localflavor.us.us_states import US_STATES
 
+from alma.sla import sla_board
+from credentialing.models import PayerApplication
+from helpdesk.models import Ticket
 from onboarding import selectors, services
 from onboarding.errors import OnboardingError
 from onboarding.forms import AgreementForm
@@ -23,7 +27,9 @@ from onboarding.models import (
     ReviewQueue,
     ReviewStatus,
 )
+from onboarding.services.outbox import outbox_resend
 from onboarding.services.review import FORM_MODELS, ReasonRequired
+from training.models import TrainingProgress
 
 REVIEW_PERMISSION = "onboarding.review_onboarding_forms"
 # Each form's own admin page, where a reviewer reads the answers before deciding.
@@ -71,6 +77,58 @@ class FormReviewInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("reviewer")
 
 
+class PayerApplicationInline(ReadOnlyInline):
+    model = PayerApplication
+    fields = ("payer", "status", "submitted_at", "effective_date", "denial_reason")
+    readonly_fields = fields
+    show_change_link = True  # the application's page has its full history
+    verbose_name_plural = "payer applications"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payer")
+
+
+class TicketInline(ReadOnlyInline):
+    model = Ticket
+    fields = ("subject", "category", "status", "opened_at", "reply_due_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "help requests"
+
+
+class TrainingProgressInline(ReadOnlyInline):
+    model = TrainingProgress
+    fields = ("webinar_completed_at", "quiz_passed_at")
+    readonly_fields = fields
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Providers with any broken promise: an email, a review, a payer decision or a help request."""
+
+    title = "overdue anything"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Something is overdue"),)
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        overdue_ids = {promise.provider_id for promise in sla_board(timezone.now()).overdue}
+        return queryset.filter(pk__in=overdue_ids)
+
+
+class PracticeStateFilter(admin.SimpleListFilter):
+    title = "practice state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return US_STATES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(general_onboarding__state=self.value()) if self.value() else queryset
+
+
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     list_display = (
@@ -82,14 +140,28 @@ class ProviderAdmin(admin.ModelAdmin):
         "contracted_start_date",
         "agreement_signed_at",
     )
-    list_filter = ("onboarding_step", "license_type")
-    search_fields = ("legal_name", "user__email")
+    list_filter = (
+        "onboarding_step",
+        OverdueFilter,
+        ("payer_applications__payer", admin.RelatedOnlyFieldListFilter),
+        PracticeStateFilter,
+        "license_type",
+    )
+    search_fields = ("legal_name", "user__email", "insurance_form__npi")
     list_select_related = ("user", "agreement")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     readonly_fields = ("public_id", "user", "onboarding_step", "step_changed_at", "created_at")
     fields = ("legal_name", "license_type", "contracted_start_date", *readonly_fields)
-    inlines = (OnboardingEventInline, FormReviewInline, OutboxEmailInline)
+    # The whole story on one page: steps, reviews, emails, credentialing, training, help.
+    inlines = (
+        OnboardingEventInline,
+        FormReviewInline,
+        OutboxEmailInline,
+        PayerApplicationInline,
+        TrainingProgressInline,
+        TicketInline,
+    )
     change_list_template = "admin/onboarding/provider/change_list.html"
     actions = ("resend_portal_access_email",)
 
@@ -103,6 +175,7 @@ class ProviderAdmin(admin.ModelAdmin):
             except OnboardingError as error:
                 messages.warning(request, str(error))
             else:
+                self.log_change(request, provider, f"Resent the portal-access email (send {row.round}).")
                 messages.success(
                     request,
                     f"Portal-access email to {provider.user.email} queued again (send {row.round}).",
@@ -144,6 +217,7 @@ class ProviderAdmin(admin.ModelAdmin):
             except OnboardingError as error:
                 form.add_error("email", str(error))
             else:
+                self.log_addition(request, provider, "Recorded the signed membership agreement.")
                 messages.success(
                     request,
                     f"Agreement recorded for {provider}. The General Onboarding email is queued.",
@@ -221,6 +295,18 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     )
     list_filter = (DeliveryFilter, "step")
     search_fields = ("provider__legal_name", "to_email", "message_id")
+    actions = ("resend",)
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("onboarding.change_provider")
+
+    @admin.action(description="Resend (a new, recorded send)", permissions=["resend"])
+    def resend(self, request, queryset):
+        for email in queryset.select_related("provider"):
+            row = outbox_resend(email=email, actor=request.user)
+            self.log_change(request, email, f"Resent as send {row.round} (outbox email {row.pk}).")
+        messages.success(request, f"{queryset.count()} email(s) queued again; each is a new outbox row.")
+
     list_select_related = ("provider",)
     date_hierarchy = "due_at"
     readonly_fields = [field.name for field in OutboxEmail._meta.fields]

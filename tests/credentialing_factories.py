@@ -16,6 +16,8 @@ S = ApplicationStatus
 class PayerFactory(DjangoModelFactory):
     class Meta:
         model = Payer
+        # Real payer names ("Aetna") may already be there from the reference-data migration.
+        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Test Payer {n}")
     slug = factory.Sequence(lambda n: f"test-payer-{n}")

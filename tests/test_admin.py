@@ -110,3 +110,56 @@ def test_outbox_rows_cannot_be_edited_or_deleted_in_admin(admin_client, provider
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
     assert admin_client.post(reverse("admin:onboarding_outboxemail_delete", args=[row.pk])).status_code == 403
+
+
+def test_the_provider_page_tells_the_whole_story(admin_client):
+    from helpdesk.services import ticket_open  # noqa: PLC0415
+    from tests.credentialing_factories import PayerFactory, make_application  # noqa: PLC0415
+    from tests.factories import submit_general_onboarding, submit_insurance_form  # noqa: PLC0415
+
+    provider = ProviderFactory(legal_name="Ada Brennan")
+    submit_general_onboarding(provider)
+    submit_insurance_form(provider)
+    make_application(provider=provider, payer=PayerFactory(name="Aetna"), status="submitted")
+    ticket_open(provider=provider, category="other", subject="Where is my webinar?", message="Hi")
+    page = admin_client.get(reverse("admin:onboarding_provider_change", args=[provider.pk])).text.lower()
+    for part in (
+        "step history",
+        "outbox emails",
+        "payer applications",
+        "aetna",
+        "where is my webinar?",
+        "help requests",
+    ):
+        assert part in page, part
+
+
+def test_providers_are_found_by_npi_and_filtered_by_payer_and_overdue(admin_client, make_provider):
+    from tests.factories import submit_general_onboarding, submit_insurance_form  # noqa: PLC0415
+
+    ada, ben = make_provider(legal_name="Ada Brennan"), make_provider(legal_name="Ben Okafor")
+    submit_general_onboarding(ada)
+    submit_insurance_form(ada, npi="1245319599")
+    url = reverse("admin:onboarding_provider_changelist")
+    found = admin_client.get(url, {"q": "1245319599"}).context["cl"].result_list
+    assert list(found) == [ada]
+    OutboxEmail.objects.filter(provider=ben).update(due_at=timezone.now() - dt.timedelta(hours=2))
+    overdue = admin_client.get(url, {"overdue": "yes"}).context["cl"].result_list
+    assert list(overdue) == [ben]
+
+
+def test_staff_resend_an_email_as_a_new_recorded_send(
+    admin_client, provider, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.contrib.admin.models import LogEntry  # noqa: PLC0415
+
+    original = OutboxEmail.objects.get(provider=provider)
+    url = reverse("admin:onboarding_outboxemail_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {"action": "resend", "_selected_action": [original.pk]})
+    rows = OutboxEmail.objects.filter(provider=provider, step=original.step).order_by("round")
+    assert [r.round for r in rows] == [1, 2]
+    assert rows[1].message_id != original.message_id
+    assert rows[1].context["resent_by"] == "admin@example.com"
+    assert len(mailoutbox) == 1  # the resend (the original was not sent in this test)
+    assert LogEntry.objects.filter(object_id=str(original.pk), change_message__contains="Resent").exists()

@@ -16,7 +16,7 @@ from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -217,3 +217,28 @@ def outbox_sweep(*, now: datetime | None = None, batch_size: int = 50) -> SweepR
             row.due_at.isoformat(),
         )
     return result
+
+
+def outbox_enqueue_next_round(
+    *, provider: Provider, step: str, now: datetime, context: dict | None = None
+) -> OutboxEmail:
+    """Queue `step`'s email again as its next round (a new, recorded send; earlier rows stay)."""
+    last_round = OutboxEmail.objects.filter(provider=provider, step=step).aggregate(last=Max("round"))["last"]
+    return outbox_enqueue(provider=provider, step=step, now=now, round=(last_round or 0) + 1, context=context)
+
+
+def outbox_resend(*, email: OutboxEmail, actor, now: datetime | None = None) -> OutboxEmail:
+    """Staff send an onboarding email again: a new row (next round) with the same content and
+    fresh links, recording who asked. The original row keeps its own delivery record."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The provider's lock orders this with the transitions that queue emails.
+        provider = Provider.objects.select_for_update().select_related("user").get(pk=email.provider_id)
+        row = outbox_enqueue_next_round(
+            provider=provider,
+            step=email.step,
+            now=now,
+            context={**email.context, "resent_by": getattr(actor, "email", "")},
+        )
+    logger.info("Outbox email %s resent as %s by %s", email.pk, row.pk, actor)
+    return row

@@ -11,13 +11,12 @@ import logging
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from onboarding.errors import InvalidTransition
 from onboarding.models import EmailStep, OnboardingStep, OutboxEmail, Provider
 from onboarding.services.completion import onboarding_complete_if_done
-from onboarding.services.outbox import outbox_enqueue
+from onboarding.services.outbox import outbox_enqueue, outbox_enqueue_next_round
 from onboarding.services.review import password_link_lifetime
 from onboarding.services.steps import step_advance
 from training.selectors import training_progress
@@ -88,14 +87,10 @@ def portal_access_email_resend(*, provider: Provider, actor, now: datetime | Non
                 f"{provider} is not waiting for portal access "
                 f"({OnboardingStep(provider.onboarding_step).label.lower()}); no email was sent."
             )
-        last_round = OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS).aggregate(
-            last=Max("round")
-        )["last"]
-        row = outbox_enqueue(
+        row = outbox_enqueue_next_round(
             provider=provider,
             step=EmailStep.PORTAL_ACCESS,
             now=now,
-            round=(last_round or 0) + 1,
             context={"link_valid_for": password_link_lifetime(), "resent_by": getattr(actor, "email", "")},
         )
     logger.info("Portal-access email resent to provider %s by %s (round %s)", provider.pk, actor, row.round)
