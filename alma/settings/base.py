@@ -239,7 +239,9 @@ LOGGING = {
         "json": {"()": "alma.logging.JsonFormatter"},
     },
     # LOG_FORMAT=json for one JSON object per line (log shippers); plain text otherwise.
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env("LOG_FORMAT", default="plain")}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": env("LOG_FORMAT", default="plain")},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
