@@ -22,4 +22,5 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("help/", include("helpdesk.urls")),
     path("practice/", include("practice.urls")),
+    path("training/", include("training.urls")),
 ]

@@ -1,7 +1,9 @@
 """Signed, expiring, provider-bound links that open an onboarding form without a password.
 
 The token signs the provider's public id with a salt per form, so a link opens only its own
-form for its own provider, and it expires after FORM_LINK_MAX_AGE_DAYS.
+form for its own provider, and it expires after FORM_LINK_MAX_AGE_DAYS. The training (webinar
+and quiz) is one more such "form": its link opens the training's pages, and no form's link
+opens it.
 """
 
 import functools
@@ -17,9 +19,12 @@ from onboarding.models import Provider
 
 GENERAL_ONBOARDING = "general-onboarding"
 INSURANCE_FORM = "insurance-form"
+# The training (step 5): the webinar and the quiz, reachable before the provider has a password.
+TRAINING = "training"
 URL_NAMES = {
     GENERAL_ONBOARDING: "onboarding:general_onboarding",
     INSURANCE_FORM: "credentialing:insurance_form",
+    TRAINING: "training:webinar_link",
 }
 
 

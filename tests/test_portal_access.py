@@ -20,7 +20,6 @@ from onboarding.errors import InvalidTransition
 from onboarding.models import EmailStep, OnboardingStep, OutboxEmail
 from tests.factories import ProviderFactory, submit_general_onboarding
 from tests.pipeline import PASSWORD, provider_at_forms_approved, staff_user
-from training import links as training_links
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +105,8 @@ def test_the_emailed_link_sets_a_password_signs_in_and_queues_the_webinar_email(
     assert (granted.from_step, granted.actor) == (OnboardingStep.FORMS_APPROVED, provider.user)
     assert granted.note == "Portal password set from an emailed link"  # in the admin's step history
 
-    # The next step's email: the webinar, with a link that opens the portal for the provider.
+    # The next step's email: the webinar, with the provider's signed training link (no password
+    # needed; tests/test_training_webinar.py opens it).
     [row] = OutboxEmail.objects.filter(provider=provider, step=EmailStep.WEBINAR)
     assert row.round == 1
     assert row.sent_at is not None
@@ -114,9 +114,9 @@ def test_the_emailed_link_sets_a_password_signs_in_and_queues_the_webinar_email(
     assert email.to == [provider.user.email]
     assert "Watch the webinar" in email.body
     webinar_link = only_link(email.body)
-    assert webinar_link == training_links.webinar_url()
     assert webinar_link in unescape(email.alternatives[0][0])
-    resolve(path_of(webinar_link))  # a page of the portal (the webinar page comes later)
+    match = resolve(path_of(webinar_link))
+    assert (match.view_name, match.kwargs["provider_id"]) == ("training:webinar_link", provider.public_id)
 
 
 def test_the_link_works_only_once(approved, client, mailoutbox):

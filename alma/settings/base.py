@@ -230,6 +230,14 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Step 5, the training (training app). The webinar itself (video, length, chapters) is edited in
+# admin; a video served from elsewhere than the portal (a CDN) needs its origin here, e.g.
+# WEBINAR_MEDIA_ORIGINS=https://media.alma.test, or the browser's CSP refuses to play it.
+WEBINAR_MEDIA_ORIGINS = env.list("WEBINAR_MEDIA_ORIGINS", default=[])
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = [SELF, *WEBINAR_MEDIA_ORIGINS]
+# The quiz passes at this share of right answers, in percent (issue 5: 80 % unless configured).
+QUIZ_PASS_MARK = env.int("QUIZ_PASS_MARK", default=80)
+
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
