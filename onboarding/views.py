@@ -7,6 +7,7 @@ from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.forms import GeneralOnboardingForm
 from onboarding.models import EmailStep, GeneralOnboarding, ReviewedForm, ReviewStatus
+from training import links as training_links
 
 
 def home(request):
@@ -39,7 +40,13 @@ def general_onboarding(request, provider):
         return render(
             request,
             "onboarding/general_onboarding_submitted.html",
-            {"provider": provider, "record": record, "next_email": next_email},
+            {
+                "provider": provider,
+                "record": record,
+                "next_email": next_email,
+                # PRODUCT.md step 5: the training may be done at any time after signing.
+                "training_url": training_links.webinar_url(provider),
+            },
         )
 
     page = {"provider": provider}

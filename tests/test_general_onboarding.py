@@ -143,3 +143,10 @@ def test_the_insurance_form_link_from_the_email_opens(client, provider):
     response = client.get(links.form_path(provider, links.INSURANCE_FORM))
     assert response.status_code == 200
     assert "Insurance Form" in response.text
+
+
+def test_the_confirmation_offers_the_training_at_once(client, provider, form_url, photo_upload):
+    client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload})
+    page = client.get(form_url).text
+    assert "/training/" in page
+    assert str(provider.public_id) in page.split('data-testid="training-link"')[0].rsplit("href=", 1)[1]
