@@ -4,10 +4,15 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
 from alma.sla import sla_board
+from credentialing.expirables import KIND_LABELS
+from credentialing.services.expirables import expirables_within
+from onboarding.models import Provider
 
 SLA_PERMISSION = "onboarding.view_outboxemail"
+EXPIRING_DAYS = 60
 
 
 class AlmaAdminSite(admin.AdminSite):
@@ -17,7 +22,11 @@ class AlmaAdminSite(admin.AdminSite):
     index_template = "admin/alma_index.html"
 
     def get_urls(self):
-        return [path("sla/", self.admin_view(self.sla_view), name="sla"), *super().get_urls()]
+        return [
+            path("sla/", self.admin_view(self.sla_view), name="sla"),
+            path("expiring/", self.admin_view(self.expiring_view), name="expiring"),
+            *super().get_urls(),
+        ]
 
     def sla_view(self, request):
         """Everything overdue or about to be, each linking to its object."""
@@ -26,3 +35,26 @@ class AlmaAdminSite(admin.AdminSite):
         board = sla_board()
         context = {**self.each_context(request), "title": "Promises at risk", "board": board}
         return TemplateResponse(request, "admin/sla.html", context)
+
+    def expiring_view(self, request):
+        """Credentials expiring in the next 60 days, soonest first, each linked to its provider."""
+        if not request.user.has_perm("credentialing.view_insuranceform"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        expiring = expirables_within(today=today, days=EXPIRING_DAYS)
+        providers = Provider.objects.in_bulk({item.provider_id for item in expiring})
+        rows = [
+            {
+                "item": item,
+                "label": KIND_LABELS[item.kind],
+                "days_left": item.days_left(today),
+                "provider": providers[item.provider_id],
+            }
+            for item in expiring
+        ]
+        context = {
+            **self.each_context(request),
+            "title": f"Credentials expiring in the next {EXPIRING_DAYS} days",
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/expiring.html", context)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("help/", include("helpdesk.urls")),
     path("practice/", include("practice.urls")),
     path("training/", include("training.urls")),
+    path("", include("directory.urls")),
 ]

@@ -57,6 +57,7 @@ class InsuranceFormForm(forms.ModelForm):
         fields = [
             "caqh_id",
             "caqh_username",
+            "caqh_attested_on",
             "npi",
             "liability_carrier",
             "liability_policy_number",
@@ -69,6 +70,7 @@ class InsuranceFormForm(forms.ModelForm):
             "work_gap_explanation_recent",
         ]
         widgets = {
+            "caqh_attested_on": DateInput(),
             "liability_effective": DateInput(),
             "liability_expiry": DateInput(),
             "dea_expiry": DateInput(),
@@ -87,7 +89,7 @@ class InsuranceFormForm(forms.ModelForm):
             "board_certificate": "PDF, PNG or JPEG, at most 10 MB.",
         }
 
-    OPTIONAL = frozenset({"work_gap_explanation_recent", "caqh_password"})
+    OPTIONAL = frozenset({"work_gap_explanation_recent", "caqh_password", "caqh_attested_on"})
 
     def __init__(self, *args, provider: Provider, draft: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +122,12 @@ class InsuranceFormForm(forms.ModelForm):
         dea = self.cleaned_data["dea_number"].strip().upper()
         last_name = self.provider.legal_name.split()[-1] if self.provider.legal_name.split() else None
         return self._problem(checks.dea_problem(dea, last_name=last_name), dea) if dea else dea
+
+    def clean_caqh_attested_on(self):
+        attested = self.cleaned_data["caqh_attested_on"]
+        if attested and attested > timezone.localdate():
+            raise forms.ValidationError("An attestation date cannot be in the future.")
+        return attested
 
     def clean_liability_per_claim(self):
         limit = self.cleaned_data["liability_per_claim"]

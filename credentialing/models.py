@@ -33,6 +33,9 @@ class InsuranceForm(models.Model):
     # Fernet token (alma.secrets); never rendered back. Staff read it only through an audited reveal.
     caqh_password_encrypted = models.TextField(blank=True, editable=False)
     npi = models.CharField("NPI (Type 1, individual)", max_length=10, blank=True)
+    caqh_attested_on = models.DateField(
+        "last CAQH attestation", null=True, blank=True, help_text="CAQH asks you to re-attest every 120 days."
+    )
 
     liability_carrier = models.CharField("insurance carrier", max_length=200, blank=True)
     liability_policy_number = models.CharField("policy number", max_length=100, blank=True)
@@ -247,3 +250,27 @@ class SecretReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of {self.insurance_form.provider} revealed by {self.revealed_by}"
+
+
+class ExpiryReminder(models.Model):
+    """One reminder (60, 30 or 7 days) about one credential's expiry; the unique key makes it
+    exactly once, also when several sweeps run the same day."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="expiry_reminders")
+    kind = models.CharField(max_length=20)
+    reference = models.CharField(max_length=200)
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expires_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "kind", "reference", "expires_on", "days_before"],
+                name="one_reminder_per_credential_expiry_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} expires {self.expires_on} ({self.days_before}-day reminder)"

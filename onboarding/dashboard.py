@@ -5,7 +5,8 @@ Every action item is done or not because of real state (a submitted form, a reco
 row in another app), never a checkbox. Queries, in order:
 
 1. the provider, its user, agreement, both forms and the one-to-one rows of other apps
-   (training progress, payouts account) joined, and "has a client" as an EXISTS;
+   (training progress, payouts account, directory profile) joined, and "has a client" as an
+   EXISTS;
 2. the provider's payer applications with their payers;
 3. the effective start date (credentialing.selectors, the one definition of it);
 4-7. the latest timeline rows of each kind: step events, sent emails, staff reviews, payer
@@ -37,6 +38,8 @@ from alma.timekeeping import one_business_day_after
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
 from credentialing.selectors import effective_start_date, expected_decision_at, is_overdue
 from directory.golive import GoLiveDecision, day_label, go_live_decision
+from directory.models import DirectoryProfile
+from directory.selectors import company_today
 from onboarding import links
 from onboarding.models import (
     EmailStep,
@@ -214,6 +217,11 @@ class Dashboard:
     effective_start_date: date | None
     go_live: GoLiveDecision
     today: date
+    profile: DirectoryProfile | None = None  # the directory profile, once it is built
+
+    @property
+    def profile_live(self) -> bool:
+        return self.profile is not None and self.profile.is_live
 
     @property
     def onboarding_complete(self) -> bool:
@@ -250,7 +258,7 @@ def provider_for_dashboard(user) -> Provider:
     if not user.is_authenticated or user.is_staff:
         raise Http404("The Onboarding Dashboard is for providers.")
     providers = Provider.objects.select_related(
-        "user", "agreement", "general_onboarding", "insurance_form", *_one_to_ones()
+        "user", "agreement", "general_onboarding", "insurance_form", "directory_profile", *_one_to_ones()
     )
     clients = optional_relation(CLIENTS)
     if clients is not None and clients.one_to_many:
@@ -566,13 +574,33 @@ def _directory_profile(provider: Provider, facts: Facts) -> Item:
     gaps = profile_gaps(provider)
     approved = form is not None and form.status == ReviewStatus.APPROVED
     go_live = facts.go_live
+    profile = _related(provider, "directory_profile")
+    if profile is not None and profile.is_live:
+        since = f" since {_on(profile.went_live_at)}" if profile.went_live_at else ""
+        return Item(
+            key,
+            title,
+            done=True,
+            status=f"Live in the directory{since}",
+            cta_label="Review your profile",
+            cta_url=_page_or_article(key, facts.articles),
+            required=False,
+        )
     when = (
         f"Goes live {day_label(go_live.go_live_on)}"
         if go_live and go_live.go_live_on
         else "Go-live date not set yet"
     )
     if approved and not gaps:
-        return Item(key, title, done=True, status=f"Complete · {when}", required=False)
+        return Item(
+            key,
+            title,
+            done=True,
+            status=f"Complete · {when}",
+            cta_label="Review your profile",
+            cta_url=_page_or_article(key, facts.articles),
+            required=False,
+        )
     item = Item(
         key,
         title,
@@ -637,6 +665,7 @@ EMAILS = {
     "help_ticket_received": "we received your help request",
     "help_ticket_reply": "an answer to your help request",
     "payout_account_changed": "your payouts account was set or changed",
+    EmailStep.PROFILE_LIVE: "your directory profile is live",
 }
 
 
@@ -756,7 +785,8 @@ def _training_completed_on(provider: Provider) -> date | None:
     passed = getattr(progress, "quiz_passed_at", None)
     if not (watched and passed):
         return None
-    return timezone.localdate(max(watched, passed))
+    # The day in the company's zone, as the publishing sweep counts it (directory.selectors).
+    return company_today(max(watched, passed))
 
 
 def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashboard:
@@ -825,10 +855,15 @@ def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashb
             a.status in {ApplicationStatus.REQUESTED, ApplicationStatus.SUBMITTED} for a in applications
         ),
     )
+    form = _related(provider, "general_onboarding")
+    profile = _related(provider, "directory_profile")
     facts.go_live = go_live_decision(
         effective_start_date=start,
         contracted_start_date=provider.contracted_start_date,
         training_completed_on=_training_completed_on(provider),
+        general_onboarding_approved=form is not None and form.status == ReviewStatus.APPROVED,
+        hidden_by_staff=profile is not None and profile.hidden_by_staff,
+        offboarded=profile is not None and profile.is_offboarded,
     )
 
     stages = []
@@ -858,4 +893,5 @@ def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashb
         effective_start_date=start,
         go_live=facts.go_live,
         today=today,
+        profile=profile,
     )

@@ -228,6 +228,8 @@ class EmailStep(models.TextChoices):
     HELP_TICKET_RECEIVED = "help_ticket_received", "Help request received"
     HELP_TICKET_REPLY = "help_ticket_reply", "Help request answered"
     PAYOUT_ACCOUNT_CHANGED = "payout_account_changed", "Payouts account set or changed"
+    PROFILE_LIVE = "profile_live", "Your directory profile is live"
+    EXPIRY_REMINDER = "expiry_reminder", "A credential expires soon"
 
 
 class OutboxEmailQuerySet(models.QuerySet):

@@ -437,7 +437,10 @@ def test_go_live_after_approval_waits_for_the_webinar(signed_in, provider):
     assert "No insurance payer has approved you yet" not in go_live
 
 
-def test_go_live_date_is_the_later_of_effective_and_contracted_dates_once_trained(signed_in, provider):
+def test_go_live_date_is_the_later_of_effective_and_contracted_dates_once_trained(signed_in, provider, staff):
+    # The profile is built from the approved General Onboarding form (issue 6's go-live rule).
+    submit_general_onboarding(provider)
+    services.form_approve(provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=staff)
     effective = provider.contracted_start_date + dt.timedelta(days=10)
     make_application(provider=provider, payer=PayerFactory(), status=S.APPROVED, effective_date=effective)
     now = timezone.now()

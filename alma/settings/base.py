@@ -205,10 +205,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 OUTBOX_SWEEP_MINUTES = env.int("OUTBOX_SWEEP_MINUTES", default=2)
+# Beat reads crontab hours in this zone: "shortly after midnight" means the company's midnight,
+# when a new go-live day begins (Celery's default is UTC).
+CELERY_TIMEZONE = COMPANY_TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "onboarding-sweep": {
         "task": "onboarding.tasks.onboarding_sweep",
         "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
+    },
+    # The profiles whose go-live day has just begun; onboarding-sweep repeats the same work every
+    # few minutes, so neither a missed run nor a worker restart costs a provider a day.
+    "directory-publish-due": {
+        "task": "directory.tasks.publish_due_profiles",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 # How long a sender holds a claimed outbox row before another may retry it.
@@ -227,8 +236,6 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     },
 }
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 # Step 5, the training (training app). The webinar itself (video, length, chapters) is edited in
 # admin; a video served from elsewhere than the portal (a CDN) needs its origin here, e.g.
@@ -237,6 +244,9 @@ WEBINAR_MEDIA_ORIGINS = env.list("WEBINAR_MEDIA_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = [SELF, *WEBINAR_MEDIA_ORIGINS]
 # The quiz passes at this share of right answers, in percent (issue 5: 80 % unless configured).
 QUIZ_PASS_MARK = env.int("QUIZ_PASS_MARK", default=80)
+
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {

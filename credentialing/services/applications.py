@@ -69,6 +69,23 @@ _MOVE_WORDS = {
 }
 
 
+def _directory_sync(provider_ids: Iterable[int], *, trigger: str, now: datetime) -> None:
+    """An approval or a withdrawal can change when the profile is live: once this transaction has
+    committed, the directory publishes it at once if its go-live date has already come, or takes
+    it down (e.g. the only approved payer withdrawn).
+
+    A side effect on commit, like an email: a directory failure never undoes a payer decision
+    (robust=True logs it), and the onboarding sweep, every few minutes, catches up.
+    """
+    # directory.services reads credentialing.selectors, which imports this module.
+    from directory import services as directory  # noqa: PLC0415
+
+    ids = sorted(set(provider_ids))
+    transaction.on_commit(
+        lambda: directory.profiles_sync(provider_ids=ids, trigger=trigger, now=now), robust=True
+    )
+
+
 def can_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
@@ -236,7 +253,9 @@ def application_approve(
 ) -> PayerApplication:
     now = now or timezone.now()
     changes, note = _approval(effective_date, note, now)
-    return _move_one(application, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note)
+    approved = _move_one(application, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note)
+    _directory_sync([approved.provider_id], trigger="payer approved", now=now)
+    return approved
 
 
 def application_deny(
@@ -266,6 +285,7 @@ def application_withdraw(
         _apply(
             [locked], to_status=S.WITHDRAWN, actor=actor, now=now, changes={"withdrawn_at": now}, note=note
         )
+        _directory_sync([locked.provider_id], trigger="payer withdrawn", now=now)
     return locked
 
 
@@ -288,7 +308,12 @@ def application_approve_many(
 ) -> BulkOutcome:
     now = now or timezone.now()
     changes, note = _approval(effective_date, note, now)
-    return _move_many(application_ids, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note)
+    outcome = _move_many(
+        application_ids, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note
+    )
+    if outcome.moved:
+        _directory_sync([a.provider_id for a in outcome.moved], trigger="payer approved", now=now)
+    return outcome
 
 
 def application_deny_many(

@@ -15,6 +15,7 @@ from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, 
 FORM_FIELDS = (
     "caqh_id",
     "caqh_username",
+    "caqh_attested_on",
     "npi",
     "liability_carrier",
     "liability_policy_number",

@@ -43,6 +43,9 @@ ACTION_URLS = {
     EmailStep.HELP_TICKET_RECEIVED: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
     EmailStep.HELP_TICKET_REPLY: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
     EmailStep.PAYOUT_ACCOUNT_CHANGED: lambda p: f"{settings.SITE_URL}{reverse('practice:payouts')}",
+    # The public profile page (no sign-in): what clients see.
+    EmailStep.PROFILE_LIVE: lambda p: f"{settings.SITE_URL}{p.directory_profile.get_absolute_url()}",
+    EmailStep.EXPIRY_REMINDER: lambda p: f"{settings.SITE_URL}{reverse('home')}",
 }
 
 

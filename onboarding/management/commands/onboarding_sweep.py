@@ -1,12 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from directory.services import profiles_publish_due
 from onboarding.services import outbox_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Send every unsent onboarding email and report those past due. Safe to run at any time, "
-        "any number of times, also while workers and other sweeps run: each email goes out once."
+        "Publish the directory profiles whose go-live date has come (and take down those no longer "
+        "due), then send every unsent onboarding email and report those past due. Safe to run at "
+        "any time, any number of times, also while workers and other sweeps run: each profile "
+        "changes once and each email goes out once."
     )
 
     def add_arguments(self, parser):
@@ -15,6 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
+        published = profiles_publish_due()
+        self.stdout.write(
+            f"Directory profiles published: {len(published.published)}; "
+            f"taken down: {len(published.unpublished)}"
+        )
         result = outbox_sweep(batch_size=batch_size)
         self.stdout.write(
             f"Emails sent: {result.sent}; refused for good: {result.failed}; "

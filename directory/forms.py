@@ -1,0 +1,112 @@
+"""The public search form and the provider's profile form. Input checks only; rules live in
+directory.services."""
+
+from django import forms
+from localflavor.us.us_states import US_STATES
+
+from directory.selectors import SearchFilters, payer_choices
+from onboarding.forms import BIO_MAX_CHARS, BIO_MIN_CHARS
+from onboarding.vocabulary import Approach, Language, Population, Specialty
+
+SESSION_FORMATS = [("", "Telehealth or in person"), ("telehealth", "Telehealth"), ("in_person", "In person")]
+
+
+class SearchForm(forms.Form):
+    """GET parameters of /directory/. Every field is optional; a bad value is ignored with a
+    message next to its field, and the other filters still apply."""
+
+    q = forms.CharField(
+        label="Name or keywords",
+        required=False,
+        max_length=200,
+        help_text="For example a name, “anxiety” or “couples”.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    payer = forms.ChoiceField(label="Insurance", required=False)
+    state = forms.ChoiceField(
+        label="Your state",
+        required=False,
+        choices=[("", "Any state"), *US_STATES],
+        help_text="Providers licensed to see clients who live there.",
+    )
+    specialty = forms.ChoiceField(
+        label="Specialty", required=False, choices=[("", "Any specialty"), *Specialty.choices]
+    )
+    language = forms.ChoiceField(
+        label="Language", required=False, choices=[("", "Any language"), *Language.choices]
+    )
+    format = forms.ChoiceField(label="Session type", required=False, choices=SESSION_FORMATS)
+    accepting = forms.BooleanField(label="Accepting new clients only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].choices = [("", "Any insurance"), *payer_choices()]
+        for name, field in self.fields.items():
+            css = (
+                "form-check-input"
+                if name == "accepting"
+                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            )
+            field.widget.attrs.setdefault("class", css)
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
+
+    def filters(self) -> SearchFilters:
+        """The filters that passed their checks (call after is_valid())."""
+        data = getattr(self, "cleaned_data", {})
+        return SearchFilters(
+            text=data.get("q", ""),
+            payer=data.get("payer", ""),
+            state=data.get("state", ""),
+            specialty=data.get("specialty", ""),
+            language=data.get("language", ""),
+            session_format=data.get("format", ""),
+            accepting_new_clients=bool(data.get("accepting")),
+        )
+
+    def query_without_page(self) -> str:
+        """The current search as a query string, for the pagination links."""
+        if not self.is_bound:
+            return ""
+        params = self.data.copy()
+        params.pop("page", None)
+        return params.urlencode()
+
+
+def _checkboxes(choices, label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices,
+        label=label,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": f"Choose at least one of the {label.lower()}."},
+    )
+
+
+class ProfileForm(forms.Form):
+    """What the provider edits in the portal (directory.services.EDITABLE_FIELDS and the bio)."""
+
+    accepting_new_clients = forms.BooleanField(label="I am accepting new clients", required=False)
+    offers_telehealth = forms.BooleanField(label="I offer telehealth sessions", required=False)
+    offers_in_person = forms.BooleanField(label="I see clients in person at my office", required=False)
+    specialties = _checkboxes(Specialty.choices, "Specialties")
+    approaches = _checkboxes(Approach.choices, "Treatment approaches")
+    populations = _checkboxes(Population.choices, "Populations you serve")
+    languages = _checkboxes(Language.choices, "Languages you offer therapy in")
+    bio = forms.CharField(
+        label="Bio",
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BIO_MAX_CHARS}),
+        min_length=BIO_MIN_CHARS,
+        max_length=BIO_MAX_CHARS,
+        help_text=(
+            "A changed bio is reviewed by our team (within one business day) before it shows; "
+            "your current bio stays on your profile meanwhile."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("offers_telehealth") or data.get("offers_in_person")):
+            raise forms.ValidationError(
+                "Offer telehealth, in-person sessions or both, so clients can book you."
+            )
+        return data

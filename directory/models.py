@@ -1,0 +1,153 @@
+"""The public directory: one profile per provider, and the history of what happened to it.
+
+State changes happen only in directory.services; these models hold data and read helpers.
+
+Lists of codes (specialties, languages, states...) are JSON, like the General Onboarding form
+they come from, so the embedded SQLite demo works unchanged. On PostgreSQL the migrations add
+what search needs and SQLite lacks: GIN indexes on those lists (jsonb containment, `@>`), and a
+full-text `search_vector` over name and bio that a trigger keeps current on every write, with
+its own GIN index. On SQLite the column exists but stays empty; search falls back to
+`icontains` there (directory.selectors).
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from onboarding.models import Provider
+from onboarding.vocabulary import Approach, Language, Population, Specialty
+
+
+def _labels(choices, codes: list[str]) -> list[str]:
+    names = dict(choices)
+    return [names.get(code, code) for code in codes]
+
+
+class DirectoryProfile(models.Model):
+    """What the public sees of a provider, and whether they see it now (`is_live`).
+
+    Built from the approved General Onboarding form (the form cannot change after approval);
+    the provider edits it afterwards in the portal. A bio edit waits in `bio_pending` for staff
+    review while the last approved `bio` stays live.
+    """
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="directory_profile")
+    # Name-based and never changed once made, so links to a profile keep working.
+    slug = models.SlugField(max_length=120, unique=True)
+    display_name = models.CharField(max_length=200)
+    credentials = models.CharField(max_length=16, blank=True, help_text="License type, e.g. LCSW")
+    # The approved form's photo (the same stored file). Uploads are private: the public reaches
+    # it only through the profile's photo view, and only while the profile is live.
+    photo = models.ImageField(blank=True, max_length=255)
+    bio = models.TextField(blank=True, help_text="The approved bio: what the public reads")
+    # The provider's latest edit of the bio: waiting for review while bio_pending_since is set;
+    # after staff send it back, their draft (with bio_review_note beside it).
+    bio_pending = models.TextField("edited bio", blank=True)
+    bio_pending_since = models.DateTimeField("edited bio waiting since", null=True, blank=True)
+    bio_review_note = models.TextField(blank=True, help_text="Why staff sent back the last edit")
+    specialties = models.JSONField(default=list, blank=True)
+    approaches = models.JSONField(default=list, blank=True)
+    populations = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    states_licensed = models.JSONField(default=list, blank=True)
+    offers_telehealth = models.BooleanField(default=False)
+    offers_in_person = models.BooleanField(default=False)
+    practice_name = models.CharField(max_length=200, blank=True)
+    office_address_line1 = models.CharField(max_length=200, blank=True)
+    office_address_line2 = models.CharField(max_length=200, blank=True)
+    office_city = models.CharField(max_length=100, blank=True)
+    office_state = models.CharField(max_length=2, blank=True)
+    office_postal_code = models.CharField(max_length=10, blank=True)
+    accepting_new_clients = models.BooleanField(default=True)
+
+    is_live = models.BooleanField(default=False)
+    went_live_at = models.DateTimeField(null=True, blank=True, help_text="When it last went live")
+    hidden_by_staff = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True)
+    offboarded_at = models.DateTimeField(null=True, blank=True)
+    # Maintained by a PostgreSQL trigger (migration 0002); NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "directory profile"
+        ordering = ["display_name"]
+        permissions = [
+            ("review_profile_bio", "Can approve or send back a provider's directory bio"),
+            ("hide_profile", "Can hide, unhide or offboard a directory profile"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_with_credentials
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:profile", args=[self.slug])
+
+    @property
+    def name_with_credentials(self) -> str:
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+    @property
+    def bio_in_review(self) -> bool:
+        return self.bio_pending_since is not None
+
+    @property
+    def is_offboarded(self) -> bool:
+        return self.offboarded_at is not None
+
+    @property
+    def specialty_labels(self) -> list[str]:
+        return _labels(Specialty.choices, self.specialties)
+
+    @property
+    def approach_labels(self) -> list[str]:
+        return _labels(Approach.choices, self.approaches)
+
+    @property
+    def population_labels(self) -> list[str]:
+        return _labels(Population.choices, self.populations)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return _labels(Language.choices, self.languages)
+
+
+class ProfileEvent(models.Model):
+    """The profile's history: every publish and unpublish with its reason, and staff actions."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Profile created"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        HIDDEN = "hidden", "Hidden by staff"
+        UNHIDDEN = "unhidden", "Unhidden by staff"
+        OFFBOARDED = "offboarded", "Offboarded"
+        EDITED = "edited", "Edited by the provider"
+        BIO_SUBMITTED = "bio_submitted", "Bio edit sent for review"
+        BIO_APPROVED = "bio_approved", "Bio edit approved"
+        BIO_SENT_BACK = "bio_sent_back", "Bio edit sent back"
+
+    profile = models.ForeignKey(DirectoryProfile, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What caused it: "scheduled sweep", "payer approved", "training completed", a staff action...
+    trigger = models.CharField(max_length=60, blank=True)
+    reason = models.TextField(blank=True)
+    # The go-live date the rule gave when this happened (publish/unpublish).
+    go_live_on = models.DateField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.get_kind_display()}"

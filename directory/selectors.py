@@ -1,0 +1,334 @@
+"""Reads of the directory: go-live inputs in SQL (for the publishing sweep), public search, and
+the one profile a page shows.
+
+The go-live inputs are computed in SQL here for whole sets of profiles at once, and each
+profile the sweep is about to change is checked once more against the pure rule
+(directory.golive) with the same inputs, so the SQL and the rule cannot silently disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import MD5, Concat, Greatest, TruncDate
+from django.utils import timezone
+
+from credentialing.models import ApplicationStatus, Payer, PayerApplication
+from credentialing.selectors import in_effect_on
+from directory.golive import GoLiveDecision, go_live_decision
+from directory.models import DirectoryProfile
+from onboarding.models import ReviewStatus
+
+PAGE_SIZE = 20
+
+
+def company_zone() -> ZoneInfo:
+    return ZoneInfo(settings.COMPANY_TIME_ZONE)
+
+
+def company_today(now: datetime | None = None) -> date:
+    """The company's calendar day at `now`: go-live dates are days in this zone."""
+    return timezone.localdate(now or timezone.now(), company_zone())
+
+
+# ---------------------------------------------------------------------------------------------
+# Go-live inputs, as SQL over DirectoryProfile rows
+
+
+@functools.cache
+def _training_fields() -> tuple[str, ...]:
+    """The training app's columns that say when training was completed.
+
+    training.TrainingProgress records the webinar and the quiz separately (done = both, at the
+    later of the two). If it gains a single `completed_at` (issue 5 records completion once),
+    that one column is used instead. Looked up once per process.
+    """
+    from training.models import TrainingProgress  # noqa: PLC0415 - read at first use, not import
+
+    try:
+        TrainingProgress._meta.get_field("completed_at")
+    except FieldDoesNotExist:
+        return ("webinar_completed_at", "quiz_passed_at")
+    return ("completed_at",)
+
+
+def training_completed_at(prefix: str = "provider__training_progress__"):
+    """When training was done (NULL until it is), for rows reaching TrainingProgress via `prefix`."""
+    fields = _training_fields()
+    if len(fields) == 1:
+        return F(f"{prefix}{fields[0]}")
+    # Both must be present: PostgreSQL's GREATEST ignores NULLs, SQLite's MAX returns NULL.
+    both = Q(**{f"{prefix}{name}__isnull": False for name in fields})
+    return Case(When(both, then=Greatest(*(F(f"{prefix}{name}") for name in fields))), default=None)
+
+
+def _training_on():
+    """The company-calendar day training was completed (NULL until it is)."""
+    return TruncDate(training_completed_at(), tzinfo=company_zone())
+
+
+def with_go_live_inputs(profiles: QuerySet[DirectoryProfile]) -> QuerySet[DirectoryProfile]:
+    """Annotate each profile with the pure rule's inputs (read by `decision_for`)."""
+    earliest_effective = (
+        PayerApplication.objects.filter(provider=OuterRef("provider_id"), status=ApplicationStatus.APPROVED)
+        .order_by()
+        .values("provider")
+        .annotate(start=Min("effective_date"))
+        .values("start")
+    )
+    return profiles.annotate(
+        effective_start=Subquery(earliest_effective, output_field=DateField()),
+        contracted_start=F("provider__contracted_start_date"),
+        training_on=_training_on(),
+        form_approved=Case(
+            When(provider__general_onboarding__status=ReviewStatus.APPROVED, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def is_due(as_of: date) -> Case:
+    """True where the profile should be live on `as_of`, else False (never NULL), as SQL.
+
+    The rule's date is the latest of three, so it has come when each of them has; and the
+    earliest approved effective date has come exactly when some approved payer is in effect on
+    `as_of` (credentialing.selectors.in_effect_on, the one definition of that). Written this way
+    each profile costs one lookup in a hashed set of providers instead of a MIN per row.
+    """
+    in_effect = PayerApplication.objects.filter(in_effect_on(as_of)).values("provider_id")
+    return Case(
+        When(
+            Q(
+                provider__general_onboarding__status=ReviewStatus.APPROVED,
+                hidden_by_staff=False,
+                offboarded_at__isnull=True,
+                provider__contracted_start_date__lte=as_of,
+                training_on__lte=as_of,
+                provider_id__in=in_effect,
+            ),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+# What the sweep reads of each profile it may change: the rule's inputs, and what the event, the
+# email and publish_profiles need.
+CHANGE_FIELDS = (
+    "pk",
+    "provider_id",
+    "slug",
+    "display_name",
+    "credentials",
+    "is_live",
+    "hidden_by_staff",
+    "offboarded_at",
+    "effective_start",
+    "contracted_start",
+    "training_on",
+    "form_approved",
+    "email",
+)
+
+
+def decision_for(row: Mapping) -> GoLiveDecision:
+    """The pure rule on the inputs `with_go_live_inputs` annotated (a row of `.values()`)."""
+    return go_live_decision(
+        effective_start_date=row["effective_start"],
+        contracted_start_date=row["contracted_start"],
+        training_completed_on=row["training_on"],
+        general_onboarding_approved=row["form_approved"],
+        hidden_by_staff=row["hidden_by_staff"],
+        offboarded=row["offboarded_at"] is not None,
+    )
+
+
+def profiles_to_change(*, as_of: date, provider_ids=None) -> QuerySet:
+    """Profiles whose `is_live` differs from what the rule says on `as_of`, in id order, as rows
+    with the rule's inputs (each is checked once more against the pure rule before it changes).
+
+    Rows, not model instances: the first run over a large backlog reads tens of thousands.
+    """
+    profiles = DirectoryProfile.objects.all()
+    if provider_ids is not None:
+        profiles = profiles.filter(provider_id__in=provider_ids)
+    return (
+        with_go_live_inputs(profiles)
+        .annotate(email=F("provider__user__email"))
+        .alias(is_due=is_due(as_of))
+        .exclude(is_live=F("is_due"))
+        .order_by("pk")
+        .values(*CHANGE_FIELDS)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public search
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    text: str = ""
+    payer: str = ""  # a payer's slug
+    state: str = ""  # where the client lives: the provider must be licensed there
+    specialty: str = ""
+    language: str = ""
+    session_format: str = ""  # "telehealth" | "in_person" | ""
+    accepting_new_clients: bool = False
+
+
+def _list_has(field: str, code: str) -> Q:
+    """The profile's JSON list `field` contains `code` (codes come from fixed vocabularies)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})  # jsonb @>, GIN-indexed
+    # SQLite (the demo) has no JSON containment; the list is stored as JSON text, and a code in
+    # it always appears in double quotes.
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)[:10]
+
+
+def live_profiles() -> QuerySet[DirectoryProfile]:
+    """The only profiles the public ever sees."""
+    return DirectoryProfile.objects.filter(is_live=True)
+
+
+def fair_order_seed(today: date) -> str:
+    return today.isoformat()
+
+
+def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[DirectoryProfile]:
+    """Live profiles matching `filters` (payers: those in network `today`), in a fair order.
+
+    The page's payers are read afterwards for its 20 profiles only (`with_payers`).
+
+    Order: by text relevance when there is free text; otherwise (and among equals) a shuffle
+    seeded by the day: md5(slug || day). Nobody is favoured by signing up early or by their
+    name's first letter, the order is stable all day (so paging does not repeat or skip anyone)
+    and changes every day.
+    """
+    profiles = live_profiles()
+    if filters.payer:
+        profiles = profiles.filter(
+            Exists(
+                PayerApplication.objects.filter(
+                    in_effect_on(today), provider=OuterRef("provider_id"), payer__slug=filters.payer
+                )
+            )
+        )
+    if filters.state:
+        profiles = profiles.filter(_list_has("states_licensed", filters.state))
+    if filters.specialty:
+        profiles = profiles.filter(_list_has("specialties", filters.specialty))
+    if filters.language:
+        profiles = profiles.filter(_list_has("languages", filters.language))
+    if filters.session_format == "telehealth":
+        profiles = profiles.filter(offers_telehealth=True)
+    elif filters.session_format == "in_person":
+        profiles = profiles.filter(offers_in_person=True)
+    if filters.accepting_new_clients:
+        profiles = profiles.filter(accepting_new_clients=True)
+
+    order = [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
+    text = filters.text.strip()
+    if text and connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="english")
+        profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        order = [F("rank").desc(), *order]
+    elif text:
+        # SQLite fallback (the demo): every word in the name or the bio.
+        for word in _words(text):
+            profiles = profiles.filter(Q(display_name__icontains=word) | Q(bio__icontains=word))
+    return profiles.only(*_CARD_FIELDS).order_by(*order)
+
+
+# What a search result card shows; the bio and the office address are left for the profile page.
+_CARD_FIELDS = (
+    "pk",
+    "provider_id",
+    "slug",
+    "display_name",
+    "credentials",
+    "photo",
+    "specialties",
+    "languages",
+    "states_licensed",
+    "offers_telehealth",
+    "offers_in_person",
+    "office_city",
+    "office_state",
+    "accepting_new_clients",
+)
+
+
+def with_payers(profiles: list[DirectoryProfile], *, today: date) -> list[DirectoryProfile]:
+    """Set `payers` on each profile: the payers it is in network with today, by name (one query
+    for the whole page)."""
+    by_provider: dict[int, list[Payer]] = defaultdict(list)
+    applications = (
+        PayerApplication.objects.filter(
+            in_effect_on(today), provider_id__in={p.provider_id for p in profiles}
+        )
+        .select_related("payer")
+        .only("provider_id", "payer__name", "payer__slug")
+        .order_by("payer__name")
+    )
+    for application in applications:
+        by_provider[application.provider_id].append(application.payer)
+    for profile in profiles:
+        profile.payers = by_provider[profile.provider_id]
+    return profiles
+
+
+def payer_choices() -> list[tuple[str, str]]:
+    """Payers a client can filter by: those active, by name."""
+    return list(Payer.objects.filter(is_active=True).order_by("name").values_list("slug", "name"))
+
+
+def live_profile(slug: str, *, today: date) -> DirectoryProfile | None:
+    """One live profile with its payers in network today (two queries), or None."""
+    found = live_profiles().filter(slug=slug).first()
+    return with_payers([found], today=today)[0] if found else None
+
+
+def go_live_of(profile: DirectoryProfile) -> GoLiveDecision:
+    """The rule's decision for one profile, from the same SQL inputs the sweep uses."""
+    inputs = with_go_live_inputs(DirectoryProfile.objects.filter(pk=profile.pk))
+    return decision_for(
+        inputs.values(
+            "effective_start",
+            "contracted_start",
+            "training_on",
+            "form_approved",
+            "hidden_by_staff",
+            "offboarded_at",
+        ).get()
+    )

@@ -1,0 +1,515 @@
+"""Every write to the directory: building profiles, publishing on the go-live day, staff switches,
+the provider's edits and the review of their bio.
+
+Publishing is set-based. `profiles_publish_due` (the midnight beat job, `onboarding_sweep`,
+`publish_profiles`) and the event hooks (`profile_publish_if_due` from training,
+`profiles_sync` from payer decisions, unhide from admin) all run the same few queries, over
+every provider or over the few an event concerns:
+
+1. build the profiles missing for approved General Onboarding forms (select, check slugs,
+   insert: three queries per 2,000 new profiles, one when there are none);
+2. select FOR UPDATE the profiles whose `is_live` differs from the rule on the day (SQL,
+   directory.selectors.with_go_live_inputs), each checked once more against the pure rule;
+3. one UPDATE for those going live, one for those coming down, one INSERT of their
+   ProfileEvents (with the reason in words) and one INSERT of the "your profile is live" emails
+   into the outbox (ON CONFLICT DO NOTHING on its (provider, step, round) key: a provider gets
+   that email once, however often the profile comes and goes, however often the sweep runs);
+   INSERTs go in batches of 5,000 rows, which only a first run over a backlog reaches.
+4. after commit, one task sends the queued emails (not one task per provider).
+
+A second run finds nothing to change. A dry run is the same run, rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from alma.timekeeping import one_business_day_after
+from directory import selectors
+from directory.errors import (
+    NothingToReview,
+    ProfileNotReady,
+    ProfileOffboarded,
+    PublishDateRefused,
+    ReasonRequired,
+)
+from directory.models import DirectoryProfile, ProfileEvent
+from onboarding.models import EmailStep, OutboxEmail, Provider, ReviewStatus
+
+logger = logging.getLogger(__name__)
+
+E = ProfileEvent.Kind
+SWEEP = "scheduled sweep"
+TRAINING_COMPLETED = "training completed"
+PAYER_APPROVED = "payer approved"
+PAYER_WITHDRAWN = "payer withdrawn"
+CREATE_BATCH = 2000
+# Rows per INSERT when a run writes many (the first run over a backlog): bounded statement size.
+INSERT_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Change:
+    """One profile going live or coming down, and why (publish_profiles prints these)."""
+
+    action: str  # "publish" | "unpublish"
+    provider_id: int
+    name: str
+    slug: str
+    go_live_on: date | None
+    reason: str
+
+
+@dataclass
+class PublishResult:
+    as_of: date
+    dry_run: bool
+    trigger: str
+    created: int = 0
+    changes: list[Change] = field(default_factory=list)
+    # Rows the SQL and the pure rule disagreed on: left as they were, logged at ERROR.
+    disagreements: list[int] = field(default_factory=list)
+
+    @property
+    def published(self) -> list[Change]:
+        return [change for change in self.changes if change.action == "publish"]
+
+    @property
+    def unpublished(self) -> list[Change]:
+        return [change for change in self.changes if change.action == "unpublish"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Building profiles from approved General Onboarding forms
+
+
+def _slug_candidates(provider: Provider) -> list[str]:
+    # "jordan-rivera" for the first Jordan Rivera; later ones carry part of their public id, and
+    # the whole id as a last resort. Never changed once given.
+    base = slugify(provider.legal_name)[:80].strip("-") or "provider"
+    hex_id = provider.public_id.hex
+    return [base, f"{base}-{hex_id[:6]}", f"{base}-{hex_id}"]
+
+
+def _profile_from_form(provider: Provider, slug: str, now: datetime) -> DirectoryProfile:
+    form = provider.general_onboarding
+    return DirectoryProfile(
+        provider=provider,
+        slug=slug,
+        display_name=provider.legal_name,
+        credentials=provider.license_type,
+        photo=form.photo.name if form.photo else "",
+        bio=form.bio,
+        specialties=list(form.specialties),
+        approaches=list(form.approaches),
+        populations=list(form.populations),
+        languages=list(form.languages),
+        states_licensed=list(form.states_licensed),
+        offers_telehealth=form.offers_telehealth,
+        offers_in_person=form.offers_in_person,
+        practice_name=form.practice_name,
+        office_address_line1=form.address_line1,
+        office_address_line2=form.address_line2,
+        office_city=form.city,
+        office_state=form.state or "",
+        office_postal_code=form.postal_code or "",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def profiles_create_missing(*, now: datetime | None = None, provider_ids: Iterable[int] | None = None) -> int:
+    """Build the profile of every provider whose General Onboarding form is approved and who has
+    none yet. Returns how many were built."""
+    now = now or timezone.now()
+    missing = Provider.objects.filter(
+        general_onboarding__status=ReviewStatus.APPROVED, directory_profile__isnull=True
+    )
+    if provider_ids is not None:
+        missing = missing.filter(pk__in=list(provider_ids))
+    missing = missing.select_related("general_onboarding").order_by("pk")
+    created = 0
+    last_pk = 0
+    while batch := list(missing.filter(pk__gt=last_pk)[:CREATE_BATCH]):
+        last_pk = batch[-1].pk
+        candidates = {provider.pk: _slug_candidates(provider) for provider in batch}
+        taken = set(
+            DirectoryProfile.objects.filter(
+                slug__in=[slug for slugs in candidates.values() for slug in slugs]
+            ).values_list("slug", flat=True)
+        )
+        profiles = []
+        for provider in batch:
+            slug = next(s for s in candidates[provider.pk] if s not in taken)
+            taken.add(slug)
+            profiles.append(_profile_from_form(provider, slug, now))
+        # A concurrent run building the same profile: the unique provider (or slug) wins, this
+        # row is skipped, and the next run builds whatever is still missing.
+        DirectoryProfile.objects.bulk_create(profiles, ignore_conflicts=True)
+        created += len(profiles)
+        if len(batch) < CREATE_BATCH:
+            break
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+
+
+def profiles_publish_due(
+    *,
+    now: datetime | None = None,
+    as_of: date | None = None,
+    dry_run: bool = False,
+    provider_ids: Iterable[int] | None = None,
+    trigger: str = SWEEP,
+    actor=None,
+) -> PublishResult:
+    """Publish every profile whose go-live date has come, unpublish every live one that is no
+    longer due; record each with its reason and queue "your profile is live" emails.
+
+    `as_of` (default: today in the company time zone) may differ from today only in a dry run:
+    a real run never publishes early, and today's run already covers every earlier day.
+    """
+    now = now or timezone.now()
+    today = selectors.company_today(now)
+    as_of = as_of or today
+    if as_of != today and not dry_run:
+        raise PublishDateRefused(
+            f"Publishing always runs as of today ({today:%Y-%m-%d}); use a dry run to see what "
+            f"{as_of:%Y-%m-%d} would change."
+        )
+    if provider_ids is not None:
+        provider_ids = list(provider_ids)
+    with transaction.atomic():
+        result = _publish(
+            now=now, as_of=as_of, dry_run=dry_run, provider_ids=provider_ids, trigger=trigger, actor=actor
+        )
+        if dry_run:
+            transaction.set_rollback(True)  # the emails' on-commit delivery is dropped with it
+    if result.changes and not dry_run:
+        logger.info(
+            "Directory (%s): %s published, %s unpublished as of %s",
+            trigger,
+            len(result.published),
+            len(result.unpublished),
+            as_of.isoformat(),
+        )
+    return result
+
+
+def _publish(
+    *, now: datetime, as_of: date, dry_run: bool, provider_ids: list[int] | None, trigger: str, actor
+) -> PublishResult:
+    result = PublishResult(as_of=as_of, dry_run=dry_run, trigger=trigger)
+    result.created = profiles_create_missing(now=now, provider_ids=provider_ids)
+    going_live, coming_down, events = [], [], []
+    rows = selectors.profiles_to_change(as_of=as_of, provider_ids=provider_ids).select_for_update(
+        of=("self",)
+    )
+    for row in rows:
+        decision = selectors.decision_for(row)
+        due = decision.is_live_on(as_of)
+        sql_due = not row["is_live"]  # selected because is_live differs from the SQL's due-ness
+        if due != sql_due:
+            # Never publish on the SQL's word alone: a disagreement is a bug to look at.
+            logger.error(
+                "Go-live rule and SQL disagree for profile %s (SQL due=%s, rule: %s); left as it is",
+                row["pk"],
+                sql_due,
+                decision.summary(as_of),
+            )
+            result.disagreements.append(row["pk"])
+            continue
+        reason = decision.summary(as_of)
+        (going_live if due else coming_down).append(row)
+        name = f"{row['display_name']}, {row['credentials']}" if row["credentials"] else row["display_name"]
+        result.changes.append(
+            Change(
+                "publish" if due else "unpublish",
+                row["provider_id"],
+                name,
+                row["slug"],
+                decision.go_live_on,
+                reason,
+            )
+        )
+        events.append(
+            ProfileEvent(
+                profile_id=row["pk"],
+                kind=E.PUBLISHED if due else E.UNPUBLISHED,
+                trigger=trigger,
+                reason=reason,
+                go_live_on=decision.go_live_on or decision.not_before,
+                actor=actor,
+                occurred_at=now,
+            )
+        )
+    if going_live:
+        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in going_live]).update(
+            is_live=True, went_live_at=now, updated_at=now
+        )
+    if coming_down:
+        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in coming_down]).update(
+            is_live=False, updated_at=now
+        )
+    if events:
+        ProfileEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
+    if going_live:
+        _queue_live_emails(going_live, now=now)
+    return result
+
+
+def _queue_live_emails(rows: list[dict], *, now: datetime) -> None:
+    due_at = one_business_day_after(now)
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                provider_id=row["provider_id"],
+                step=EmailStep.PROFILE_LIVE,
+                round=1,
+                to_email=row["email"],
+                message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+                created_at=now,
+                due_at=due_at,
+            )
+            for row in rows
+        ],
+        # One "your profile is live" per provider, ever: a profile that comes down and goes live
+        # again, or a second sweep, finds the row there and adds nothing.
+        ignore_conflicts=True,
+        batch_size=INSERT_BATCH,
+    )
+    transaction.on_commit(_request_delivery)
+
+
+def _request_delivery() -> None:
+    """After commit: one task sends every unsent outbox email (these among them)."""
+    from onboarding.tasks import send_unsent_emails  # noqa: PLC0415 - tasks import services
+
+    try:
+        send_unsent_emails.delay()
+    except Exception:
+        # The rows are committed; the periodic onboarding sweep delivers them.
+        logger.warning("Broker unavailable; profile-live emails wait for the next sweep", exc_info=True)
+
+
+def profiles_sync(*, provider_ids: Iterable[int], trigger: str, now: datetime | None = None, actor=None):
+    """Bring these providers' profiles in line with the rule now (an event that may change it)."""
+    return profiles_publish_due(now=now, provider_ids=provider_ids, trigger=trigger, actor=actor)
+
+
+def profile_publish_if_due(*, provider: Provider, now: datetime | None = None) -> PublishResult:
+    """Training was just completed: publish the profile at once if its go-live date has come.
+
+    Called by the training service in its own transaction; safe to call at any time, any number
+    of times (it changes nothing when the profile is already as the rule says).
+    """
+    return profiles_sync(provider_ids=[provider.pk], trigger=TRAINING_COMPLETED, now=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff switches
+
+
+def _locked(profile: DirectoryProfile) -> DirectoryProfile:
+    return DirectoryProfile.objects.select_for_update().get(pk=profile.pk)
+
+
+def _event(
+    profile: DirectoryProfile, kind: str, *, now: datetime, actor=None, reason: str = "", trigger: str = ""
+):
+    return ProfileEvent.objects.create(
+        profile=profile, kind=kind, reason=reason, actor=actor, occurred_at=now, trigger=trigger
+    )
+
+
+def profile_hide(
+    *, profile: DirectoryProfile, actor, reason: str, now: datetime | None = None
+) -> DirectoryProfile:
+    """Staff take the profile out of the directory until they unhide it."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Say why the profile is hidden; it is kept in the profile's history.")
+    with transaction.atomic():
+        profile = _locked(profile)
+        if profile.hidden_by_staff:
+            return profile
+        profile.hidden_by_staff, profile.hidden_at, profile.hidden_by = True, now, actor
+        profile.hidden_reason = reason
+        profile.updated_at = now
+        profile.save(
+            update_fields=["hidden_by_staff", "hidden_at", "hidden_by", "hidden_reason", "updated_at"]
+        )
+        _event(profile, E.HIDDEN, now=now, actor=actor, reason=reason, trigger="staff")
+        profiles_sync(provider_ids=[profile.provider_id], trigger="hidden by staff", now=now, actor=actor)
+    return profile
+
+
+def profile_unhide(*, profile: DirectoryProfile, actor, now: datetime | None = None) -> DirectoryProfile:
+    """Staff put the profile back: it goes live at once if its go-live date has come."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = _locked(profile)
+        if profile.is_offboarded:
+            raise ProfileOffboarded(f"{profile} has left Alma; the profile cannot be listed again.")
+        if not profile.hidden_by_staff:
+            return profile
+        profile.hidden_by_staff, profile.hidden_at, profile.hidden_by = False, None, None
+        profile.hidden_reason = ""
+        profile.updated_at = now
+        profile.save(
+            update_fields=["hidden_by_staff", "hidden_at", "hidden_by", "hidden_reason", "updated_at"]
+        )
+        _event(profile, E.UNHIDDEN, now=now, actor=actor, trigger="staff")
+        profiles_sync(provider_ids=[profile.provider_id], trigger="unhidden by staff", now=now, actor=actor)
+    profile.refresh_from_db(fields=["is_live", "went_live_at"])
+    return profile
+
+
+def profile_offboard(
+    *, profile: DirectoryProfile, actor, reason: str, now: datetime | None = None
+) -> DirectoryProfile:
+    """The provider left Alma: the profile comes down for good."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Say why the provider is offboarded; it is kept in the profile's history.")
+    with transaction.atomic():
+        profile = _locked(profile)
+        if profile.is_offboarded:
+            return profile
+        profile.offboarded_at = now
+        profile.updated_at = now
+        profile.save(update_fields=["offboarded_at", "updated_at"])
+        _event(profile, E.OFFBOARDED, now=now, actor=actor, reason=reason, trigger="staff")
+        profiles_sync(provider_ids=[profile.provider_id], trigger="offboarded", now=now, actor=actor)
+    profile.refresh_from_db(fields=["is_live"])
+    return profile
+
+
+# ---------------------------------------------------------------------------------------------
+# The provider's edits, and the review of their bio
+
+# What the provider may change in the portal. Everything but the bio shows at once; name,
+# credentials, photo, states licensed and the office come from the reviewed onboarding forms.
+EDITABLE_FIELDS = (
+    "accepting_new_clients",
+    "specialties",
+    "approaches",
+    "populations",
+    "languages",
+    "offers_telehealth",
+    "offers_in_person",
+)
+
+
+def profile_for(provider: Provider, *, now: datetime | None = None) -> DirectoryProfile:
+    """The provider's profile, built now if their General Onboarding form is approved."""
+    profile = DirectoryProfile.objects.filter(provider=provider).first()
+    if profile is None:
+        profiles_create_missing(now=now, provider_ids=[provider.pk])
+        profile = DirectoryProfile.objects.filter(provider=provider).first()
+    if profile is None:
+        raise ProfileNotReady(
+            "Your directory profile is built from your General Onboarding form once our team approves it."
+        )
+    return profile
+
+
+def profile_update(
+    *, provider: Provider, values: dict[str, Any], actor, now: datetime | None = None
+) -> DirectoryProfile:
+    """Save the provider's edits. A new bio waits for staff review; the approved one stays live."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = _locked(profile_for(provider, now=now))
+        if profile.is_offboarded:
+            raise ProfileOffboarded("Your profile is closed because you have left Alma.")
+        changed = [
+            name for name in EDITABLE_FIELDS if name in values and values[name] != getattr(profile, name)
+        ]
+        for name in changed:
+            setattr(profile, name, values[name])
+        update_fields = list(changed)
+        bio = (values.get("bio") or "").strip() if "bio" in values else None
+        submitted = False
+        if bio is not None:
+            if bio == profile.bio.strip():
+                # Back to the approved text: nothing left to review.
+                if profile.bio_pending:
+                    profile.bio_pending, profile.bio_pending_since, profile.bio_review_note = "", None, ""
+                    update_fields += ["bio_pending", "bio_pending_since", "bio_review_note"]
+            elif bio != profile.bio_pending or profile.bio_pending_since is None:
+                # A new edit, or the one staff sent back submitted again.
+                profile.bio_pending, profile.bio_pending_since, profile.bio_review_note = bio, now, ""
+                update_fields += ["bio_pending", "bio_pending_since", "bio_review_note"]
+                submitted = True
+        if not update_fields:
+            return profile
+        profile.updated_at = now
+        profile.save(update_fields=[*update_fields, "updated_at"])
+        if changed:
+            _event(
+                profile,
+                E.EDITED,
+                now=now,
+                actor=actor,
+                reason="Changed: " + ", ".join(changed),
+                trigger="portal",
+            )
+        if submitted:
+            _event(profile, E.BIO_SUBMITTED, now=now, actor=actor, trigger="portal")
+    return profile
+
+
+def profile_bio_approve(
+    *, profile: DirectoryProfile, reviewer, now: datetime | None = None
+) -> DirectoryProfile:
+    """The edited bio replaces the live one (and what free-text search finds)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = _locked(profile)
+        if profile.bio_pending_since is None:
+            raise NothingToReview(f"No bio edit of {profile} is waiting for review.")
+        profile.bio, profile.bio_pending, profile.bio_pending_since = profile.bio_pending, "", None
+        profile.bio_review_note = ""
+        profile.updated_at = now
+        # Writing `bio` fires the PostgreSQL trigger that rebuilds the search vector.
+        profile.save(
+            update_fields=["bio", "bio_pending", "bio_pending_since", "bio_review_note", "updated_at"]
+        )
+        _event(profile, E.BIO_APPROVED, now=now, actor=reviewer, trigger="staff")
+    return profile
+
+
+def profile_bio_send_back(
+    *, profile: DirectoryProfile, reviewer, reason: str, now: datetime | None = None
+) -> DirectoryProfile:
+    """Refuse the edited bio with a reason the provider reads in the portal; the live bio stays."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Say what the provider should change; they read it on their profile page.")
+    with transaction.atomic():
+        profile = _locked(profile)
+        if profile.bio_pending_since is None:
+            raise NothingToReview(f"No bio edit of {profile} is waiting for review.")
+        # The edit stays as the provider's draft, with the reason beside it; the live bio stays.
+        profile.bio_review_note = reason
+        profile.bio_pending_since = None
+        profile.updated_at = now
+        profile.save(update_fields=["bio_pending_since", "bio_review_note", "updated_at"])
+        _event(profile, E.BIO_SENT_BACK, now=now, actor=reviewer, reason=reason, trigger="staff")
+    return profile

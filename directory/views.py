@@ -1,0 +1,117 @@
+"""The public directory (search and profile pages, no sign-in) and the provider's own profile."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from directory import selectors, services
+from directory.errors import DirectoryError, ProfileNotReady
+from directory.forms import ProfileForm, SearchForm
+from directory.models import DirectoryProfile
+from onboarding.models import Provider
+
+
+@require_GET
+def search(request):
+    """/directory/: filters in the query string, so every search has a URL to share or go back to."""
+    form = SearchForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # bad values get a message; the valid filters still apply
+    today = selectors.company_today()
+    results = selectors.search_profiles(form.filters(), today=today)
+    page = Paginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_payers(list(page.object_list), today=today)
+    return render(
+        request,
+        "directory/search.html",
+        {
+            "form": form,
+            "page": page,
+            "searched": any(request.GET.get(name) for name in form.fields),
+            "query": form.query_without_page(),
+            "more_filters": any(
+                request.GET.get(name) for name in ("specialty", "language", "format", "accepting")
+            ),
+        },
+    )
+
+
+@require_GET
+def profile(request, slug: str):
+    today = selectors.company_today()
+    found = selectors.live_profile(slug, today=today)
+    if found is None:
+        raise Http404("No live profile at this address.")
+    return render(
+        request,
+        "directory/profile.html",
+        {"profile": found, "payers": found.payers, "back": request.GET.get("back", "")},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def photo(request, slug: str):
+    """A live profile's photo. Uploads are private; this is the only public way to one."""
+    found = DirectoryProfile.objects.filter(slug=slug, is_live=True).only("photo").first()
+    if found is None or not found.photo:
+        raise Http404("No photo.")
+    content_type = mimetypes.guess_type(found.photo.name)[0] or "application/octet-stream"
+    try:
+        return FileResponse(found.photo.open("rb"), content_type=content_type)
+    except FileNotFoundError as exc:
+        raise Http404("No photo.") from exc
+
+
+def _provider(request) -> Provider:
+    if request.user.is_staff:
+        raise Http404("The directory profile page is for providers.")
+    found = Provider.objects.select_related("user").filter(user=request.user).first()
+    if found is None:
+        raise Http404("No provider account is linked to this login.")
+    return found
+
+
+def _initial(profile: DirectoryProfile) -> dict:
+    return {
+        **{name: getattr(profile, name) for name in services.EDITABLE_FIELDS},
+        "bio": profile.bio_pending or profile.bio,
+    }
+
+
+@login_required
+def my_profile(request):
+    """The provider's directory profile: whether and when it is live, and their edits."""
+    provider = _provider(request)
+    try:
+        mine = services.profile_for(provider)
+    except ProfileNotReady as error:
+        return render(request, "directory/my_profile.html", {"provider": provider, "not_ready": str(error)})
+    form = ProfileForm(request.POST or None, initial=_initial(mine))
+    if request.method == "POST" and form.is_valid():
+        waiting_before = mine.bio_pending_since
+        try:
+            mine = services.profile_update(provider=provider, values=form.cleaned_data, actor=request.user)
+        except DirectoryError as error:
+            messages.error(request, str(error))
+        else:
+            if mine.bio_in_review and mine.bio_pending_since != waiting_before:
+                messages.success(
+                    request,
+                    "Saved. Your new bio is waiting for review; your current bio stays on your profile until "
+                    "it is approved.",
+                )
+            else:
+                messages.success(request, "Saved. Your profile shows the changes now.")
+            return redirect("directory:my_profile")
+    return render(
+        request,
+        "directory/my_profile.html",
+        {"provider": provider, "profile": mine, "form": form, "go_live": selectors.go_live_of(mine)},
+    )

@@ -1,0 +1,125 @@
+"""Expiry reminders: exactly one email per (credential, threshold); none for a renewed one."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from credentialing.models import ExpiryReminder, InsuranceForm, StateLicense
+from credentialing.services.expirables import expirables_within, expiry_reminders_send
+from onboarding.models import EmailStep, OutboxEmail
+from tests.factories import submit_general_onboarding, submit_insurance_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def credentialed(provider):
+    submit_general_onboarding(provider)
+    submit_insurance_form(provider)
+    return provider
+
+
+def reminders(provider) -> list[tuple[str, int]]:
+    return sorted(ExpiryReminder.objects.filter(provider=provider).values_list("kind", "days_before"))
+
+
+def test_one_reminder_per_credential_and_threshold_however_often_the_sweep_runs(credentialed):
+    license_ = StateLicense.objects.get(insurance_form__provider=credentialed)
+    today = timezone.localdate()
+    StateLicense.objects.filter(pk=license_.pk).update(expiry=today + dt.timedelta(days=45))
+    for _ in range(3):
+        expiry_reminders_send(today=today)
+    assert reminders(credentialed) == [("license", 60)]
+    # 20 days later it is in the 30-day window: one more, once.
+    for _ in range(3):
+        expiry_reminders_send(today=today + dt.timedelta(days=20))
+    assert reminders(credentialed) == [("license", 30), ("license", 60)]
+    emails = OutboxEmail.objects.filter(provider=credentialed, step=EmailStep.EXPIRY_REMINDER)
+    assert emails.count() == 2
+    assert emails.first().context["reference"].startswith("NY LCSW license")
+
+
+def test_a_renewed_credential_gets_no_reminder(credentialed):
+    today = timezone.localdate()
+    InsuranceForm.objects.filter(provider=credentialed).update(liability_expiry=today + dt.timedelta(days=25))
+    expiry_reminders_send(today=today)
+    assert reminders(credentialed) == [("liability", 30)]
+    # Renewed for a year: the next sweeps (even at the old 7-day mark) send nothing.
+    InsuranceForm.objects.filter(provider=credentialed).update(
+        liability_expiry=today + dt.timedelta(days=390)
+    )
+    expiry_reminders_send(today=today + dt.timedelta(days=20))
+    assert reminders(credentialed) == [("liability", 30)]
+
+
+def test_caqh_re_attestation_is_tracked_every_120_days(credentialed):
+    today = timezone.localdate()
+    InsuranceForm.objects.filter(provider=credentialed).update(
+        caqh_attested_on=today - dt.timedelta(days=115)
+    )
+    [item] = [e for e in expirables_within(today=today, days=60) if e.kind == "caqh_attestation"]
+    assert item.expires_on == today + dt.timedelta(days=5)
+    expiry_reminders_send(today=today)
+    assert ("caqh_attestation", 7) in reminders(credentialed)
+
+
+def test_the_reminder_email_names_the_credential_and_the_date(
+    credentialed, django_capture_on_commit_callbacks, mailoutbox
+):
+    today = timezone.localdate()
+    InsuranceForm.objects.filter(provider=credentialed).update(liability_expiry=today + dt.timedelta(days=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        expiry_reminders_send(today=today)
+    [message] = [m for m in mailoutbox if "expires" in m.subject]
+    assert "Professional liability insurance" in message.subject
+    assert "in 6 days" in message.body
+    assert "PL-55821" in message.body
+
+
+def test_check_expirables_lists_and_queues(credentialed, capsys):
+    today = timezone.localdate()
+    InsuranceForm.objects.filter(provider=credentialed).update(liability_expiry=today + dt.timedelta(days=10))
+    call_command("check_expirables", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Dry run: 0 reminder(s) queued" in out
+    assert "Liability policy PL-55821" in out
+    assert not ExpiryReminder.objects.exists()
+    call_command("check_expirables", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["credential"] == "Professional liability insurance"
+    assert rows[0]["reminder_window"] == "30"
+    assert ExpiryReminder.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--days", "-1"], "--days must be 0 or more"),
+        (["--as-of", "soon"], "--as-of must be a date"),
+        (["--format", "xml"], "--format must be one of"),
+    ],
+)
+def test_check_expirables_refuses_bad_arguments(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("check_expirables", *args)
+
+
+def test_staff_see_what_expires_in_the_next_60_days(client, credentialed):
+    from django.urls import reverse  # noqa: PLC0415
+
+    from tests.pipeline import staff_user  # noqa: PLC0415
+
+    today = timezone.localdate()
+    InsuranceForm.objects.filter(provider=credentialed).update(
+        dea_expiry=today + dt.timedelta(days=40), dea_number="AB1234563"
+    )
+    client.force_login(staff_user("nobody@alma.test"))
+    assert client.get(reverse("admin:expiring")).status_code == 403
+    client.force_login(staff_user("cred@alma.test", "view_insuranceform"))
+    page = client.get(reverse("admin:expiring")).text
+    assert "DEA registration AB1234563" in page
+    assert credentialed.legal_name in page
