@@ -476,3 +476,43 @@ def test_publish_profiles_exits_non_zero_on_bad_arguments(capsys):
 def test_a_real_run_for_another_day_is_refused_by_the_service_too():
     with pytest.raises(PublishDateRefused):
         directory.profiles_publish_due(as_of=timezone.localdate() + dt.timedelta(days=1))
+
+
+def test_passing_the_quiz_last_publishes_the_profile_at_once():
+    """The real training services, not the directory call alone: the last step of training
+    makes the go-live date come, and the profile is live before any sweep runs."""
+    from training.services import quiz_mark_passed, webinar_mark_watched  # noqa: PLC0415
+
+    provider = ready_provider(effective=days_ago(10), contracted_start_date=days_ago(20))
+    with committed():
+        webinar_mark_watched(provider=provider)
+    assert not provider.__class__.objects.filter(pk=provider.pk, directory_profile__is_live=True).exists()
+    with committed():
+        quiz_mark_passed(provider=provider)
+    assert profile_of(provider).is_live
+    assert [e.trigger for e in events(provider, E.PUBLISHED)] == ["training completed"]
+
+
+def test_approving_the_general_onboarding_form_last_publishes_at_once():
+    """Approved by a payer, trained and past the start date, waiting only for staff to approve
+    the profile's text: the approval itself publishes it."""
+    from onboarding.models import ReviewedForm  # noqa: PLC0415
+    from onboarding.services import form_approve  # noqa: PLC0415
+    from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form  # noqa: PLC0415
+    from tests.pipeline import reviewer  # noqa: PLC0415
+
+    provider = ProviderFactory(contracted_start_date=days_ago(20))
+    submit_general_onboarding(provider)
+    submit_insurance_form(provider)
+    form_approve(provider=provider, form=ReviewedForm.INSURANCE_FORM, reviewer=reviewer())
+    finish_training(provider, timezone.now() - dt.timedelta(days=2))
+    with committed():
+        make_application(
+            provider=provider, payer=PayerFactory(), status="approved", effective_date=days_ago(10)
+        )
+    assert not hasattr(provider, "directory_profile") or not profile_of(provider).is_live
+
+    with committed():
+        form_approve(provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=reviewer())
+    assert profile_of(provider).is_live
+    assert [e.trigger for e in events(provider, E.PUBLISHED)] == ["General Onboarding form approved"]

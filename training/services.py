@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from directory.services import profile_publish_if_due
 from onboarding.models import Provider
 from onboarding.services.completion import onboarding_complete_if_done
 from training import rules
@@ -41,6 +42,10 @@ def _record(*, provider: Provider, field: str, now: datetime) -> TrainingProgres
             setattr(progress, field, now)
             progress.save(update_fields=[field])
         onboarding_complete_if_done(provider=provider, now=now)
+        if progress.is_done:
+            # Training gates the directory go-live: publish at once if the date has come. After
+            # commit, so a directory problem never undoes the training record.
+            transaction.on_commit(lambda: profile_publish_if_due(provider=provider, now=now), robust=True)
     return progress
 
 

@@ -100,6 +100,11 @@ def _decide(
             record.status = to_status
             record.reviewed_at = now
             record.save(update_fields=["status", "reviewed_at"])
+            if form == ReviewedForm.GENERAL_ONBOARDING and to_status == ReviewStatus.APPROVED:
+                # The approved form is the directory profile's content; if the go-live date has
+                # already come, the profile goes live now rather than at the next sweep. After
+                # commit, so a directory problem never undoes the staff decision.
+                transaction.on_commit(lambda: _directory_sync(provider.pk, now), robust=True)
             if to_status == ReviewStatus.CHANGES_REQUESTED:
                 outbox_enqueue(
                     provider=provider,
@@ -129,6 +134,12 @@ def _decide(
             f"The {form.label} of {provider} already has a decision for this round."
         ) from exc
     return review
+
+
+def _directory_sync(provider_id: int, now: datetime) -> None:
+    from directory.services import profiles_sync  # noqa: PLC0415 - the directory builds on onboarding
+
+    profiles_sync(provider_ids=[provider_id], trigger="General Onboarding form approved", now=now)
 
 
 def _both_forms_approved(provider: Provider) -> bool:
