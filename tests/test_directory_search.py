@@ -426,3 +426,8 @@ def test_the_directory_works_on_the_embedded_sqlite_demo(tmp_path):
         "specialty": ["Quinn Sqlite"],
         "language": ["Rory Sqlite"],
     }
+
+
+def test_the_public_directory_may_be_indexed_but_the_portal_may_not(client):
+    assert 'name="robots"' not in client.get("/directory/").text
+    assert 'content="noindex"' in client.get("/accounts/login/").text

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Namespaces whose pages belong to a signed-in provider. Form-link pages (onboarding:general_
 # onboarding, credentialing:*) are reached by signed links instead and are tested with them.
 PORTAL_NAMESPACES = {"insurance", "helpdesk", "practice", "documents"}
-PORTAL_NAMES = {"onboarding:dashboard"} | {
+PORTAL_NAMES = {"onboarding:dashboard", "directory:my_profile"} | {
     f"training:{name}" for name in ("webinar", "webinar_progress", "quiz", "quiz_start", "quiz_attempt")
 }
 DUMMY = {"int": 1, "uuid": uuid.UUID(int=1), "slug": "aetna", "string": "liability_certificate", "path": "x"}
