@@ -35,8 +35,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
 from alma.timekeeping import one_business_day_after
+from credentialing.expirables import KIND_LABELS
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
 from credentialing.selectors import effective_start_date, expected_decision_at, is_overdue
+from credentialing.services.expirables import expirables_within
 from directory.golive import GoLiveDecision, day_label, go_live_decision
 from directory.models import DirectoryProfile
 from directory.selectors import company_today
@@ -54,6 +56,7 @@ from support.action_items import ActionItem
 from support.models import Article
 
 TIMELINE_LIMIT = 20
+EXPIRING_DAYS = 60
 UPCOMING_LIMIT = 6
 PAYERS_SHOWN = 10
 ARTICLES_PER_ITEM = 3
@@ -218,6 +221,7 @@ class Dashboard:
     go_live: GoLiveDecision
     today: date
     profile: DirectoryProfile | None = None  # the directory profile, once it is built
+    expiring: list = field(default_factory=list)  # credentials to renew in the next 60 days
 
     @property
     def profile_live(self) -> bool:
@@ -469,7 +473,9 @@ def _training(provider: Provider, facts: Facts, *, key: str, attribute: str, don
     else:
         watched = progress is not None and getattr(progress, "webinar_completed_at", None)
         item.cta_label = "Take the quiz"
-        item.detail = "A few questions on the webinar." if watched else "Watch the webinar first."
+        item.detail = (
+            "A few questions on the webinar." if watched else "We suggest watching the webinar first."
+        )
     return item
 
 
@@ -894,4 +900,13 @@ def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashb
         go_live=facts.go_live,
         today=today,
         profile=profile,
+        expiring=[
+            {
+                "label": KIND_LABELS[item.kind],
+                "reference": item.reference,
+                "expires_on": item.expires_on,
+                "days_left": item.days_left(today),
+            }
+            for item in expirables_within(today=today, days=EXPIRING_DAYS, provider_id=provider.pk)
+        ],
     )

@@ -348,7 +348,7 @@ def test_training_items_are_done_once_the_webinar_is_watched_and_the_quiz_passed
     html = page_html(signed_in)
     assert not item(html, "webinar")[0]
     _, quiz = item(html, "quiz")
-    assert "Watch the webinar first." in quiz
+    assert "We suggest watching the webinar first." in quiz
 
     finish_training(provider, at(2026, 11, 2, 10), at(2026, 11, 3, 11))
     html = page_html(signed_in)
@@ -398,7 +398,7 @@ def test_missing_apps_read_as_not_done(signed_in, provider, monkeypatch, django_
     # What the page does while training or practice has not defined its model yet: those items
     # read as not done, and nothing falls back to a query per relation.
     monkeypatch.setattr(dashboard, "optional_relation", lambda name: None)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = page_html(signed_in)
     for key in ("webinar", "quiz", "payouts", "add_client"):
         done, text = item(html, key)
@@ -641,14 +641,15 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provide
     Article.objects.all().delete()
     add_history(provider, payers=20, events=50, articles=30)
     # session, user; provider (forms, training, payouts joined; clients as EXISTS); applications;
-    # effective start date; step events, sent emails, reviews, payer decisions; next email; articles
-    with django_assert_num_queries(11):
+    # effective start date; step events, sent emails, reviews, payer decisions; next email; articles;
+    # expiring credentials (licenses, the Insurance Form's dated credentials)
+    with django_assert_num_queries(13):
         html = page_html(signed_in)
     assert len(re.findall(r'<li class="timeline-entry">', html)) == 20
     assert "And 10 more payers." in section(html, "credentialing")
 
     add_history(provider, payers=180, events=450, articles=270)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         html = page_html(signed_in)
     assert len(re.findall(r'<li class="timeline-entry">', html)) == 20
     assert "And 190 more payers." in section(html, "credentialing")
@@ -658,3 +659,24 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provide
     # Each item shows its best few articles and a way to the rest.
     _, payouts = item(html, "payouts")
     assert "More articles on this" in payouts
+
+
+def test_credentials_to_renew_show_on_the_dashboard(signed_in, provider):
+    import datetime as dt  # noqa: PLC0415
+
+    from credentialing.models import StateLicense  # noqa: PLC0415
+    from tests.factories import submit_insurance_form  # noqa: PLC0415
+
+    if not hasattr(provider, "insurance_form"):
+        from tests.factories import submit_general_onboarding  # noqa: PLC0415
+
+        if provider.onboarding_step == "account_created":
+            submit_general_onboarding(provider)
+        submit_insurance_form(provider)
+    StateLicense.objects.filter(insurance_form__provider=provider).update(
+        expiry=timezone.localdate() + dt.timedelta(days=12)
+    )
+    html = page_html(signed_in)
+    assert "Credentials to renew" in html
+    assert "NY LCSW license R-081234" in html
+    assert "in 12 days" in html

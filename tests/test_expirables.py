@@ -123,3 +123,15 @@ def test_staff_see_what_expires_in_the_next_60_days(client, credentialed):
     page = client.get(reverse("admin:expiring")).text
     assert "DEA registration AB1234563" in page
     assert credentialed.legal_name in page
+
+
+def test_the_daily_job_sends_the_reminders(credentialed, settings):
+    from credentialing.tasks import send_expiry_reminders  # noqa: PLC0415
+
+    InsuranceForm.objects.filter(provider=credentialed).update(
+        liability_expiry=timezone.localdate() + dt.timedelta(days=3)
+    )
+    assert send_expiry_reminders.apply().get() == 1
+    assert send_expiry_reminders.apply().get() == 0
+    schedule = settings.CELERY_BEAT_SCHEDULE["expiry-reminders"]
+    assert schedule["task"] == "credentialing.tasks.send_expiry_reminders"

@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.publish_due_profiles",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Expiry reminders go out in the morning, company time; safe to run again (exactly once each).
+    "expiry-reminders": {
+        "task": "credentialing.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # How long a sender holds a claimed outbox row before another may retry it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)

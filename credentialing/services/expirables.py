@@ -24,18 +24,22 @@ logger = logging.getLogger(__name__)
 GIVEN = [ReviewStatus.SUBMITTED, ReviewStatus.CHANGES_REQUESTED, ReviewStatus.APPROVED]
 
 
-def expirables_within(*, today: date, days: int) -> list[Expirable]:
-    """Every given credential expiring between today and `days` from now. Two queries."""
+def expirables_within(*, today: date, days: int, provider_id: int | None = None) -> list[Expirable]:
+    """Every given credential expiring between today and `days` from now (of one provider, or
+    of all). Two queries."""
     horizon = today + timedelta(days=days)
+    whose = Q(insurance_form__provider_id=provider_id) if provider_id else Q()
     found = [
         Expirable(provider_id, "license", f"{state} {license_type} license {number}", expiry)
         for provider_id, state, license_type, number, expiry in StateLicense.objects.filter(
-            insurance_form__status__in=GIVEN, expiry__range=(today, horizon)
+            whose, insurance_form__status__in=GIVEN, expiry__range=(today, horizon)
         ).values_list("insurance_form__provider_id", "state", "license_type", "number", "expiry")
     ]
     window = Q(liability_expiry__range=(today, horizon)) | Q(dea_expiry__range=(today, horizon))
     window |= Q(board_expiry__range=(today, horizon))
     window |= Q(caqh_attested_on__range=(today - CAQH_ATTESTATION_VALID, horizon - CAQH_ATTESTATION_VALID))
+    if provider_id:
+        window &= Q(provider_id=provider_id)
     for row in InsuranceForm.objects.filter(window, status__in=GIVEN).values(
         "provider_id", "liability_policy_number", "liability_expiry", "dea_number", "dea_expiry",
         "board_name", "board_expiry", "caqh_id", "caqh_attested_on",
