@@ -9,6 +9,7 @@ from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
 from onboarding import links, selectors
 from onboarding.errors import FormAlreadySubmitted, OnboardingError
+from onboarding.form_pages import saved_outcome
 from onboarding.models import OnboardingStep, Provider, ReviewedForm, ReviewStatus
 
 
@@ -74,17 +75,10 @@ def _save(request, provider, record):
     except OnboardingError as error:
         messages.error(request, str(error))
         return redirect(request.path)
-    if saving_draft and not bundle.has_errors:
-        messages.success(request, "Draft saved. Use the same link from your email to come back to it.")
-        return redirect(request.path)
-    if saving_draft:
-        messages.warning(request, "Draft saved, except the answers marked below. Fix them and save again.")
-    else:
-        messages.error(
-            request,
-            "Some answers need attention before you can submit. They are marked below; "
-            "everything else is saved as a draft.",
-        )
+    if (
+        response := saved_outcome(request, saving_draft=saving_draft, has_errors=bundle.has_errors)
+    ) is not None:
+        return response
     # Show what was typed, with its errors, around what is now saved (kept files included).
     shown = InsuranceFormBundle.build(
         provider=provider,

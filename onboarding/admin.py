@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from localflavor.us.us_states import US_STATES
 
+from alma.admin import ReadOnlyInline
 from alma.sla import sla_board
 from credentialing.models import PayerApplication
 from helpdesk.models import Ticket
@@ -37,18 +38,6 @@ FORM_ADMIN_URLS = {
     ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
     ReviewedForm.INSURANCE_FORM: "admin:credentialing_insuranceform_change",
 }
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OnboardingEventInline(ReadOnlyInline):

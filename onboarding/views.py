@@ -1,10 +1,11 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from alma.uploads import failed_uploads
 from onboarding import dashboard as onboarding_dashboard
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
+from onboarding.form_pages import saved_outcome
 from onboarding.forms import GeneralOnboardingForm
 from onboarding.models import EmailStep, GeneralOnboarding, ReviewedForm, ReviewStatus
 from training import links as training_links
@@ -71,18 +72,13 @@ def general_onboarding(request, provider):
         saved = services.general_onboarding_save_draft(provider=provider, values=form.valid_values())
     except FormAlreadySubmitted:
         return redirect(request.path)
-    if saving_draft and not form.errors:
-        messages.success(request, "Draft saved. Use the same link from your email to come back to it.")
-        return redirect(request.path)
-    if saving_draft:
-        messages.warning(request, "Draft saved, except the answers marked below. Fix them and save again.")
-    else:
-        messages.error(
-            request,
-            "Some answers need attention before you can submit. They are marked below; "
-            "everything else is saved as a draft.",
-        )
+    if (
+        response := saved_outcome(request, saving_draft=saving_draft, has_errors=bool(form.errors))
+    ) is not None:
+        return response
     # Show what was typed, with the errors, around what is now saved (a kept photo included).
-    form = GeneralOnboardingForm(request.POST, request.FILES, instance=saved, draft=saving_draft)
-    form.is_valid()
-    return render(request, "onboarding/general_onboarding.html", {**page, "form": form})
+    shown = GeneralOnboardingForm(
+        request.POST, failed_uploads(request.FILES, form), instance=saved, draft=saving_draft
+    )
+    shown.is_valid()
+    return render(request, "onboarding/general_onboarding.html", {**page, "form": shown})

@@ -7,18 +7,8 @@ on an admin page.
 from django.contrib import admin
 from django.utils import timezone
 
+from alma.admin import ReadOnlyAdmin
 from practice.models import Client, PayoutAccount
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PayoutAccount)

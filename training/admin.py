@@ -14,6 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from alma.admin import ReadOnlyAdmin
 from training.models import (
     AttemptAnswer,
     Choice,
@@ -24,17 +25,6 @@ from training.models import (
     WebinarChapter,
     WebinarViewing,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _changelist(model, label: str, **filters) -> str:

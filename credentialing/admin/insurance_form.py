@@ -7,37 +7,27 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
+from alma.admin import ReadOnlyInline
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
 from credentialing.services.insurance_form import caqh_password_reveal
 
 
-class ReadOnlyRows(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class StateLicenseInline(ReadOnlyRows):
+class StateLicenseInline(ReadOnlyInline):
     model = StateLicense
     fields = readonly_fields = ("state", "license_type", "number", "expiry")
 
 
-class EducationInline(ReadOnlyRows):
+class EducationInline(ReadOnlyInline):
     model = Education
     fields = readonly_fields = ("institution", "degree", "graduation_date")
 
 
-class WorkHistoryInline(ReadOnlyRows):
+class WorkHistoryInline(ReadOnlyInline):
     model = WorkHistoryEntry
     fields = readonly_fields = ("employer", "role", "start_date", "end_date", "gap_explanation")
 
 
-class SecretRevealInline(ReadOnlyRows):
+class SecretRevealInline(ReadOnlyInline):
     model = SecretReveal
     fields = readonly_fields = ("field", "revealed_by", "revealed_at")
     verbose_name_plural = "password reveals (audit)"
