@@ -32,7 +32,7 @@ def test_every_command_explains_itself(command):
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_refuses_an_unknown_option(command):
-    with pytest.raises(CommandError, match="unrecognized arguments|arguments are required"):
+    with pytest.raises(CommandError, match=r"unrecognized arguments|arguments are required"):
         call_command(command, "--no-such-option")
 
 
