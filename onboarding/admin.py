@@ -12,6 +12,7 @@ from localflavor.us.us_states import US_STATES
 from alma.admin import ReadOnlyInline
 from alma.sla import sla_board
 from credentialing.models import PayerApplication
+from directory.models import DirectoryProfile
 from helpdesk.models import Ticket
 from onboarding import selectors, services
 from onboarding.errors import OnboardingError
@@ -91,6 +92,14 @@ class TrainingProgressInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class DirectoryProfileInline(ReadOnlyInline):
+    model = DirectoryProfile
+    fields = ("slug", "is_live", "went_live_at", "hidden_by_staff", "offboarded_at")
+    readonly_fields = fields
+    show_change_link = True  # hide, unhide and offboard from the profile's own page
+    verbose_name_plural = "directory profile"
+
+
 class OverdueFilter(admin.SimpleListFilter):
     """Providers with any broken promise: an email, a review, a payer decision or a help request."""
 
@@ -149,6 +158,7 @@ class ProviderAdmin(admin.ModelAdmin):
         OutboxEmailInline,
         PayerApplicationInline,
         TrainingProgressInline,
+        DirectoryProfileInline,
         TicketInline,
     )
     change_list_template = "admin/onboarding/provider/change_list.html"
