@@ -1,7 +1,7 @@
 """Steps 4 onward in a real browser: the portal-access email, a first password (a weak one
 refused), the Onboarding Dashboard, the client roster's insurance rule, and a Help ticket.
 
-Screenshots of the dashboard at desktop and phone width land in test-results/ (not committed)
+Screenshots of the dashboard at desktop and phone width land in test-artifacts/ (not committed)
 for a reviewer to look at.
 """
 
@@ -21,7 +21,8 @@ from tests.pipeline import provider_at_forms_approved
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
+# Not test-results/: pytest-playwright empties that folder at the start of every run.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.mark.django_db(transaction=True)
