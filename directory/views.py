@@ -1,7 +1,5 @@
 """The public directory (search and profile pages, no sign-in) and the provider's own profile."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from alma.uploads import DOWNLOAD_TYPES, sniff_kind
 from directory import selectors, services
 from directory.errors import DirectoryError, ProfileNotReady
 from directory.forms import ProfileForm, SearchForm
@@ -62,11 +61,17 @@ def photo(request, slug: str):
     found = DirectoryProfile.objects.filter(slug=slug, is_live=True).only("photo").first()
     if found is None or not found.photo:
         raise Http404("No photo.")
-    content_type = mimetypes.guess_type(found.photo.name)[0] or "application/octet-stream"
     try:
-        return FileResponse(found.photo.open("rb"), content_type=content_type)
+        with found.photo.open("rb") as handle:
+            kind = sniff_kind(handle.read(16))
+        # Typed by its content, never by its stored name; only images are ever shown.
+        if kind not in {"png", "jpeg"}:
+            raise Http404("No photo.")
+        response = FileResponse(found.photo.open("rb"), content_type=DOWNLOAD_TYPES[kind])
     except FileNotFoundError as exc:
         raise Http404("No photo.") from exc
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _provider(request) -> Provider:

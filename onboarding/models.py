@@ -258,8 +258,11 @@ class OutboxEmail(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="outbox_emails")
     step = models.CharField(max_length=40, choices=EmailStep.choices)
-    # The n-th email of its kind for this provider: review rounds, staff resends.
+    # The n-th email of its kind for this provider (a review round, a payout change, a ticket).
+    # The service that queues the email owns this number; staff resends never take one.
     round = models.PositiveIntegerField(default=1)
+    # 0 for the email itself; 1, 2, ... for each time staff sent it again.
+    resend = models.PositiveIntegerField(default=0)
     to_email = models.EmailField()
     # What the email says beyond the provider's own data (e.g. the reason changes were
     # requested), captured with the transition so sending needs no further lookups.
@@ -285,7 +288,7 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "step", "round"], name="outbox_one_email_per_step_round"
+                fields=["provider", "step", "round", "resend"], name="outbox_one_email_per_step_round"
             ),
         ]
         indexes = [

@@ -157,9 +157,40 @@ def test_staff_resend_an_email_as_a_new_recorded_send(
     url = reverse("admin:onboarding_outboxemail_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(url, {"action": "resend", "_selected_action": [original.pk]})
-    rows = OutboxEmail.objects.filter(provider=provider, step=original.step).order_by("round")
-    assert [r.round for r in rows] == [1, 2]
+    rows = OutboxEmail.objects.filter(provider=provider, step=original.step).order_by("resend")
+    assert [(r.round, r.resend) for r in rows] == [(1, 0), (1, 1)]
     assert rows[1].message_id != original.message_id
     assert rows[1].context["resent_by"] == "admin@example.com"
     assert len(mailoutbox) == 1  # the resend (the original was not sent in this test)
     assert LogEntry.objects.filter(object_id=str(original.pk), change_message__contains="Resent").exists()
+
+
+def test_a_resend_never_takes_the_round_a_later_email_needs(admin_client, provider):
+    """Staff resend the changes-requested email; the provider resubmits and staff ask again:
+    the second round's email must still be possible."""
+    from onboarding.models import ReviewedForm  # noqa: PLC0415
+    from onboarding.services import form_request_changes, general_onboarding_submit  # noqa: PLC0415
+    from tests.factories import general_onboarding_answers, submit_general_onboarding  # noqa: PLC0415
+    from tests.pipeline import reviewer  # noqa: PLC0415
+
+    submit_general_onboarding(provider)
+    form_request_changes(
+        provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=reviewer(), reason="Bio"
+    )
+    first = OutboxEmail.objects.get(provider=provider, step="general_onboarding_changes")
+    admin_client.post(
+        reverse("admin:onboarding_outboxemail_changelist"),
+        {"action": "resend", "_selected_action": [first.pk]},
+    )
+    general_onboarding_submit(
+        provider=provider, values=general_onboarding_answers(offers_telehealth=True), actor=provider.user
+    )
+    form_request_changes(
+        provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=reviewer(), reason="Photo"
+    )
+    rows = OutboxEmail.objects.filter(provider=provider, step="general_onboarding_changes")
+    assert sorted((r.round, r.resend, r.context["reason"]) for r in rows) == [
+        (1, 0, "Bio"),
+        (1, 1, "Bio"),
+        (2, 0, "Photo"),
+    ]

@@ -324,6 +324,23 @@ def test_a_live_profile_shows_its_photo_and_only_while_live(client, evergreen):
     assert client.get(f"/directory/{profile.slug}/photo/").status_code == 404
 
 
+def test_a_photo_is_typed_by_its_content_not_its_name(client, evergreen):
+    [provider] = live_providers(1, payer=evergreen)
+    # A PNG stored under a .pdf name is still served as the image it is, and never sniffed.
+    name = default_storage.save(f"providers/{provider.public_id}/photo.pdf", ContentFile(image_bytes()))
+    DirectoryProfile.objects.filter(provider=provider).update(photo=name)
+    slug = DirectoryProfile.objects.get(provider=provider).slug
+    response = client.get(f"/directory/{slug}/photo/")
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # Something that is not an image is not shown at all.
+    name = default_storage.save(
+        f"providers/{provider.public_id}/photo.png", ContentFile(b"%PDF-1.7 not an image")
+    )
+    DirectoryProfile.objects.filter(provider=provider).update(photo=name)
+    assert client.get(f"/directory/{slug}/photo/").status_code == 404
+
+
 # --- accessible, and for everyone ----------------------------------------------------------------------
 
 

@@ -214,3 +214,34 @@ def test_a_long_outage_is_left_to_the_sweep_not_to_broker_countdowns(mailoutbox)
     # The email provider is back: the sweep delivers once the database backoff has passed.
     assert services.outbox_sweep(now=row.next_attempt_at).sent == 1
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_long_sweep_hands_out_leases_from_the_real_clock(mailoutbox):
+    """A sweep that began long ago (a backlog, a slow email provider) must not claim rows with
+    a lease that has already run out, or another sender would send them too."""
+    [row] = unsent_rows(1)
+    started_long_ago = timezone.now() - dt.timedelta(seconds=400)
+    real_send = AnymailTestBackend.send_messages
+
+    def meanwhile_the_on_commit_task_runs(self, messages):
+        assert services.outbox_deliver(email_id=row.pk) == "skipped"
+        return real_send(self, messages)
+
+    with mock.patch.object(AnymailTestBackend, "send_messages", meanwhile_the_on_commit_task_runs):
+        assert services.outbox_sweep(now=started_long_ago).sent == 1
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [row.message_id]
+
+
+@pytest.mark.django_db
+def test_subjects_and_plain_text_are_not_html_escaped(mailoutbox, make_provider):
+    from helpdesk.services import ticket_open  # noqa: PLC0415
+
+    provider = make_provider()
+    with mock.patch("onboarding.services.outbox._publish"):
+        ticket_open(provider=provider, category="other", subject="Can't open the R&D form", message="Help")
+    services.outbox_sweep()
+    [message] = [m for m in mailoutbox if "help request" in m.subject]
+    assert "Can't open the R&D form" in message.subject
+    assert "&amp;" not in message.body
+    assert "&#x27;" not in message.body

@@ -7,6 +7,7 @@ If the process dies between "accepted" and "marked sent", the lease runs out and
 sent again with the same Message-ID, which downstream systems can recognise.
 """
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -78,12 +80,16 @@ def outbox_enqueue(
         round=round,
         context=context or {},
         to_email=provider.user.email,
-        message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
+        message_id=_new_message_id(),
         created_at=now,
         due_at=one_business_day_after(now),
     )
     transaction.on_commit(lambda: _publish(row.pk))
     return row
+
+
+def _new_message_id() -> str:
+    return f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
 def _publish(email_id: int) -> None:
@@ -103,7 +109,9 @@ def _backoff_seconds(attempts: int) -> int:
 
 
 def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail]:
-    lease_until = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    # The lease runs from the moment of claiming, never from when a long sweep began: an old
+    # `now` would hand out leases that are already over, and another sender could take the row.
+    lease_until = max(now, timezone.now()) + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     with transaction.atomic():
         ids = list(
             queryset.select_for_update(skip_locked=True)
@@ -118,6 +126,19 @@ def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail
     )
 
 
+@functools.cache
+def _text_engine() -> Engine:
+    """Django templates without HTML escaping (engine and context both say so), for subjects and
+    plain-text bodies: a subject is not HTML, and "O'Brien & Co" must read as typed. The HTML part
+    stays escaped."""
+    options = settings.TEMPLATES[0]
+    return Engine(dirs=[str(d) for d in options["DIRS"]], app_dirs=True, autoescape=False)
+
+
+def _render_text(name: str, context: dict) -> str:
+    return _text_engine().get_template(name).render(Context(context, autoescape=False))
+
+
 def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
     context = {
         **row.context,
@@ -127,10 +148,10 @@ def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
         "site_url": settings.SITE_URL,
     }
     template = f"emails/{row.step}"
-    subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+    subject = " ".join(_render_text(f"{template}.subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"{template}.txt", context),
+        body=_render_text(f"{template}.txt", context),
         to=[row.to_email],
         headers={"Message-ID": row.message_id},
     )
@@ -198,7 +219,11 @@ def outbox_sweep(*, now: datetime | None = None, batch_size: int = 50) -> SweepR
     """Send everything unsent (due or not), then report what is past due. Safe to overlap."""
     now = now or timezone.now()
     result = SweepResult()
-    while rows := _claim(OutboxEmail.objects.claimable(now), now=now, limit=batch_size):
+    # Each round asks what is claimable at that moment (a long sweep's start time would see
+    # other senders' live leases as expired). `now` only ever moves the clock forward (tests).
+    while rows := _claim(
+        OutboxEmail.objects.claimable(current := max(now, timezone.now())), now=current, limit=batch_size
+    ):
         for row in rows:
             try:
                 outcome = _send(row)
@@ -231,17 +256,27 @@ def outbox_enqueue_next_round(
 
 
 def outbox_resend(*, email: OutboxEmail, actor, now: datetime | None = None) -> OutboxEmail:
-    """Staff send an onboarding email again: a new row (next round) with the same content and
-    fresh links, recording who asked. The original row keeps its own delivery record."""
+    """Staff send an onboarding email again: a new row with the same step and round (the round
+    belongs to the service that queued the email) and the next resend number, the same content
+    and fresh links, recording who asked. The original row keeps its own delivery record."""
     now = now or timezone.now()
     with transaction.atomic():
         # The provider's lock orders this with the transitions that queue emails.
         provider = Provider.objects.select_for_update().select_related("user").get(pk=email.provider_id)
-        row = outbox_enqueue_next_round(
+        last = OutboxEmail.objects.filter(provider=provider, step=email.step, round=email.round).aggregate(
+            last=Max("resend")
+        )["last"]
+        row = OutboxEmail.objects.create(
             provider=provider,
             step=email.step,
-            now=now,
+            round=email.round,
+            resend=(last or 0) + 1,
             context={**email.context, "resent_by": getattr(actor, "email", "")},
+            to_email=provider.user.email,
+            message_id=_new_message_id(),
+            created_at=now,
+            due_at=one_business_day_after(now),
         )
+        transaction.on_commit(lambda: _publish(row.pk))
     logger.info("Outbox email %s resent as %s by %s", email.pk, row.pk, actor)
     return row
