@@ -19,6 +19,14 @@ class Expirable:
     kind: str  # license, liability, dea, board, caqh_attestation
     reference: str  # what identifies it to the provider, e.g. "NY LCSW license R-081234"
     expires_on: date
+    # What stays the same when the provider corrects a typo in a number: one license per state
+    # and type, one policy, one DEA registration, one board certification, one CAQH profile.
+    # Reminders are keyed on it, so a correction never repeats one.
+    identity: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.identity:
+            object.__setattr__(self, "identity", self.kind)
 
     def days_left(self, today: date) -> int:
         return (self.expires_on - today).days

@@ -258,7 +258,9 @@ class ExpiryReminder(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="expiry_reminders")
     kind = models.CharField(max_length=20)
-    reference = models.CharField(max_length=200)
+    # The credential whatever its number says (see credentialing.expirables.Expirable.identity).
+    identity = models.CharField(max_length=60)
+    reference = models.CharField(max_length=200, help_text="As the provider reads it in the email")
     expires_on = models.DateField()
     days_before = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -267,7 +269,7 @@ class ExpiryReminder(models.Model):
         ordering = ["expires_on", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "kind", "reference", "expires_on", "days_before"],
+                fields=["provider", "identity", "expires_on", "days_before"],
                 name="one_reminder_per_credential_expiry_threshold",
             ),
         ]

@@ -135,3 +135,14 @@ def test_the_daily_job_sends_the_reminders(credentialed, settings):
     assert send_expiry_reminders.apply().get() == 0
     schedule = settings.CELERY_BEAT_SCHEDULE["expiry-reminders"]
     assert schedule["task"] == "credentialing.tasks.send_expiry_reminders"
+
+
+def test_correcting_a_typo_in_a_number_does_not_repeat_a_reminder(credentialed):
+    today = timezone.localdate()
+    StateLicense.objects.filter(insurance_form__provider=credentialed).update(
+        expiry=today + dt.timedelta(days=20)
+    )
+    expiry_reminders_send(today=today)
+    StateLicense.objects.filter(insurance_form__provider=credentialed).update(number="R-081243")  # fixed typo
+    expiry_reminders_send(today=today)
+    assert reminders(credentialed) == [("license", 30)]

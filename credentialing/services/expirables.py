@@ -30,7 +30,13 @@ def expirables_within(*, today: date, days: int, provider_id: int | None = None)
     horizon = today + timedelta(days=days)
     whose = Q(insurance_form__provider_id=provider_id) if provider_id else Q()
     found = [
-        Expirable(provider_id, "license", f"{state} {license_type} license {number}", expiry)
+        Expirable(
+            provider_id,
+            "license",
+            f"{state} {license_type} license {number}",
+            expiry,
+            f"license:{state}:{license_type}",
+        )
         for provider_id, state, license_type, number, expiry in StateLicense.objects.filter(
             whose, insurance_form__status__in=GIVEN, expiry__range=(today, horizon)
         ).values_list("insurance_form__provider_id", "state", "license_type", "number", "expiry")
@@ -74,19 +80,20 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
     existing = set(
         ExpiryReminder.objects.filter(
             provider_id__in={item.provider_id for item, _ in due}, expires_on__gte=today
-        ).values_list("provider_id", "kind", "reference", "expires_on", "days_before")
+        ).values_list("provider_id", "identity", "expires_on", "days_before")
     )
     providers = Provider.objects.select_related("user").in_bulk({item.provider_id for item, _ in due})
     queued = 0
     now = timezone.now()
     for item, days in due:
-        if (item.provider_id, item.kind, item.reference, item.expires_on, days) in existing:
+        if (item.provider_id, item.identity, item.expires_on, days) in existing:
             continue
         try:
             with transaction.atomic():
                 reminder = ExpiryReminder.objects.create(
                     provider_id=item.provider_id,
                     kind=item.kind,
+                    identity=item.identity,
                     reference=item.reference,
                     expires_on=item.expires_on,
                     days_before=days,
