@@ -45,6 +45,7 @@ from directory.errors import (
 )
 from directory.models import DirectoryProfile, ProfileEvent
 from onboarding.models import EmailStep, OutboxEmail, Provider, ReviewStatus
+from onboarding.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -511,5 +512,13 @@ def profile_bio_send_back(
         profile.bio_pending_since = None
         profile.updated_at = now
         profile.save(update_fields=["bio_pending_since", "bio_review_note", "updated_at"])
-        _event(profile, E.BIO_SENT_BACK, now=now, actor=reviewer, reason=reason, trigger="staff")
+        event = _event(profile, E.BIO_SENT_BACK, now=now, actor=reviewer, reason=reason, trigger="staff")
+        # The provider hears it by email too, with the reason (round: this decision's event).
+        outbox_enqueue(
+            provider=profile.provider,
+            step=EmailStep.BIO_SENT_BACK,
+            now=now,
+            round=event.pk,
+            context={"reason": reason},
+        )
     return profile

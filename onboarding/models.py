@@ -229,6 +229,7 @@ class EmailStep(models.TextChoices):
     HELP_TICKET_REPLY = "help_ticket_reply", "Help request answered"
     PAYOUT_ACCOUNT_CHANGED = "payout_account_changed", "Payouts account set or changed"
     PROFILE_LIVE = "profile_live", "Your directory profile is live"
+    BIO_SENT_BACK = "bio_sent_back", "Your edited bio needs changes"
     EXPIRY_REMINDER = "expiry_reminder", "A credential expires soon"
 
 

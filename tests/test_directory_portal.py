@@ -186,6 +186,20 @@ def test_a_bio_sent_back_shows_the_reason_and_keeps_the_draft(signed_in, live_pr
     assert DirectoryProfile.objects.get(pk=profile.pk).bio_in_review
 
 
+def test_a_bio_sent_back_is_emailed_with_the_reason(
+    signed_in, live_provider, django_capture_on_commit_callbacks, mailoutbox
+):
+    edit(signed_in, live_provider, bio=NEW_BIO)
+    profile = DirectoryProfile.objects.get(provider=live_provider)
+    with django_capture_on_commit_callbacks(execute=True):
+        directory.profile_bio_send_back(
+            profile=profile, reviewer=None, reason="Please leave out clients' details."
+        )
+    [message] = [m for m in mailoutbox if "bio" in m.subject]
+    assert "Please leave out clients' details." in message.body
+    assert "/portal/directory/" in message.body
+
+
 # --- staff in admin ---------------------------------------------------------------------------------
 
 

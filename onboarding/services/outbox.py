@@ -47,6 +47,7 @@ ACTION_URLS = {
     EmailStep.PAYOUT_ACCOUNT_CHANGED: lambda p: f"{settings.SITE_URL}{reverse('practice:payouts')}",
     # The public profile page (no sign-in): what clients see.
     EmailStep.PROFILE_LIVE: lambda p: f"{settings.SITE_URL}{p.directory_profile.get_absolute_url()}",
+    EmailStep.BIO_SENT_BACK: lambda p: f"{settings.SITE_URL}{reverse('directory:my_profile')}",
     EmailStep.EXPIRY_REMINDER: lambda p: f"{settings.SITE_URL}{reverse('home')}",
 }
 
