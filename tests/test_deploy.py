@@ -265,3 +265,10 @@ def test_image_bakes_in_no_production_secret():
 def test_build_context_leaves_out_local_state():
     ignored = {line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()}
     assert {".env", ".venv", ".git", "var", "media", "staticfiles"} <= ignored
+
+
+def test_production_requires_staff_two_factor_unless_told_otherwise():
+    show = "from django.conf import settings; print(settings.STAFF_MFA_REQUIRED)"
+    assert manage("shell", "--no-imports", "-c", show, env=production_env()).stdout.strip() == "True"
+    relaxed = production_env() | {"STAFF_MFA_REQUIRED": "false"}
+    assert manage("shell", "--no-imports", "-c", show, env=relaxed).stdout.strip() == "False"

@@ -322,3 +322,14 @@ def test_staff_activate_an_authenticator_app_and_then_sign_in_with_its_code(clie
         response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
         assert response.url == reverse("home")
         assert client.get(response.url).url == reverse("admin:index")
+
+
+def test_when_required_staff_set_up_two_factor_before_the_admin_opens(client, settings):
+    settings.STAFF_MFA_REQUIRED = True
+    staff = staff_user("support@alma.test", "view_provider")
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"))
+    assert response.url == reverse("mfa_activate_totp")
+    # With an authenticator app the admin opens; providers' pages were never affected.
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={})
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -59,7 +59,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "alma.middleware.StaffMfaRequiredMiddleware",
 ]
+# Staff need an authenticator app (TOTP) before the admin opens; required in production.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)
 
 ROOT_URLCONF = "alma.urls"
 WSGI_APPLICATION = "alma.wsgi.application"

@@ -14,6 +14,8 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 SITE_URL = env("SITE_URL").rstrip("/")
 
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Only docker compose on a laptop (plain http) turns this off; `check --deploy` runs with it on.
