@@ -10,7 +10,7 @@ from credentialing.services.insurance_form import insurance_form_save_draft, ins
 from onboarding import links, selectors
 from onboarding.errors import FormAlreadySubmitted, OnboardingError
 from onboarding.form_pages import saved_outcome
-from onboarding.models import OnboardingStep, Provider, ReviewedForm, ReviewStatus
+from onboarding.models import GeneralOnboarding, OnboardingStep, Provider, ReviewedForm, ReviewStatus
 
 
 def _record(provider: Provider) -> InsuranceForm:
@@ -115,3 +115,20 @@ def insurance_document(request, provider_id, field):
     if not (is_owner or request.user.has_perm("credentialing.view_insuranceform")):
         raise Http404
     return serve_private_file(getattr(record, field), filename_stem=field.replace("_", "-"))
+
+
+@never_cache
+def general_onboarding_photo(request, provider_id):
+    """The General Onboarding photo for the provider themself or staff who review the form;
+    404 for everyone else. (The public sees it only on a live directory profile.)"""
+    if not request.user.is_authenticated:
+        raise Http404
+    record = get_object_or_404(
+        GeneralOnboarding.objects.select_related("provider"), provider__public_id=provider_id
+    )
+    if not (
+        record.provider.user_id == request.user.pk
+        or request.user.has_perm("onboarding.view_generalonboarding")
+    ):
+        raise Http404
+    return serve_private_file(record.photo, filename_stem="profile-photo")

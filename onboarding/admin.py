@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from localflavor.us.us_states import US_STATES
 
@@ -339,8 +340,18 @@ class GeneralOnboardingAdmin(admin.ModelAdmin):
     list_filter = ("status", "offers_telehealth", "offers_in_person")
     search_fields = ("provider__legal_name", "provider__user__email", "practice_name")
     list_select_related = ("provider",)
-    exclude = ("photo",)  # private upload; shown through an access-checked view (credentialing issue)
-    readonly_fields = [f.name for f in GeneralOnboarding._meta.fields if f.name != "photo"]
+    exclude = ("photo",)  # a private upload: never a storage URL, only the access-checked view
+    readonly_fields = [
+        *(f.name for f in GeneralOnboarding._meta.fields if f.name != "photo"),
+        "profile_photo",
+    ]
+
+    @admin.display(description="profile photo")
+    def profile_photo(self, record):
+        if not record.photo:
+            return "None uploaded"
+        url = reverse("documents:general_onboarding_photo", args=[record.provider.public_id])
+        return format_html('<a href="{}">Download the photo</a> (reviewers check it before approving)', url)
 
     def has_add_permission(self, request):
         return False

@@ -150,3 +150,26 @@ def test_the_confirmation_offers_the_training_at_once(client, provider, form_url
     page = client.get(form_url).text
     assert "/training/" in page
     assert str(provider.public_id) in page.split('data-testid="training-link"')[0].rsplit("href=", 1)[1]
+
+
+def test_reviewers_can_see_the_photo_and_nobody_else(client, provider, form_url, photo_upload):
+    from django.contrib.auth.models import Permission  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    from accounts.models import User  # noqa: PLC0415
+    from tests.factories import ProviderFactory  # noqa: PLC0415
+
+    client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload})
+    url = reverse("documents:general_onboarding_photo", args=[provider.public_id])
+    assert client.get(url).status_code == 404  # anonymous
+    client.force_login(ProviderFactory().user)
+    assert client.get(url).status_code == 404  # another provider
+    reviewer = User.objects.create_user(email="reviewer@alma.test", password="x" * 12, is_staff=True)
+    reviewer.user_permissions.add(Permission.objects.get(codename="view_generalonboarding"))
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    record = GeneralOnboarding.objects.get(provider=provider)
+    page = client.get(reverse("admin:onboarding_generalonboarding_change", args=[record.pk])).text
+    assert url in page
