@@ -18,16 +18,7 @@ from onboarding.models import Provider
 MIN_PER_CLAIM = 1_000_000
 MIN_AGGREGATE = 3_000_000
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
-PRESCRIBER_FIELDS = (
-    "dea_number",
-    "dea_state",
-    "dea_expiry",
-    "dea_certificate",
-    "board_name",
-    "board_specialty",
-    "board_expiry",
-    "board_certificate",
-)
+PRESCRIBER_FIELDS = InsuranceForm.PRESCRIBER_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -54,21 +45,7 @@ class InsuranceFormForm(forms.ModelForm):
 
     class Meta:
         model = InsuranceForm
-        fields = [
-            "caqh_id",
-            "caqh_username",
-            "caqh_attested_on",
-            "npi",
-            "liability_carrier",
-            "liability_policy_number",
-            "liability_per_claim",
-            "liability_aggregate",
-            "liability_effective",
-            "liability_expiry",
-            "liability_certificate",
-            *PRESCRIBER_FIELDS,
-            "work_gap_explanation_recent",
-        ]
+        fields = list(InsuranceForm.PROVIDER_FIELDS)
         widgets = {
             "caqh_attested_on": DateInput(),
             "liability_effective": DateInput(),

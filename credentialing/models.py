@@ -77,6 +77,33 @@ class InsuranceForm(models.Model):
         return bool(self.caqh_password_encrypted)
 
     FILE_FIELDS = ("liability_certificate", "dea_certificate", "board_certificate")
+    # Prescribers only (MD, DO, NP/PMHNP): required for them, absent for everyone else.
+    PRESCRIBER_FIELDS = (
+        "dea_number",
+        "dea_state",
+        "dea_expiry",
+        "dea_certificate",
+        "board_name",
+        "board_specialty",
+        "board_expiry",
+        "board_certificate",
+    )
+    # What the provider fills in (the form shows them, the services save them), in page order.
+    PROVIDER_FIELDS = (
+        "caqh_id",
+        "caqh_username",
+        "caqh_attested_on",
+        "npi",
+        "liability_carrier",
+        "liability_policy_number",
+        "liability_per_claim",
+        "liability_aggregate",
+        "liability_effective",
+        "liability_expiry",
+        "liability_certificate",
+        *PRESCRIBER_FIELDS,
+        "work_gap_explanation_recent",
+    )
 
 
 class StateLicense(models.Model):

@@ -53,24 +53,7 @@ class GeneralOnboardingForm(forms.ModelForm):
 
     class Meta:
         model = GeneralOnboarding
-        fields = [
-            "practice_name",
-            "contact_phone",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "states_licensed",
-            "offers_telehealth",
-            "offers_in_person",
-            "specialties",
-            "approaches",
-            "populations",
-            "languages",
-            "photo",
-            "bio",
-        ]
+        fields = list(GeneralOnboarding.PROVIDER_FIELDS)
         labels = {
             "offers_telehealth": "I offer telehealth sessions",
             "offers_in_person": "I see clients in person at this address",

@@ -139,6 +139,25 @@ class GeneralOnboarding(models.Model):
     """Step 1: practice details and the directory bio. Saved as a draft until submitted."""
 
     Status = ReviewStatus
+    # What the provider fills in (the form shows them, the services save them), in page order.
+    PROVIDER_FIELDS = (
+        "practice_name",
+        "contact_phone",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "postal_code",
+        "states_licensed",
+        "offers_telehealth",
+        "offers_in_person",
+        "specialties",
+        "approaches",
+        "populations",
+        "languages",
+        "photo",
+        "bio",
+    )
 
     provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="general_onboarding")
     status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)

@@ -12,28 +12,7 @@ from onboarding.models import OnboardingStep, Provider
 from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
-FORM_FIELDS = (
-    "caqh_id",
-    "caqh_username",
-    "caqh_attested_on",
-    "npi",
-    "liability_carrier",
-    "liability_policy_number",
-    "liability_per_claim",
-    "liability_aggregate",
-    "liability_effective",
-    "liability_expiry",
-    "liability_certificate",
-    "dea_number",
-    "dea_state",
-    "dea_expiry",
-    "dea_certificate",
-    "board_name",
-    "board_specialty",
-    "board_expiry",
-    "board_certificate",
-    "work_gap_explanation_recent",
-)
+FORM_FIELDS = InsuranceForm.PROVIDER_FIELDS
 ROW_MODELS = {"licenses": StateLicense, "education": Education, "work_history": WorkHistoryEntry}
 
 

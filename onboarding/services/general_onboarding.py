@@ -9,25 +9,8 @@ from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
-# The fields a provider fills in; anything else in `values` is ignored.
-FORM_FIELDS = (
-    "practice_name",
-    "contact_phone",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "states_licensed",
-    "specialties",
-    "approaches",
-    "populations",
-    "languages",
-    "offers_telehealth",
-    "offers_in_person",
-    "photo",
-    "bio",
-)
+# Anything else in `values` is ignored.
+FORM_FIELDS = GeneralOnboarding.PROVIDER_FIELDS
 
 
 def _locked_form(provider: Provider) -> GeneralOnboarding:
