@@ -10,7 +10,12 @@ ensure_venv() {
   local stamp=".venv/.installed-$(sha256sum "$lock" | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     echo "Installing dependencies from $lock ..."
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$lock"
+    # uv installs a cold venv in seconds; pip is the fallback where uv is not installed.
+    if command -v uv >/dev/null 2>&1; then
+      uv pip install --quiet --python .venv/bin/python -r "$lock"
+    else
+      .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$lock"
+    fi
     rm -f .venv/.installed-* && touch "$stamp"
   fi
 }
