@@ -38,6 +38,15 @@ def seed_training() -> Webinar:
     return Webinar.objects.current()
 
 
+def publish_only(webinar: Webinar) -> Webinar:
+    """Make `webinar` the one providers watch the way staff do in admin: unpublish the others.
+    Which webinar is current must never hang on creation times: the seeded one is made whenever
+    the test database was, which may be after a test's frozen clock."""
+    Webinar.objects.exclude(pk=webinar.pk).update(is_published=False)
+    assert Webinar.objects.current() == webinar
+    return webinar
+
+
 def link_path(provider, name: str = "webinar", **kwargs) -> str:
     token = links.make_token(provider, links.TRAINING)
     return reverse(
@@ -114,7 +123,7 @@ def test_the_webinar_email_carries_a_link_that_opens_the_training_without_a_pass
     for chapter in webinar.chapters.all():
         assert chapter.title in html
         assert chapter.transcript[:60] in html  # the transcript, beside the video
-    assert "0% watched" in html
+    assert re.search(r"\b0% watched", html)
 
 
 def test_the_link_works_before_portal_access(webinar, provider):
@@ -236,7 +245,9 @@ def test_seeking_to_the_end_does_not_count(client, webinar, provider, traveller)
 def test_progress_is_the_same_by_link_and_signed_in_and_survives_a_new_device(provider, traveller, settings):
     seed_training()
     # A longer webinar, so there is something to resume.
-    webinar = Webinar.objects.create(title="Insurance Program Training Webinar, 2027", duration_seconds=60)
+    webinar = publish_only(
+        Webinar.objects.create(title="Insurance Program Training Webinar, 2027", duration_seconds=60)
+    )
     grant_portal_access(provider_at_forms_approved(provider))
     phone = Client()  # the email's link, on a phone
     url = progress_url_of(phone.get(link_path(provider)).text)
@@ -292,7 +303,7 @@ def test_a_malformed_report_is_refused_and_changes_nothing(client, webinar, prov
 
 def test_a_report_for_a_replaced_webinar_asks_for_a_reload(client, webinar, provider):
     url = link_path(provider, "webinar_progress")
-    Webinar.objects.create(title="Re-recorded", duration_seconds=90)
+    publish_only(Webinar.objects.create(title="Re-recorded", duration_seconds=90))
     response = client.post(
         url,
         json.dumps({"event": "play", "position": 0, "webinar": webinar.pk}),
@@ -316,9 +327,10 @@ def test_a_new_webinar_starts_viewing_afresh_and_keeps_the_step_done(client, web
     url = link_path(provider, "webinar_progress")
     watch(client, url, traveller)
     done_at = TrainingProgress.objects.get(provider=provider).webinar_completed_at
-    Webinar.objects.create(title="Re-recorded", duration_seconds=90)
+    publish_only(Webinar.objects.create(title="Re-recorded", duration_seconds=90))
     page = unescape(client.get(link_path(provider)).text)
-    assert "0% watched" in page
+    assert re.search(r"\b0% watched", page)  # not "100% watched": that is the old webinar's
+    assert "Re-recorded" in page
     assert "You've watched the webinar." in page  # step 5's webinar part stays done
     assert TrainingProgress.objects.get(provider=provider).webinar_completed_at == done_at
 
