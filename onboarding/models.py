@@ -70,6 +70,11 @@ class Provider(models.Model):
     )
     step_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Every form link signs this number; staff's "send fresh links" raises it, so every link
+    # emailed before stops working at once (onboarding.links, services.links).
+    link_version = models.PositiveIntegerField(
+        default=1, help_text="Raised by “send fresh links”: older form links stop working."
+    )
 
     class Meta:
         ordering = ["legal_name"]
