@@ -1,9 +1,8 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from alma.csv_export import safe_writer
 from credentialing.expirables import KIND_LABELS, reminder_due
 from credentialing.services.expirables import expirables_within, expiry_reminders_send
 
@@ -38,7 +37,7 @@ class Command(BaseCommand):
         queued = 0 if dry_run else expiry_reminders_send(today=today)
         expiring = expirables_within(today=today, days=days)
         if format == "csv":
-            writer = csv.writer(self.stdout)
+            writer = safe_writer(self.stdout)
             writer.writerow(
                 ["provider_id", "credential", "reference", "expires_on", "days_left", "reminder_window"]
             )

@@ -1,8 +1,8 @@
-import csv
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from alma.csv_export import safe_writer
 from directory import selectors
 from directory.errors import DirectoryError
 from directory.services import profiles_publish_due
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             for c in result.changes
         ]
         if format == "csv":
-            writer = csv.writer(self.stdout)
+            writer = safe_writer(self.stdout)
             writer.writerow(COLUMNS)
             writer.writerows(rows)
         else:

@@ -1,4 +1,3 @@
-import csv
 import json
 from datetime import datetime, time
 
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from alma.csv_export import safe_writer
 from onboarding.reports import onboarding_report
 
 FORMATS = ("table", "csv", "json")
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             for promise in report.overdue
         ]
         if format == "csv":
-            writer = csv.writer(self.stdout)
+            writer = safe_writer(self.stdout)
             writer.writerow(HEADER)
             writer.writerows(rows)
         elif format == "json":
