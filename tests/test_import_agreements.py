@@ -1,7 +1,9 @@
 """`manage.py import_agreements`: all rows or nothing, each error with its line number."""
 
+import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,102 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
     )
     assert result.returncode == 1
     assert "line 2: email 'bad'" in result.stderr
+
+
+# Hostile files (issue 10): each gets a clear CommandError that says what the file is, and the
+# command reads a bounded amount whatever the input.
+
+
+def write_bytes(tmp_path, content: bytes, name="agreements.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def import_error(path) -> str:
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_agreements", str(path))
+    assert not Provider.objects.exists()
+    return str(excinfo.value)
+
+
+def test_a_utf16_file_with_a_bom_is_named_as_utf16(tmp_path):
+    message = import_error(write_bytes(tmp_path, GOOD.encode("utf-16")))
+    assert "is UTF-16 text, not a UTF-8 CSV file" in message
+    assert 'Save it as "CSV UTF-8' in message
+
+
+def test_a_utf16_file_without_a_bom_is_refused_as_not_utf8(tmp_path):
+    message = import_error(write_bytes(tmp_path, GOOD.encode("utf-16-le")))
+    assert "is not a UTF-8 CSV file: it contains NUL bytes" in message
+
+
+def test_a_binary_file_is_refused_as_not_utf8(tmp_path):
+    from conftest import image_bytes  # noqa: PLC0415
+
+    assert "contains NUL bytes" in import_error(write_bytes(tmp_path, image_bytes(), name="photo.csv"))
+
+
+def test_an_excel_workbook_is_named_as_one(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    message = import_error(write_bytes(tmp_path, buffer.getvalue(), name="agreements.xlsx"))
+    assert "an Excel workbook, not a CSV file" in message
+
+
+def test_a_latin1_file_names_the_line_of_the_first_bad_byte(tmp_path):
+    text = GOOD + "Zoë Adler,zoe@example.com,LPC,2026-12-01,2026-11-24\n"
+    message = import_error(write_bytes(tmp_path, text.encode("latin-1")))
+    assert "line 5: not a UTF-8 CSV file (byte 0xeb is not UTF-8" in message
+
+
+def test_excels_csv_utf8_with_its_bom_imports(tmp_path):
+    call_command("import_agreements", str(write_bytes(tmp_path, GOOD.encode("utf-8-sig"))))
+    assert Provider.objects.count() == 3
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, monkeypatch):
+    from onboarding.management.commands import import_agreements  # noqa: PLC0415
+
+    monkeypatch.setattr(import_agreements, "MAX_FILE_BYTES", len(GOOD.encode()) - 1)
+    assert "is larger than the limit" in import_error(write(tmp_path, GOOD))
+
+
+def test_a_file_over_the_row_limit_is_refused(tmp_path, monkeypatch):
+    from onboarding.management.commands import import_agreements  # noqa: PLC0415
+
+    monkeypatch.setattr(import_agreements, "MAX_ROWS", 2)
+    assert "has more than 2 agreements; split it" in import_error(write(tmp_path, GOOD))
+
+
+def test_one_huge_field_is_a_clear_csv_error(tmp_path):
+    text = HEADER + "A " + "x" * 200_000 + ",a@example.com,LPC,2026-12-01,2026-11-24\n"
+    assert "line 2: not readable as CSV (field larger than field limit" in import_error(write(tmp_path, text))
+
+
+def run_import(path: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "import_agreements", path, "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,  # an unbounded read of an endless input would never return
+        cwd=Path(__file__).resolve().parent.parent,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "alma.settings.test"},
+    )
+
+
+@pytest.mark.parametrize("endless", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_input_ends_with_a_clear_error_and_no_traceback(endless):
+    result = run_import(endless)
+    assert result.returncode == 1
+    assert f"{endless} is larger than the limit of 5 MB" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_utf16_file_exits_non_zero_without_a_traceback(tmp_path):
+    result = run_import(str(write_bytes(tmp_path, GOOD.encode("utf-16"))))
+    assert result.returncode == 1
+    assert "is UTF-16 text" in result.stderr
+    assert "Traceback" not in result.stderr
