@@ -1,13 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from alma import health
 from onboarding import views as onboarding_views
 
-# Staff sign in through allauth like everyone else, so its rate limits (and, later, MFA) cover
-# the admin too; admin's own login form would bypass them.
-admin.site.login = login_required(admin.site.login)
+# Staff sign in through allauth like everyone else, so its rate limits and its authenticator-code
+# stage cover the admin too: admin's own login form would skip both, so it is never shown.
+admin.site.login = accounts_views.admin_sign_in
 
 urlpatterns = [
     path("", onboarding_views.home, name="home"),

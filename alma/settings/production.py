@@ -17,6 +17,12 @@ SITE_URL = env("SITE_URL").rstrip("/")
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# allauth's sign-in rate limits count per client address. Production runs behind one
+# TLS-terminating reverse proxy (the load balancer) that appends the address it saw to
+# X-Forwarded-For, so the client is the last entry. With 0 every visitor would share the proxy's
+# address (ten bad passwords a minute from anyone would lock everyone out); with more than the
+# proxies you run, a client could pick its own address. Set it to the number of proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Only docker compose on a laptop (plain http) turns this off; `check --deploy` runs with it on.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
