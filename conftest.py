@@ -5,7 +5,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from alma import shifted_clock
 from tests.factories import ProviderFactory
+
+
+def pytest_report_header(config):
+    # `scripts/test --at DATE` (alma/shifted_clock.py): say so first, a failure may be the date's.
+    from django.conf import settings  # noqa: PLC0415 - configured by pytest-django by now
+
+    return shifted_clock.describe(settings.COMPANY_TIME_ZONE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,13 +2,23 @@
 
 import os
 
+from alma import shifted_clock
+
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, env
+from .base import COMPANY_TIME_ZONE, STATIC_ROOT, env
+
+# `scripts/test --at 2028-02-29`: this process, and every process it starts with these settings,
+# runs with the real clock moved by one offset. Started here, before the test database exists,
+# so its seeded rows are made on the shifted date too (alma/shifted_clock.py).
+shifted_clock.start(COMPANY_TIME_ZONE)
 
 SECRET_KEY = "test-only-secret-key-with-enough-length-and-entropy-0123456789"
 DEBUG = False
 FIELD_ENCRYPTION_KEYS = ["AGiWuY-4FYKliDujEJWzklbv5PBe-SvRWTPJlNAehgY="]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alma")}
+if shifted_clock.is_shifted():
+    # Rows seeded on a shifted date stay out of the unshifted runs' reused (--reuse-db) database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_shifted"}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 # Unit tests run tasks inline when a test executes on-commit callbacks; the behaviour of the
 # broker itself is covered by tests that start a real worker against Redis.
