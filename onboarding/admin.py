@@ -21,6 +21,7 @@ from onboarding.forms import AgreementForm
 from onboarding.models import (
     FormReview,
     GeneralOnboarding,
+    LinkRenewal,
     MembershipAgreement,
     OnboardingEvent,
     OnboardingStep,
@@ -30,6 +31,7 @@ from onboarding.models import (
     ReviewQueue,
     ReviewStatus,
 )
+from onboarding.services.links import provider_links_renew
 from onboarding.services.outbox import outbox_resend
 from onboarding.services.review import FORM_MODELS, ReasonRequired
 from training.models import TrainingProgress
@@ -50,6 +52,13 @@ class OnboardingEventInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+class LinkRenewalInline(ReadOnlyInline):
+    model = LinkRenewal
+    fields = ("occurred_at", "from_version", "to_version", "actor", "note")
+    readonly_fields = fields
+    verbose_name_plural = "links replaced (send fresh links)"
 
 
 class OutboxEmailInline(ReadOnlyInline):
@@ -157,13 +166,39 @@ class ProviderAdmin(admin.ModelAdmin):
         OnboardingEventInline,
         FormReviewInline,
         OutboxEmailInline,
+        LinkRenewalInline,
         PayerApplicationInline,
         TrainingProgressInline,
         DirectoryProfileInline,
         TicketInline,
     )
     change_list_template = "admin/onboarding/provider/change_list.html"
-    actions = ("resend_portal_access_email",)
+    actions = ("resend_portal_access_email", "send_fresh_links")
+
+    @admin.action(description="Send fresh links (the old ones stop working)", permissions=["change"])
+    def send_fresh_links(self, request, queryset):
+        # Revoking links is not undoable: a confirmation page first (Django's delete_selected
+        # pattern: the page posts back to this action with "post").
+        providers = list(queryset.select_related("user").order_by("legal_name", "pk"))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Send fresh links",
+                "opts": self.model._meta,
+                "providers": providers,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/onboarding/provider/send_fresh_links.html", context)
+        for provider in providers:
+            renewal = provider_links_renew(provider=provider, actor=request.user, now=timezone.now())
+            sent = ", ".join(renewal.email_names) or "no email needed again"
+            self.log_change(request, provider, f"Sent fresh links (version {renewal.version}): {sent}.")
+            messages.success(
+                request,
+                f"Every earlier link of {provider} now says it was replaced. Sent again to "
+                f"{provider.user.email}: {sent}.",
+            )
+        return None
 
     @admin.action(description="Resend the portal-access email", permissions=["change"])
     def resend_portal_access_email(self, request, queryset):

@@ -1,9 +1,12 @@
 """Signed, expiring, provider-bound links that open an onboarding form without a password.
 
-The token signs the provider's public id with a salt per form, so a link opens only its own
-form for its own provider, and it expires after FORM_LINK_MAX_AGE_DAYS. The training (webinar
-and quiz) is one more such "form": its link opens the training's pages, and no form's link
-opens it.
+The token signs the provider's public id and link version with a salt per form, so a link
+opens only its own form for its own provider, it expires after FORM_LINK_MAX_AGE_DAYS, and staff
+can replace every link of a provider at once ("send fresh links" raises Provider.link_version,
+onboarding.services.links). The training (webinar and quiz) is one more such "form": its link
+opens the training's pages, and no form's link opens it.
+
+The token is a bearer secret in the URL path: alma.logging redacts it from every log line.
 """
 
 import functools
@@ -49,6 +52,16 @@ class LinkExpired(LinkError):
         )
 
 
+class LinkReplaced(LinkError):
+    # 410 like an expired link: the link was real, and it is gone for good.
+    status = 410
+    title = "This link was replaced"
+    explanation = (
+        "Alma has sent you a newer link for this form, and this one no longer works. Open the "
+        "most recent email from Alma and use its button; anything you saved is kept."
+    )
+
+
 def set_password_url(provider: Provider) -> str:
     """allauth's reset-from-key link: the provider sets a first password (portal access, step 4).
 
@@ -73,7 +86,7 @@ def _signer(form: str) -> signing.TimestampSigner:
 
 
 def make_token(provider: Provider, form: str) -> str:
-    return _signer(form).sign_object({"p": str(provider.public_id)})
+    return _signer(form).sign_object({"p": str(provider.public_id), "v": provider.link_version})
 
 
 def form_path(provider: Provider, form: str) -> str:
@@ -88,7 +101,7 @@ def form_url(provider: Provider, form: str) -> str:
 
 
 def provider_for_link(*, provider_id, form: str, token: str) -> Provider:
-    """The provider a link opens, or LinkError / LinkExpired."""
+    """The provider a link opens, or LinkError / LinkExpired / LinkReplaced."""
     try:
         payload = _signer(form).unsign_object(token, max_age=timedelta(days=settings.FORM_LINK_MAX_AGE_DAYS))
     except signing.SignatureExpired as exc:
@@ -99,9 +112,13 @@ def provider_for_link(*, provider_id, form: str, token: str) -> Provider:
     if not isinstance(payload, dict) or payload.get("p") != str(provider_id):
         raise LinkError
     try:
-        return Provider.objects.select_related("user").get(public_id=provider_id)
+        provider = Provider.objects.select_related("user").get(public_id=provider_id)
     except Provider.DoesNotExist as exc:
         raise LinkError from exc
+    # Links signed before link versions existed carry none: they are version 1.
+    if payload.get("v", 1) != provider.link_version:
+        raise LinkReplaced
+    return provider
 
 
 def form_link_view(form: str):

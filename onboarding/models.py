@@ -132,6 +132,30 @@ class OnboardingEvent(models.Model):
         return f"{self.provider}: {self.get_to_step_display()}"
 
 
+class LinkRenewal(models.Model):
+    """One "send fresh links" by staff: every earlier form link of the provider stopped working.
+
+    Its own audit row rather than an OnboardingEvent: it moves no step, and the step history
+    feeds the timeline and the per-step durations of the onboarding report.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="link_renewals")
+    from_version = models.PositiveIntegerField()
+    to_version = models.PositiveIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The emails queued again with the fresh links, in words staff read.
+    note = models.CharField(max_length=255, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: links replaced (version {self.to_version})"
+
+
 def provider_upload_path(instance: "GeneralOnboarding", filename: str) -> str:
     # The uploaded name is never trusted: a random name under the provider's folder, keeping
     # only an extension that the content check has already confirmed.

@@ -1,5 +1,6 @@
 """Where emails send a provider for the training: a signed link (onboarding.links, kind TRAINING)
-that opens the webinar and the quiz without a password, so it works before portal access too."""
+that opens the webinar and the quiz without a password, so it works before portal access too.
+Like every form link it signs the provider's link version, so staff's "send fresh links" voids it."""
 
 from django.conf import settings
 from django.urls import reverse
