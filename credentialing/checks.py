@@ -11,12 +11,29 @@ from stdnum import luhn
 NPI_PREFIX = "80840"
 # DEA registrant types for practitioners and mid-levels (DEA "Registration number format").
 DEA_FIRST_LETTERS = frozenset("ABCDEFGHJKLMPRSTUX")
-DEA_FORMAT = re.compile(r"^[A-Z][A-Z9]\d{7}$")
+DEA_FORMAT = re.compile(r"^[A-Z][A-Z9][0-9]{7}$")  # [0-9]: \d takes any script's digits
+
+
+# What people type between an NPI's digits when they copy it from a card or a letter: spaces
+# (also non-breaking ones), hyphens and the dashes word processors turn them into, dots.
+NPI_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]+")
+
+
+def npi_normalised(typed: str) -> str:
+    """The NPI as its digits: "1234 567 893" and "1234-567-893" are 1234567893. Anything else
+    (letters, other symbols) is left in place for npi_problem to name."""
+    return NPI_SEPARATORS.sub("", typed)
 
 
 def npi_problem(npi: str) -> str | None:
-    if not re.fullmatch(r"\d{10}", npi):
-        return "An NPI is exactly 10 digits."
+    # [0-9], not \d: \d also matches other scripts' digits, which no NPI has.
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        if re.fullmatch(r"[0-9]*", npi):
+            return f"An NPI is exactly 10 digits; this has {len(npi)}."
+        return (
+            "An NPI is exactly 10 digits (spaces or dashes between them are fine); "
+            "remove any other characters."
+        )
     if npi[0] not in "12":
         return "An NPI starts with 1 or 2."
     if not luhn.is_valid(NPI_PREFIX + npi):
@@ -40,6 +57,6 @@ def dea_problem(dea_number: str, *, last_name: str | None = None) -> str | None:
 
 
 def caqh_id_problem(caqh_id: str) -> str | None:
-    if not re.fullmatch(r"\d{1,10}", caqh_id):
+    if not re.fullmatch(r"[0-9]{1,10}", caqh_id):
         return "A CAQH ProView ID is made of digits only (up to 10), e.g. 12345678."
     return None

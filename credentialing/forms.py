@@ -42,6 +42,16 @@ class InsuranceFormForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text="Stored encrypted and never shown again. Leave empty to keep the one you saved.",
     )
+    # Declared here, not taken from the model: the model's 10-character limit would answer
+    # "1234 567 893" with Django's generic length error before clean_npi could normalise it.
+    npi = forms.CharField(
+        label="NPI (Type 1, individual)",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "An NPI is exactly 10 digits."},
+        help_text="Your 10-digit individual (Type 1) NPI.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = InsuranceForm
@@ -58,7 +68,6 @@ class InsuranceFormForm(forms.ModelForm):
         }  # fmt: skip
         help_texts = {
             "caqh_id": "Digits only, from your CAQH ProView profile.",
-            "npi": "Your 10-digit individual (Type 1) NPI.",
             "liability_per_claim": "At least $1,000,000.",
             "liability_aggregate": "At least $3,000,000.",
             "liability_certificate": "PDF, PNG or JPEG, at most 10 MB.",
@@ -88,7 +97,7 @@ class InsuranceFormForm(forms.ModelForm):
         return value
 
     def clean_npi(self):
-        npi = self.cleaned_data["npi"].strip()
+        npi = checks.npi_normalised(self.cleaned_data["npi"])
         return self._problem(checks.npi_problem(npi), npi) if npi else npi
 
     def clean_caqh_id(self):
@@ -211,6 +220,56 @@ SECTIONS = {
     "education": (EducationForm, "degree"),
     "work_history": (WorkHistoryForm, "position"),
 }
+# The most rows a section takes. Django's default ceiling (2,000 rows) let one POST build and
+# render 2,000 forms per section (28 s, a 12.7 MB page); these are what a real provider needs,
+# with room to spare: a license per state for a multi-state telehealth practice, every degree
+# and certificate program, a whole career of positions. The "Add another" button stops here
+# too (static/alma.js reads MAX_NUM_FORMS), so only a hand-made request ever reaches the limit.
+SECTION_MAX_ROWS = {"licenses": 30, "education": 10, "work_history": 30}
+SECTION_PLURALS = {"licenses": "state licenses", "education": "degrees", "work_history": "positions"}
+
+
+def _too_many_rows_message(prefix: str) -> str:
+    return (
+        f"This section takes at most {SECTION_MAX_ROWS[prefix]} {SECTION_PLURALS[prefix]}. Nothing in it "
+        f"was saved: the {SECTION_PLURALS[prefix]} shown are the ones saved before."
+    )
+
+
+def _formset_class(row_form, prefix: str, *, extra: int):
+    most = SECTION_MAX_ROWS[prefix]
+    # absolute_max = max_num: a bound formset never builds more rows than this, whatever
+    # TOTAL_FORMS claims (Django's own ceiling is 2,000 rows).
+    return formset_factory(
+        row_form, extra=extra, can_delete=True, max_num=most, absolute_max=most, validate_max=True
+    )
+
+
+def _posted_row_count(data, prefix: str) -> int | None:
+    """The row count a POST claims for a section (None: no POST, or not a number, which
+    Django's management form reports itself)."""
+    if data is None:
+        return None
+    try:
+        return int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:  # also a number too long to read (Python caps int() at 4,300 digits)
+        return None
+
+
+def _refused_section(row_form, prefix: str, saved: list[dict]) -> forms.BaseFormSet:
+    """A section posted with more rows than it takes. Only a hand-made request sends that (the
+    page's "Add another" stops at the limit), so none of its rows are built, validated or shown
+    back: the page shows the rows saved before, as on opening it, with the error above them.
+    Posting that page again keeps them; the section is not saved this time (rows() is None)."""
+    section = _formset_class(row_form, prefix, extra=0 if saved else 1)(prefix=prefix, initial=saved)
+    # Unbound, so is_valid() is False and full_clean() never runs to replace this error.
+    section._errors = []
+    section._non_form_errors = section.error_class(
+        [forms.ValidationError(_too_many_rows_message(prefix), code="too_many_forms")],
+        error_class="nonform",
+        renderer=section.renderer,
+    )
+    return section
 
 
 @dataclass
@@ -226,15 +285,25 @@ class InsuranceFormBundle:
         form = InsuranceFormForm(data, files, instance=record, provider=provider, draft=draft)
         sections = {}
         for prefix, (row_form, _label) in SECTIONS.items():
-            # Saved rows prefill the page; posted data stands on its own (with an `initial`, an
-            # extra row equal to it would count as untouched and skip validation).
-            initial = (
+            saved = (
                 [model_to_dict(row, fields=row_form._meta.fields) for row in getattr(record, prefix).all()]
-                if record.pk and data is None
+                if record.pk
                 else []
             )
-            formset_class = formset_factory(row_form, extra=0 if initial else 1, can_delete=True)
-            sections[prefix] = formset_class(data, prefix=prefix, initial=initial)
+            posted = _posted_row_count(data, prefix)
+            if posted is not None and posted > SECTION_MAX_ROWS[prefix]:
+                sections[prefix] = _refused_section(row_form, prefix, saved)
+                continue
+            # Saved rows prefill the page; posted data stands on its own (with an `initial`, an
+            # extra row equal to it would count as untouched and skip validation).
+            initial = saved if data is None else []
+            sections[prefix] = _formset_class(row_form, prefix, extra=0 if initial else 1)(
+                data,
+                prefix=prefix,
+                initial=initial,
+                # Reached only by a count int() cannot read but Django can ("31.0"): same words.
+                error_messages={"too_many_forms": _too_many_rows_message(prefix)},
+            )
         return cls(form=form, sections=sections, draft=draft)
 
     def is_valid(self) -> bool:
@@ -263,8 +332,19 @@ class InsuranceFormBundle:
                 kept.append(row)
         return kept
 
-    def rows(self, prefix: str) -> list[dict]:
-        """Cleaned rows of a section; invalid rows are left out (a draft keeps the valid ones)."""
+    def over_the_limit(self, prefix: str) -> bool:
+        """Whether the section was posted with more rows than it takes."""
+        errors = self.sections[prefix].non_form_errors().as_data()
+        return any(error.code == "too_many_forms" for error in errors)
+
+    def rows(self, prefix: str) -> list[dict] | None:
+        """Cleaned rows of a section; invalid rows are left out (a draft keeps the valid ones).
+
+        None for a section posted with more rows than it takes: it is not saved, so the rows
+        saved before stay as they were (a service reads None as "leave this section alone").
+        """
+        if self.over_the_limit(prefix):
+            return None
         fields = SECTIONS[prefix][0]._meta.fields
         return [
             {name: row.cleaned_data.get(name) for name in fields}
@@ -275,11 +355,15 @@ class InsuranceFormBundle:
     def _check_submission_rules(self) -> bool:
         ok = True
         for prefix, (_form, label) in SECTIONS.items():
-            if not self._kept_forms(self.sections[prefix]):
+            if self.over_the_limit(prefix):
+                ok = False  # its own error stands; "add at least one" would hide it
+            elif not self._kept_forms(self.sections[prefix]):
                 self.sections[prefix]._non_form_errors = self.sections[prefix].error_class(
                     [f"Add at least one {label}."], renderer=self.sections[prefix].renderer
                 )
                 ok = False
+        if self.over_the_limit("work_history"):
+            return False  # no gap rules over rows that will not be saved
         work_forms = [row for row in self._kept_forms(self.sections["work_history"]) if row.is_valid()]
         positions = [(row.cleaned_data["start_date"], row.cleaned_data.get("end_date")) for row in work_forms]
         for gap in rules.work_history_gaps(positions, today=timezone.localdate()):

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from alma.text import without_bidi_controls
 from alma.timekeeping import one_business_day_after
 from directory import selectors
 from directory.errors import (
@@ -104,13 +105,16 @@ def _slug_candidates(provider: Provider) -> list[str]:
 
 def _profile_from_form(provider: Provider, slug: str, now: datetime) -> DirectoryProfile:
     form = provider.general_onboarding
+    # Public text carries no bidi controls (alma/text.py), whichever way it was entered: the
+    # forms strip them too, but a name typed in admin or a form saved before that did not.
+    public = without_bidi_controls
     return DirectoryProfile(
         provider=provider,
         slug=slug,
-        display_name=provider.legal_name,
+        display_name=public(provider.legal_name),
         credentials=provider.license_type,
         photo=form.photo.name if form.photo else "",
-        bio=form.bio,
+        bio=public(form.bio),
         specialties=list(form.specialties),
         approaches=list(form.approaches),
         populations=list(form.populations),
@@ -118,10 +122,10 @@ def _profile_from_form(provider: Provider, slug: str, now: datetime) -> Director
         states_licensed=list(form.states_licensed),
         offers_telehealth=form.offers_telehealth,
         offers_in_person=form.offers_in_person,
-        practice_name=form.practice_name,
-        office_address_line1=form.address_line1,
-        office_address_line2=form.address_line2,
-        office_city=form.city,
+        practice_name=public(form.practice_name),
+        office_address_line1=public(form.address_line1),
+        office_address_line2=public(form.address_line2),
+        office_city=public(form.city),
         office_state=form.state or "",
         office_postal_code=form.postal_code or "",
         created_at=now,
@@ -444,7 +448,8 @@ def profile_update(
         for name in changed:
             setattr(profile, name, values[name])
         update_fields = list(changed)
-        bio = (values.get("bio") or "").strip() if "bio" in values else None
+        # The edited bio becomes public once approved: no bidi controls (alma/text.py).
+        bio = without_bidi_controls(values.get("bio") or "").strip() if "bio" in values else None
         submitted = False
         if bio is not None:
             if bio == profile.bio.strip():

@@ -55,7 +55,10 @@ def profile(request, slug: str):
 
 
 @require_GET
-@cache_control(public=True, max_age=3600)
+# Private: a shared cache (a CDN, a proxy) would go on serving the photo for as long as it
+# kept it, after staff hide the profile or the provider leaves. A visitor's own browser may
+# keep it a few minutes: search pages show the same photos again and again.
+@cache_control(private=True, max_age=300)
 def photo(request, slug: str):
     """A live profile's photo. Uploads are private; this is the only public way to one."""
     found = DirectoryProfile.objects.filter(slug=slug, is_live=True).only("photo").first()

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
-from alma.uploads import check_upload
+from alma.text import without_bidi_controls
+from alma.uploads import PHOTO_MAX_SIDE, photo_reencoded
 from onboarding.models import GeneralOnboarding, LicenseType
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
@@ -61,9 +62,15 @@ class GeneralOnboardingForm(forms.ModelForm):
         }
         help_texts = {
             "contact_phone": "A number clients and Alma staff can reach you on, e.g. (212) 555-0143.",
-            "photo": "A clear, friendly headshot. JPEG or PNG, at most 10 MB.",
+            "photo": (
+                "A clear, friendly headshot. JPEG or PNG, at most 10 MB. It is shown at most "
+                f"{PHOTO_MAX_SIDE} pixels on its longer side, without its location or camera details."
+            ),
         }
         widgets = {"photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})}
+        # A plain file field: Django's ImageField would decode the image to verify it before
+        # clean_photo could refuse it by its header, and say only "Upload a valid image".
+        field_classes = {"photo": forms.FileField}
         error_messages = {"photo": {"required": "Add a profile photo: clients choose faces they can trust."}}
 
     OPTIONAL = frozenset({"address_line2", "offers_telehealth", "offers_in_person"})
@@ -108,12 +115,18 @@ class GeneralOnboardingForm(forms.ModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         # Only a new upload has `content_type`; a photo kept from the draft was checked then.
+        # What is stored is the re-encoded copy: no metadata, at most PHOTO_MAX_SIDE px.
         if photo and hasattr(photo, "content_type"):
-            check_upload(photo, kinds=("jpeg", "png"))
+            return photo_reencoded(photo)
         return photo
 
     def clean(self):
         cleaned = super().clean()
+        # The practice, the address and the bio go on the public directory profile: no bidi
+        # controls in them (alma/text.py says why). Choice codes are never affected.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = without_bidi_controls(value)
         if not self.draft and not (cleaned.get("offers_telehealth") or cleaned.get("offers_in_person")):
             self.add_error("offers_telehealth", "Choose telehealth, in-person sessions, or both.")
         return cleaned
@@ -144,6 +157,10 @@ class AgreementForm(forms.Form):
     signed_at = forms.DateTimeField(
         help_text="YYYY-MM-DD HH:MM, company time zone, or a full ISO 8601 timestamp"
     )
+
+    def clean_legal_name(self):
+        # The legal name becomes the public directory name.
+        return without_bidi_controls(self.cleaned_data["legal_name"]).strip()
 
     def clean_signed_at(self):
         signed_at = self.cleaned_data["signed_at"]

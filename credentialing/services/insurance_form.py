@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alma import secrets
+from alma.uploads import replaced_files_delete_on_commit
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
 from onboarding.models import OnboardingStep, Provider
 from onboarding.services.steps import step_advance
@@ -32,6 +33,10 @@ def _apply(form: InsuranceForm, values: dict[str, Any], caqh_password: str | Non
                 continue
             if value is False:
                 value = ""
+            saved = getattr(form, name)
+            if saved and saved.name != getattr(value, "name", value):
+                # The certificate it replaces goes once this transaction commits (kept on rollback).
+                replaced_files_delete_on_commit(saved.storage, [saved.name])
         setattr(form, name, value)
         changed.append(name)
     if caqh_password:

@@ -4,6 +4,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from alma.uploads import replaced_files_delete_on_commit
 from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
 from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
@@ -29,6 +30,11 @@ def _apply(form: GeneralOnboarding, values: dict[str, Any]) -> list[str]:
                 continue
             if value is False:  # the provider ticked "clear"
                 value = ""
+            # The photo it replaces goes once this transaction commits. Nothing else points to
+            # it: the directory profile shares the file only once the form is approved, and an
+            # approved form is never edited again (ensure_editable).
+            if form.photo and form.photo.name != getattr(value, "name", value):
+                replaced_files_delete_on_commit(form.photo.storage, [form.photo.name])
         setattr(form, name, value)
         changed.append(name)
     return changed
