@@ -1,8 +1,11 @@
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
+
+from alma import secrets
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -20,3 +23,15 @@ class AccountAdapter(DefaultAccountAdapter):
         from onboarding.services.portal_access import password_link_lifetime  # noqa: PLC0415 - apps ready
 
         super().send_password_reset_mail(user, email, {**context, "link_valid_for": password_link_lifetime()})
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Authenticator secrets (the TOTP key, the recovery-code seed) are stored encrypted with the
+    project's Fernet keys: a copy of the database alone must not let anyone mint staff codes.
+    allauth calls these two hooks around every read and write of those secrets."""
+
+    def encrypt(self, text: str) -> str:
+        return secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secrets.decrypt(encrypted_text)

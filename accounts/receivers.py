@@ -1,12 +1,15 @@
-"""Sign-in events that move a provider's onboarding: step 4, portal access.
+"""Sign-in events: those that move a provider's onboarding (step 4, portal access), and the
+start of every session's clocks (alma.sessions).
 
 The receivers only find the provider and call the service; the service decides (a provider
 before FORMS_APPROVED, or already granted, is left as is).
 """
 
 from allauth.account.signals import password_reset, user_logged_in
+from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from alma.sessions import session_signed_in
 from onboarding.models import OnboardingStep, Provider
 from onboarding.services import portal_access_grant
 
@@ -33,3 +36,11 @@ def grant_portal_access_on_sign_in(sender, request, user, **kwargs) -> None:
     provider = _provider_of(user)
     if provider and provider.onboarding_step == OnboardingStep.FORMS_APPROVED and user.has_usable_password():
         portal_access_grant(provider=provider, note="Signed in with the password set earlier")
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="accounts.start_session_clocks")
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    # Django's own signal, sent by every sign-in (allauth's after its MFA stage, force_login):
+    # the idle and lifetime limits of alma.sessions count from here.
+    if request is not None and hasattr(request, "session"):
+        session_signed_in(request)

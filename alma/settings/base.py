@@ -59,10 +59,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "alma.sessions.SessionTimeoutMiddleware",
     "alma.middleware.StaffMfaRequiredMiddleware",
 ]
-# Staff need an authenticator app (TOTP) before the admin opens; required in production.
+# Staff open the admin only from a session that passed the authenticator-code step (TOTP);
+# required in production.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)
+# Sessions end (alma/sessions.py): after this long without a request, and for staff also this
+# long after signing in, whatever they do.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=4 * 60)
+SESSION_IDLE_TIMEOUT_STAFF_MINUTES = env.int("SESSION_IDLE_TIMEOUT_STAFF_MINUTES", default=30)
+SESSION_ABSOLUTE_TIMEOUT_STAFF_HOURS = env.int("SESSION_ABSOLUTE_TIMEOUT_STAFF_HOURS", default=12)
+# The server forgets a session this long after it was last saved (Django's default: 14 days);
+# an active one is saved about once a minute. The longest of the limits above, so the middleware
+# sees an idle session first and can tell the person why they were signed out.
+SESSION_COOKIE_AGE = 60 * max(
+    SESSION_IDLE_TIMEOUT_MINUTES,
+    SESSION_IDLE_TIMEOUT_STAFF_MINUTES,
+    60 * SESSION_ABSOLUTE_TIMEOUT_STAFF_HOURS,
+)
 
 ROOT_URLCONF = "alma.urls"
 WSGI_APPLICATION = "alma.wsgi.application"
@@ -135,6 +150,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Staff protect their sign-in with an authenticator app (TOTP), with recovery codes as backup.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alma"
+# Authenticator secrets are stored encrypted with FIELD_ENCRYPTION_KEYS (accounts.adapter).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 
 LANGUAGE_CODE = "en-us"
 USE_I18N = True

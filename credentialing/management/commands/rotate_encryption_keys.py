@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.services import authenticator_secrets_rotate
 from alma import secrets
 from credentialing.models import InsuranceForm
 from practice.services import payout_account_numbers_rotate
@@ -10,7 +11,8 @@ BATCH = 500
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored secret (CAQH passwords, bank account numbers) under the first key of "
+        "Re-encrypt every stored secret (CAQH passwords, bank account numbers, staff authenticator "
+        "secrets) under the first key of "
         "FIELD_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, run this, "
         "then remove the old keys. Safe to run again."
     )
@@ -30,6 +32,8 @@ class Command(BaseCommand):
                         rotated += self._save(batch)
                 rotated += self._save(batch)
                 rotated += payout_account_numbers_rotate()
+                # In the same transaction: one unreadable secret anywhere changes nothing at all.
+                rotated += authenticator_secrets_rotate()
         except secrets.SecretUnreadable as exc:
             raise CommandError(f"{exc}; nothing was changed.") from exc
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {rotated} secret(s) under the newest key."))
