@@ -11,6 +11,8 @@ from html import unescape
 import pytest
 import time_machine
 import yaml
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.test import Client
 from django.urls import reverse
@@ -157,6 +159,25 @@ def test_without_the_requirement_the_admin_opens_on_the_password(client, setting
     # Local and compose stacks (STAFF_MFA_REQUIRED off): what seed_demo's staff logins rely on.
     settings.STAFF_MFA_REQUIRED = False
     client.force_login(staff_user(STAFF_EMAIL, "view_provider"))
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_password_reset_link_signs_staff_in_only_through_the_code_stage(client, settings, clock):
+    # ACCOUNT_LOGIN_ON_PASSWORD_RESET signs in after a reset: allauth's same login stages run.
+    settings.STAFF_MFA_REQUIRED = True
+    staff, secret = staff_with_authenticator_app()
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(staff), "key": default_token_generator.make_token(staff)},
+    )
+    page = client.get(path, follow=True)  # allauth moves the key out of the URL by a redirect
+    new_password = "Another-Desk-2027!"
+    response = client.post(page.request["PATH_INFO"], {"password1": new_password, "password2": new_password})
+    assert response.url.startswith(reverse("mfa_authenticate"))
+    assert signed_in_user_id(client) is None
+    assert client.get("/admin/").status_code == 302
+    response = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
+    assert signed_in_user_id(client) == str(staff.pk)
     assert client.get("/admin/").status_code == 200
 
 
