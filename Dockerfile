@@ -62,6 +62,7 @@ USER alma:alma
 
 EXPOSE 8000
 
-# Extra gunicorn options (e.g. --workers) can be given in GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "alma.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# Extra gunicorn options (e.g. --workers) can be given in GUNICORN_CMD_ARGS. gunicorn.conf.py
+# redacts form-link tokens and reset keys from the access log printed here.
+CMD ["gunicorn", "alma.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", \
+     "--workers", "3", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

@@ -281,10 +281,34 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "alma.logging.JsonFormatter"},
     },
+    # Form-link tokens and reset keys travel in URL paths: redacted from every line
+    # (alma/logging.py). On the loggers that log requests, so every handler gets the redacted
+    # record; on the console handler for any other logger. gunicorn's: gunicorn.conf.py.
+    "filters": {
+        "redact_secrets": {"()": "alma.logging.RedactSecrets"},
+        "drop_template_context": {"()": "alma.logging.DropTemplateContext"},
+    },
     # LOG_FORMAT=json for one JSON object per line (log shippers); plain text otherwise.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": env("LOG_FORMAT", default="plain")},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
+        # Its DEBUG lines' tracebacks print the template context (form values, secrets).
+        "django.template": {"filters": ["drop_template_context"]},
+        # runserver's request lines (Django's default handler for them would be replaced).
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact_secrets"],
+        },
+    },
 }
