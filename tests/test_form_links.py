@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from django.core import signing
 from django.utils import timezone
 
 from onboarding import links
@@ -80,3 +81,19 @@ def test_an_unknown_provider_gets_the_same_error_as_a_bad_link(client, provider)
     provider.public_id = "00000000-0000-4000-8000-000000000000"
     response = client.get(f"/onboarding/{provider.public_id}/general-onboarding/{token}/")
     assert response.status_code == 400
+
+
+def test_a_link_of_another_link_version_says_it_was_replaced(client, provider):
+    # Tokens sign the provider's link version; staff's "send fresh links" raises it
+    # (tests/test_link_revocation.py). A version other than the current one is refused.
+    salt = f"alma.onboarding.form-link.{links.GENERAL_ONBOARDING}"
+    for version in (0, 2):
+        token = signing.TimestampSigner(salt=salt).sign_object({"p": str(provider.public_id), "v": version})
+        with pytest.raises(links.LinkReplaced):
+            links.provider_for_link(
+                provider_id=provider.public_id, form=links.GENERAL_ONBOARDING, token=token
+            )
+        response = client.get(f"/onboarding/{provider.public_id}/general-onboarding/{token}/")
+        assert response.status_code == 410
+        assert "This link was replaced" in response.text
+        assert provider.legal_name not in response.text
