@@ -310,9 +310,23 @@ class InsuranceFormBundle:
         valid = self.form.is_valid()
         # A list, not a generator: every section is validated so each shows its own errors.
         valid = all([formset.is_valid() for formset in self.sections.values()]) and valid  # noqa: C419
+        self._say_which_sections_wait()
         if not self.draft:
             valid = self._check_submission_rules() and valid
         return valid
+
+    def _say_which_sections_wait(self) -> None:
+        """A section with a row to fix is not saved (rows() is None): say so above it."""
+        for prefix, (_form, label) in SECTIONS.items():
+            formset = self.sections[prefix]
+            if formset.is_bound and not formset.is_valid() and not formset.non_form_errors():
+                waits = (
+                    f"Nothing in this section is saved until the {label} marked below is complete "
+                    "(or removed)."
+                )
+                formset._non_form_errors = formset.error_class(
+                    [waits], error_class="nonform", renderer=formset.renderer
+                )
 
     @property
     def has_errors(self) -> bool:
@@ -338,19 +352,18 @@ class InsuranceFormBundle:
         return any(error.code == "too_many_forms" for error in errors)
 
     def rows(self, prefix: str) -> list[dict] | None:
-        """Cleaned rows of a section; invalid rows are left out (a draft keeps the valid ones).
+        """The section's rows to save, or None to leave the saved ones as they are.
 
-        None for a section posted with more rows than it takes: it is not saved, so the rows
-        saved before stay as they were (a service reads None as "leave this section alone").
+        A section is saved only when it was posted whole and valid: a service replaces a
+        section as a whole, so saving the valid rows of a section with a row to fix (or with
+        a broken or over-the-limit row count) would delete the saved rows left out. The page
+        shows what was typed, with the errors, until it is fixed.
         """
-        if self.over_the_limit(prefix):
+        formset = self.sections[prefix]
+        if not formset.is_valid():
             return None
         fields = SECTIONS[prefix][0]._meta.fields
-        return [
-            {name: row.cleaned_data.get(name) for name in fields}
-            for row in self._kept_forms(self.sections[prefix])
-            if row.is_valid()
-        ]
+        return [{name: row.cleaned_data.get(name) for name in fields} for row in self._kept_forms(formset)]
 
     def _check_submission_rules(self) -> bool:
         ok = True

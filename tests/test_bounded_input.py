@@ -97,6 +97,35 @@ def test_a_row_count_django_reads_but_int_does_not_is_refused_too(client, url):
     assert not InsuranceForm.objects.get().licenses.exists()  # nothing saved from that section
 
 
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"licenses-0-expiry": "2001-01-01"},  # the saved license posted back with a mistake
+        {"licenses-0-number": ""},
+        {"licenses-TOTAL_FORMS": "x"},  # a broken row count
+        {"licenses-TOTAL_FORMS": None, "licenses-INITIAL_FORMS": None},  # no row count at all
+    ],
+)
+@pytest.mark.parametrize("action", ["save_draft", "submit"])
+def test_a_section_with_a_row_to_fix_keeps_the_rows_saved_before(client, url, broken, action):
+    assert client.post(url, answers(action="save_draft")).status_code == 302
+    data = answers(action=action, caqh_username="j.rivera")
+    for key, value in broken.items():
+        if value is None:
+            del data[key]
+        else:
+            data[key] = value
+    response = client.post(url, data)
+    assert response.status_code == 200
+    record = InsuranceForm.objects.get()
+    assert [row.number for row in record.licenses.all()] == ["R-081234"]
+    assert record.caqh_username == "j.rivera"  # the rest is saved
+    if "licenses-0-expiry" in broken or "licenses-0-number" in broken:
+        assert "Nothing in this section is saved until the state license marked below is complete" in (
+            unescape(response.text)
+        )
+
+
 def test_the_page_tells_the_add_another_button_where_to_stop(client, url):
     page = client.get(url).text
     for prefix, most in SECTION_MAX_ROWS.items():
