@@ -12,6 +12,7 @@ process, before Django is set up.
 """
 
 import copy
+import functools
 import json
 import logging
 import re
@@ -60,6 +61,26 @@ def _redact_value(value):
     return redact(value) if isinstance(value, str) else value
 
 
+_PLAIN = (str, int, float, type(None))
+
+
+@functools.lru_cache(maxsize=64)
+def _mapping_keys(message_format: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(re.findall(r"%\(([^)]*)\)", message_format)))
+
+
+def _redacted_mapping(atoms: Mapping, message_format) -> dict:
+    """gunicorn's access log passes its atoms as one mapping: some 60 request headers and environ
+    values, in a dict subclass that answers "-" for atoms it lacks. Only the atoms the format
+    prints are read (through it) and redacted, into a plain dict: the caller's stays as it was."""
+    if isinstance(message_format, str):
+        try:
+            return {key: _redact_value(atoms[key]) for key in _mapping_keys(message_format)}
+        except KeyError:
+            pass  # a format naming a missing key: logging reports it, with redacted values
+    return {key: _redact_value(value) for key, value in atoms.items()}
+
+
 def _redacted_request(request):
     """A shallow copy of the request whose path and headers say no secret; the live request that
     the view is still using is never touched. Error emails (AdminEmailHandler) and error trackers
@@ -86,18 +107,13 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if isinstance(record.args, Mapping):
-            # gunicorn's access log passes its atoms as one mapping, a dict subclass that must
-            # stay one (it answers "-" for atoms it lacks); a copy, since the caller owns it.
-            args = copy.copy(record.args)
-            for key, value in record.args.items():
-                if isinstance(value, str):
-                    args[key] = redact(value)
-            record.args = args
+            record.args = _redacted_mapping(record.args, record.msg)
         elif isinstance(record.args, tuple):
             record.args = tuple(_redact_value(arg) for arg in record.args)
-        # An argument that is not a string (a URL object, an exception) may still print a
+        # An argument that is not a plain value (a URL object, an exception) may still print a
         # secret: then the record keeps the redacted, already formatted message instead.
-        if record.args:
+        values = record.args.values() if isinstance(record.args, Mapping) else record.args or ()
+        if not all(isinstance(value, _PLAIN) for value in values):
             try:
                 message = record.getMessage()
             except Exception:  # noqa: BLE001 - a broken format is logging's to report, not ours

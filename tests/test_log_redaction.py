@@ -151,6 +151,21 @@ def test_arguments_that_are_not_strings_are_redacted_through_the_formatted_messa
     assert record.getMessage().endswith("(3)")
 
 
+@pytest.mark.django_db
+def test_gunicorn_atoms_keep_their_meaning_and_the_callers_mapping_is_left_alone(provider):
+    from gunicorn.glogging import SafeAtoms  # noqa: PLC0415
+
+    path = links.form_path(provider, links.GENERAL_ONBOARDING)
+    atoms = SafeAtoms({"r": f"GET {path} HTTP/1.1", "s": "200", "{referer}i": f"https://alma.test{path}"})
+    fmt = '"%(r)s" %(s)s "%({Referer}i)s" %(b)s'
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, fmt, (atoms,), None)
+    RedactSecrets().filter(record)
+    shown = f"/onboarding/{provider.public_id}/general-onboarding/<token>/"
+    # Header atoms match whatever their case, atoms gunicorn lacks print "-", as before.
+    assert record.getMessage() == f'"GET {shown} HTTP/1.1" 200 "https://alma.test{shown}" -'
+    assert atoms["r"] == f"GET {path} HTTP/1.1"
+
+
 # --- django.request's 4xx warnings ----------------------------------------------------------------
 
 
