@@ -1,5 +1,10 @@
 """Upload checks: the kind of a file is decided by its content, never by its name or the
 browser's Content-Type, and its size is capped (PRODUCT.md: PDF, PNG or JPEG, at most 10 MB).
+
+Profile photos, which are public, are also re-encoded (photo_reencoded): refused by their pixel
+count before decoding, stored upright, small and without metadata. Certificates and attachments
+are private and kept byte for byte. An upload replaced by a save is deleted from storage once
+that save commits (replaced_files_delete_on_commit).
 """
 
 import io

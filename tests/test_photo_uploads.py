@@ -152,7 +152,7 @@ def test_a_small_photo_keeps_its_size(client, provider, form_url):
 
 @pytest.fixture(scope="module")
 def huge_png() -> bytes:
-    """12000 x 12000 pixels (144 megapixels) in about 20 KB: one bit per pixel, all white."""
+    """12000 x 12000 pixels (144 megapixels) in about 30 KB: one bit per pixel, all white."""
     buffer = io.BytesIO()
     Image.new("1", (12000, 12000), 1).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
