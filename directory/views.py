@@ -8,12 +8,33 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from alma.text import without_bidi_controls
 from alma.uploads import DOWNLOAD_TYPES, sniff_kind
 from directory import selectors, services
 from directory.errors import DirectoryError, ProfileNotReady
 from directory.forms import ProfileForm, SearchForm
 from directory.models import DirectoryProfile
 from onboarding.models import Provider
+
+# The profile's free text, as the public pages show it.
+PUBLIC_TEXT = (
+    "display_name",
+    "bio",
+    "practice_name",
+    "office_address_line1",
+    "office_address_line2",
+    "office_city",
+)
+
+
+def _shown(profile: DirectoryProfile) -> DirectoryProfile:
+    """Without bidi controls (alma/text.py). New profiles are built without them; this covers
+    profiles built before that, and costs nothing (the row is not saved)."""
+    deferred = profile.get_deferred_fields()  # not loaded, so not shown: never fetch them here
+    for name in PUBLIC_TEXT:
+        if name not in deferred:
+            setattr(profile, name, without_bidi_controls(getattr(profile, name)))
+    return profile
 
 
 @require_GET
@@ -25,7 +46,7 @@ def search(request):
     today = selectors.company_today()
     results = selectors.search_profiles(form.filters(), today=today)
     page = Paginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_payers(list(page.object_list), today=today)
+    page.object_list = [_shown(p) for p in selectors.with_payers(list(page.object_list), today=today)]
     return render(
         request,
         "directory/search.html",
@@ -50,7 +71,7 @@ def profile(request, slug: str):
     return render(
         request,
         "directory/profile.html",
-        {"profile": found, "payers": found.payers, "back": request.GET.get("back", "")},
+        {"profile": _shown(found), "payers": found.payers, "back": request.GET.get("back", "")},
     )
 
 

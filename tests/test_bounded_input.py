@@ -203,6 +203,19 @@ def test_a_bio_with_a_right_to_left_override_shows_without_it_on_the_public_prof
         assert control not in client.get("/directory/?q=anxiety").text
 
 
+def test_a_profile_built_before_the_stripping_shows_without_bidi_controls(client):
+    [provider] = bulk_providers(
+        [Setup(effective=dt.date(2025, 1, 1), training_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC), live=True)],
+        payer=PayerFactory(),
+    )
+    DirectoryProfile.objects.filter(provider=provider).update(bio=BIDI_BIO, display_name=f"Ada {RLO}Lovelace")
+    profile = DirectoryProfile.objects.get(provider=provider)
+    for page in (client.get(profile.get_absolute_url()).text, client.get("/directory/?q=Lovelace").text):
+        assert "Ada Lovelace" in page
+        assert RLO not in page
+        assert "\u2067" not in page
+
+
 def test_the_general_onboarding_form_strips_bidi_controls_at_input(client, provider):
     url = links.form_path(provider, links.GENERAL_ONBOARDING)
     client.post(
