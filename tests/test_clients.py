@@ -94,6 +94,7 @@ def test_before_the_effective_date_cash_pay_is_allowed_and_insurance_is_refused_
 
     # On the effective date the same client is accepted (the rule is credentialing's in_network).
     with time_machine.travel(dt.datetime.combine(start, dt.time(9), tzinfo=timezone.get_current_timezone())):
+        signed_in.force_login(provider.user)  # 12 days on, the first session has long ended
         accepted = signed_in.post(ADD, client_answers(payer, email="maya.okafor@example.com"), follow=True)
     assert "Maya Okafor is on your roster as an insurance client on Evergreen Health." in text_of(
         accepted.text
