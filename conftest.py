@@ -1,5 +1,6 @@
 import contextlib
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,12 +63,19 @@ def celery_broker():
     @contextlib.contextmanager
     def use(url: str):
         saved = app.conf.broker_url, app.conf.task_always_eager
+        # Celery reads the CELERY_BROKER_URL environment variable before its own setting.
+        saved_env = os.environ.get("CELERY_BROKER_URL")
+        os.environ["CELERY_BROKER_URL"] = url
         app.conf.broker_url, app.conf.task_always_eager = url, False
         _drop_broker_connections(app)
         try:
             yield app
         finally:
             _drop_broker_connections(app)
+            if saved_env is None:
+                os.environ.pop("CELERY_BROKER_URL")
+            else:
+                os.environ["CELERY_BROKER_URL"] = saved_env
             app.conf.broker_url, app.conf.task_always_eager = saved
 
     return use

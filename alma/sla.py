@@ -1,6 +1,8 @@
 """Every promise the product makes, with what is overdue and what is about to be.
 
-- an onboarding email within one business day of its transition (OutboxEmail.due_at);
+- an onboarding email within one business day of its transition (OutboxEmail.due_at). An
+  email that will not be sent (refused by the mail server, or given up after repeated
+  failures) is a broken promise at once, whatever its due date, until staff resend it;
 - a staff review within one business day of a submission (onboarding.selectors.review_queue);
 - a payer's credentialing decision within 45 days of submission (credentialing.selectors);
 - an answer to a help request within one business day (Ticket.reply_due_at).
@@ -12,6 +14,7 @@ A fixed number of queries whatever the counts: one per kind of promise.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +23,7 @@ from credentialing.selectors import DECISION_DAYS, expected_decision_at
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
 from onboarding.selectors import review_queue
+from onboarding.services.outbox import outbox_failure
 
 AT_RISK_WINDOW = timedelta(hours=4)
 APPLICATION_AT_RISK_WINDOW = timedelta(days=5)
@@ -61,24 +65,33 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
     now = now or timezone.now()
     board = SlaBoard(now=now)
     horizon = now + AT_RISK_WINDOW
+    resent_later = OutboxEmail.objects.filter(
+        provider=OuterRef("provider"),
+        step=OuterRef("step"),
+        round=OuterRef("round"),
+        resend__gt=OuterRef("resend"),
+    )
     emails = (
-        OutboxEmail.objects.filter(sent_at__isnull=True, due_at__lt=horizon)
+        OutboxEmail.objects.filter(sent_at__isnull=True)
+        .filter(Q(due_at__lt=horizon) | Q(failed_at__isnull=False))
+        .exclude(Q(failed_at__isnull=False) & Exists(resent_later))
         .select_related("provider")
-        .only("step", "round", "due_at", "failed_at", "provider__legal_name")
+        .only("step", "round", "due_at", "failed_at", "last_error", "provider__legal_name")
     )
     for email in emails:
-        status = " (refused by the email provider)" if email.failed_at else ""
-        board.add(
-            Promise(
-                "Email",
-                email.provider.legal_name,
-                f"{email.get_step_display()} email, round {email.round}{status}",
-                email.due_at,
-                reverse("admin:onboarding_outboxemail_change", args=[email.pk]),
-                email.provider_id,
-            ),
-            window=AT_RISK_WINDOW,
+        what = f"{email.get_step_display()} email, round {email.round}"
+        promise = Promise(
+            "Email",
+            email.provider.legal_name,
+            f"{what}: {outbox_failure(email)}" if email.failed_at else what,
+            email.due_at,
+            reverse("admin:onboarding_outboxemail_change", args=[email.pk]),
+            email.provider_id,
         )
+        if email.failed_at:
+            board.overdue.append(promise)  # it will not be kept: broken now, not at due_at
+        else:
+            board.add(promise, window=AT_RISK_WINDOW)
     for submission in review_queue(now=now):
         admin_name = {
             "general_onboarding": "admin:onboarding_generalonboarding_change",

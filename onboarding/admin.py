@@ -32,7 +32,13 @@ from onboarding.models import (
     ReviewStatus,
 )
 from onboarding.services.links import provider_links_renew
-from onboarding.services.outbox import outbox_resend
+from onboarding.services.outbox import (
+    GAVE_UP,
+    outbox_given_up,
+    outbox_possible_duplicates,
+    outbox_refused,
+    outbox_resend,
+)
 from onboarding.services.review import FORM_MODELS, ReasonRequired
 from training.models import TrainingProgress
 
@@ -299,21 +305,24 @@ class DeliveryFilter(admin.SimpleListFilter):
             ("overdue", "Past due, not sent"),
             ("pending", "Waiting to be sent"),
             ("sent", "Sent"),
-            ("failed", "Refused by the email provider"),
+            ("refused", "Refused by the mail server"),
+            ("gave_up", "Gave up after repeated failures"),
+            # The only rows that may have reached the recipient twice (same Message-ID each time).
+            ("retried", "Sent after a retry (possible duplicates)"),
         )
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        match self.value():
-            case "overdue":
-                return queryset.overdue(now)
-            case "pending":
-                return queryset.unsent().filter(due_at__gte=now)
-            case "sent":
-                return queryset.filter(sent_at__isnull=False)
-            case "failed":
-                return queryset.filter(failed_at__isnull=False)
-        return queryset
+        choices = {
+            "overdue": lambda rows: rows.overdue(now),
+            "pending": lambda rows: rows.unsent().filter(due_at__gte=now),
+            "sent": lambda rows: rows.filter(sent_at__isnull=False),
+            "refused": outbox_refused,
+            "gave_up": outbox_given_up,
+            "retried": outbox_possible_duplicates,
+        }
+        chosen = choices.get(self.value())
+        return queryset if chosen is None else chosen(queryset)
 
 
 @admin.register(OutboxEmail)
@@ -339,7 +348,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for email in queryset.select_related("provider"):
             row = outbox_resend(email=email, actor=request.user)
-            self.log_change(request, email, f"Resent as send {row.round} (outbox email {row.pk}).")
+            self.log_change(request, email, f"Resent as resend {row.resend} (outbox email {row.pk}).")
         messages.success(request, f"{queryset.count()} email(s) queued again; each is a new outbox row.")
 
     list_select_related = ("provider",)
@@ -349,7 +358,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.display(description="delivery")
     def delivery(self, row):
         # Words, not colours: the admin runs under a CSP that forbids inline styles.
-        labels = {"sent": "sent", "pending": "pending", "overdue": "OVERDUE", "failed": "FAILED (refused)"}
+        labels = {"sent": "sent", "pending": "pending", "overdue": "OVERDUE"}
+        if row.status == "failed":
+            return "FAILED (gave up)" if row.last_error.startswith(GAVE_UP) else "FAILED (refused)"
         return labels[row.status]
 
     def has_add_permission(self, request):

@@ -300,9 +300,14 @@ class OutboxEmailQuerySet(models.QuerySet):
 class OutboxEmail(models.Model):
     """One onboarding email, written in the transaction of the transition that earned it.
 
-    Exactly one row per (provider, step, round); the row is the promise (due_at) and the
+    One row per (provider, step, round, resend); the row is the promise (due_at) and the
     record of delivery. Senders claim it with a lease before sending and mark it sent only
-    after the email provider accepted it.
+    after the mail server accepted it, so delivery is at least once: a second copy, with the
+    same Message-ID, goes out only if a sender was stopped between the server's acceptance and
+    marking the row sent (onboarding/services/outbox.py says when). `attempts` counts claims;
+    a sent row with more than one attempt is a possible duplicate. A failed row says why in
+    `last_error`: "Refused by the mail server: ..." (a 5xx reply) or "Gave up after N
+    attempts: ..." (OUTBOX_MAX_ATTEMPTS transient failures).
     """
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="outbox_emails")

@@ -1,14 +1,29 @@
-"""Thin Celery tasks: ids in, one service call, retries only for transient failures."""
+"""Thin Celery tasks: ids in, one service call, retries only for transient failures.
+
+Every task runs under CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT, which stay well below
+OUTBOX_LEASE_SECONDS (onboarding/checks.py): a task never still sends when its lease runs out.
+"""
+
+import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError, connection
 
 from directory.services import profiles_publish_due
 from onboarding.services.outbox import TransientDeliveryError, outbox_deliver, outbox_sweep
+
+logger = logging.getLogger(__name__)
 
 # A few quick retries through the broker; after that the row waits in the database with its
 # own backoff (next_attempt_at) for the periodic sweep, never as a long ETA task on Redis.
 QUICK_RETRIES = 3
 MAX_RETRY_COUNTDOWN = 300
+
+
+def _sweep_time_budget() -> float:
+    # The sweep stops taking rows in time to finish its last send before the soft time limit.
+    return settings.CELERY_TASK_SOFT_TIME_LIMIT - 2 * settings.EMAIL_TIMEOUT
 
 
 @shared_task(bind=True, max_retries=QUICK_RETRIES)
@@ -24,15 +39,25 @@ def send_outbox_email(self, email_id: int) -> str:
 @shared_task
 def onboarding_sweep() -> dict:
     """Publish the directory profiles that are due, then send every unsent email (theirs too)."""
-    published = profiles_publish_due()
-    result = outbox_sweep()
+    published_count = unpublished_count = 0
+    try:
+        published = profiles_publish_due()
+    except DatabaseError:
+        # The emails must not wait for the directory: publishing runs again at the next sweep.
+        logger.exception("Publishing due profiles failed; sending the outbox anyway")
+        if not connection.in_atomic_block:
+            connection.close()  # a dropped connection: the sweep reconnects
+    else:
+        published_count, unpublished_count = len(published.published), len(published.unpublished)
+    result = outbox_sweep(time_budget=_sweep_time_budget())
     return {
-        "profiles_published": len(published.published),
-        "profiles_unpublished": len(published.unpublished),
+        "profiles_published": published_count,
+        "profiles_unpublished": unpublished_count,
         "sent": result.sent,
         "failed": result.failed,
         "retrying": result.retrying,
         "overdue": result.overdue,
+        "errors": result.errors,
     }
 
 
@@ -40,5 +65,5 @@ def onboarding_sweep() -> dict:
 def send_unsent_emails() -> dict:
     """Send every unsent email now: queued on commit by work that writes many outbox rows at once
     (the directory's publishing), one task instead of one per row."""
-    result = outbox_sweep()
+    result = outbox_sweep(time_budget=_sweep_time_budget())
     return {"sent": result.sent, "failed": result.failed, "retrying": result.retrying}

@@ -10,8 +10,8 @@ from django.urls import reverse
 from alma.sla import sla_board
 from credentialing.models import ApplicationStatus
 from helpdesk.services import ticket_open
-from onboarding.models import EmailStep
-from onboarding.services.outbox import outbox_enqueue
+from onboarding.models import EmailStep, OutboxEmail
+from onboarding.services.outbox import outbox_enqueue, outbox_resend
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import submit_general_onboarding
 from tests.pipeline import staff_user
@@ -125,3 +125,31 @@ def test_the_board_costs_the_same_with_more_rows(promises, django_assert_num_que
         )
     with django_assert_num_queries(5):
         assert len(sla_board(now=NOW).overdue) >= 14
+
+
+def test_an_email_that_will_not_be_sent_is_on_the_board_at_once_named_as_such(make_provider, admin_client):
+    # Before: a 550 stayed "pending" and reached the board only 4 h before its due time, and
+    # then not as refused.
+    refused, gave_up = make_provider(legal_name="Rae Fused"), make_provider(legal_name="Gus Gaveup")
+    with time_machine.travel(NOW, tick=False):
+        for provider, error in [
+            (refused, "Refused by the mail server: 550 5.1.1 No such user"),
+            (gave_up, "Gave up after 12 attempts: SMTPServerDisconnected: Connection unexpectedly closed"),
+        ]:
+            row = outbox_enqueue(provider=provider, step=EmailStep.WEBINAR, now=NOW)  # due Monday
+            OutboxEmail.objects.filter(pk=row.pk).update(failed_at=NOW, last_error=error)
+        board = sla_board(now=NOW)
+        overdue = {p.provider: p.what for p in board.overdue}
+        assert (
+            overdue["Rae Fused"] == "Insurance Program Training Webinar and quiz email, round 1: "
+            "Refused by the mail server: 550 5.1.1 No such user"
+        )
+        assert overdue["Gus Gaveup"].endswith(
+            "email, round 1: Gave up after 12 attempts: "
+            "SMTPServerDisconnected: Connection unexpectedly closed"
+        )
+        assert "Rae Fused" in admin_client.get(reverse("admin:sla")).text
+
+        # Once staff resend it, the new row is the promise; the refused one leaves the board.
+        outbox_resend(email=OutboxEmail.objects.get(provider=refused, step=EmailStep.WEBINAR), actor=None)
+        assert "Rae Fused" not in {p.provider for p in sla_board(now=NOW).overdue}

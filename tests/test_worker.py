@@ -1,4 +1,5 @@
-"""A real Celery worker process, fed through the real Redis broker, delivers the email."""
+"""A real Celery worker process, fed through the real Redis broker, delivers the email; one whose
+settings would let a send outlive its lease does not start."""
 
 import os
 import subprocess
@@ -77,3 +78,22 @@ def test_a_real_worker_delivers_the_general_onboarding_email(worker, celery_brok
     assert "To: worker.test@example.com" in delivered
     assert f"Message-ID: {row.message_id}" in delivered
     assert f"{settings.SITE_URL}/onboarding/{provider.public_id}/general-onboarding/" in delivered
+
+
+@pytest.mark.worker
+def test_a_worker_refuses_to_start_when_a_send_could_outlive_its_lease():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alma.settings.test",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_TASK_TIME_LIMIT": "1000",  # more than the 300 s outbox lease
+    }
+    finished = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "alma", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert finished.returncode != 0
+    assert "The worker refuses to start" in finished.stderr
+    assert "onboarding.E002" in finished.stderr
+    assert "ready." not in finished.stdout + finished.stderr

@@ -197,6 +197,10 @@ PHONENUMBER_DEFAULT_REGION = "US"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Seconds Django's SMTP backend waits for each reply. Without it a hung mail server holds a
+# sender for ever, past its outbox lease, and another sender sends the email again. Kept well
+# below OUTBOX_LEASE_SECONDS (a system check refuses a configuration where it is not).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alma Provider Onboarding <onboarding@alma.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The domain part of every outbox Message-ID (stable per row, so a resend is recognisable).
@@ -247,6 +251,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a sender holds a claimed outbox row before another may retry it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+# Every task ends well before a lease it holds runs out: the soft limit raises inside the task
+# (the sweep hands its rows back), the hard limit kills the process. onboarding/checks.py
+# refuses a configuration where EMAIL_TIMEOUT or these are not well below the lease.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=100)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+# After this many attempts (4xx replies, timeouts, outages: about 5 hours of backoff) a row is
+# failed as "gave up" and shown to staff; a 5xx refusal fails it at the first attempt.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 
 # Content Security Policy (django-csp 4): everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -1,22 +1,44 @@
-"""The email outbox: rows written with their transition, delivered exactly once.
+"""The email outbox: rows written with their transition, delivered at least once.
 
-Delivery claims a row with a lease (select_for_update(skip_locked=True) + claimed_until), sends,
-and marks it sent only after the email provider accepted it. A duplicate task, a retry, two
-sweeps or a sweep racing the on-commit task all find the row claimed or sent and do nothing.
-If the process dies between "accepted" and "marked sent", the lease runs out and the row is
-sent again with the same Message-ID, which downstream systems can recognise.
+What is promised, in the words the tests prove (tests/test_outbox.py, tests/test_email_faults.py):
+
+- Nothing is lost. The row is committed with the transition that earned it; Redis only carries
+  "send row N now", and the periodic sweep sends whatever no task did (a broker outage, a
+  worker killed mid-send, a dropped database connection).
+- At least once, with a narrow window for a second copy. Delivery claims a row with a lease
+  (select_for_update(skip_locked=True) + claimed_until), sends, and marks it sent only after
+  the mail server accepted it. Racing senders (a duplicate task, a retry, two sweeps) find the
+  row claimed or sent and do nothing. A second copy goes out only when the server accepted the
+  message but the sender could not record that: the process died in between (SIGKILL, the
+  task's hard time limit), the server's reply was lost (a hang or a drop after the message
+  was transferred), or the database stayed unreachable through every retry of "mark sent".
+  EMAIL_TIMEOUT and the task time limits sit well below the lease (onboarding/checks.py), so
+  a slow send never outlives its lease and races another sender.
+- Every resend of a row carries the row's own Message-ID, so a receiving system can drop the
+  second copy. Staff can list the rows sent after more than one attempt, which are the only
+  possible duplicates (`outbox_possible_duplicates`, admin "Sent after a retry"). A staff
+  resend (`outbox_resend`) is a different email: a new row with a new Message-ID.
+- Refusals are visible at once. A 5xx reply (or anymail's permanent errors) fails the row on
+  the spot as refused; 4xx replies and connection errors are retried with a backoff in the
+  database, and after OUTBOX_MAX_ATTEMPTS attempts the row fails as given up. Both show on the
+  SLA board and in admin at once.
 """
 
 import functools
 import logging
+import smtplib
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, QuerySet
 from django.template import Context, Engine
 from django.template.loader import render_to_string
@@ -29,9 +51,21 @@ from onboarding.models import EmailStep, OutboxEmail, Provider
 from training import links as training_links
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
-# Refusals that a retry cannot fix; the row is marked failed and shown to staff.
+# anymail's refusals that a retry cannot fix; SMTP replies are classified by code (_refusal).
 PERMANENT_ERRORS = (AnymailRecipientsRefused, AnymailInvalidAddress)
+# 5xx replies that refuse us, not the email (a wrong password, a HELO the server dislikes):
+# fixing the configuration fixes every row, so these retry like an outage, up to the cap.
+CONFIGURATION_ERRORS = (smtplib.SMTPAuthenticationError, smtplib.SMTPHeloError)
+# How a failed row's last_error begins: the admin filters and the SLA board read the cause
+# from it (failed_at says that it failed, this says why).
+REFUSED = "Refused by the mail server: "
+GAVE_UP = "Gave up after "  # "... 12 attempts: <the last error>"
+# "Mark sent" and the other row updates after a send retry on a fresh connection after these
+# pauses (seconds): a dropped connection must not turn an accepted email into a resend.
+RECONNECT_PAUSES = (0.2, 1.0, 3.0)
+
 # Where each step's email sends the provider (built at send time, so links start fresh).
 ACTION_URLS = {
     EmailStep.GENERAL_ONBOARDING: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
@@ -64,6 +98,8 @@ class SweepResult:
     failed: int = 0
     retrying: int = 0
     overdue: int = 0
+    # Rows skipped for a database error; their lease runs out and a later sweep takes them.
+    errors: int = 0
 
 
 def outbox_enqueue(
@@ -106,7 +142,38 @@ def _publish(email_id: int) -> None:
 
 
 def _backoff_seconds(attempts: int) -> int:
+    """30 s after the first failed attempt, doubling each time, at most an hour."""
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def _send_allowance() -> float:
+    # A send waits at most EMAIL_TIMEOUT for each reply; allow two (the reply that timed out
+    # and the QUIT after it). A claimed row with less lease left than this is handed back.
+    return 2 * (settings.EMAIL_TIMEOUT or settings.OUTBOX_LEASE_SECONDS / 4)
+
+
+def _with_reconnect(operation: Callable[[], T], *, what: str) -> T:
+    """Run one database operation; if the connection was dropped, reconnect and run it again.
+
+    Only outside a transaction: inside one, the work before the drop is gone, and repeating
+    the last statement would not bring it back (the caller's transaction fails instead)."""
+    for pause in RECONNECT_PAUSES:
+        try:
+            return operation()
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block:
+                raise
+            logger.warning("Database connection lost while %s (%s); reconnecting", what, exc)
+            connection.close()
+            time.sleep(pause)
+    return operation()  # the last try: its error goes to the caller
+
+
+def _drop_broken_connection() -> None:
+    # Django reconnects on the next query once the broken connection is closed. Never inside a
+    # transaction (a test's, or a caller's): closing there would abandon its work.
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail]:
@@ -124,6 +191,19 @@ def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail
         OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease_until, attempts=F("attempts") + 1)
     return list(
         OutboxEmail.objects.filter(pk__in=ids).select_related("provider__user").order_by("due_at", "pk")
+    )
+
+
+def _release(rows: list[OutboxEmail]) -> None:
+    """Hand claimed rows back unsent (not an attempt: nothing was tried), for the next sender."""
+    if not rows:
+        return
+    ids = [row.pk for row in rows]
+    _with_reconnect(
+        lambda: OutboxEmail.objects.filter(
+            pk__in=ids, claimed_until=rows[0].claimed_until, sent_at__isnull=True, failed_at__isnull=True
+        ).update(claimed_until=None, attempts=F("attempts") - 1),
+        what="handing back claimed outbox emails",
     )
 
 
@@ -160,82 +240,213 @@ def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _send(row: OutboxEmail) -> str:
-    """Send one claimed row. Returns "sent" or "failed"; raises TransientDeliveryError."""
-    try:
-        message = render_outbox_email(row)
-        message.send()
-    except PERMANENT_ERRORS as exc:
-        OutboxEmail.objects.filter(pk=row.pk).update(
-            failed_at=timezone.now(),
-            claimed_until=None,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        logger.error("Outbox email %s to provider %s was refused for good: %s", row.pk, row.provider_id, exc)
-        return "failed"
-    except Exception as exc:
-        retry_in = _backoff_seconds(row.attempts + 1)
-        OutboxEmail.objects.filter(pk=row.pk).update(
-            claimed_until=None,
-            next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        logger.warning(
-            "Outbox email %s not sent (attempt %s), retrying in %ss: %s",
-            row.pk,
-            row.attempts + 1,
-            retry_in,
-            exc,
-        )
-        raise TransientDeliveryError(str(exc), retry_in=retry_in) from exc
-    # anymail reports the email provider's own id for the message (absent on plain SMTP).
-    esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
-    OutboxEmail.objects.filter(pk=row.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now(),
+def _reply_text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _error_text(exc: Exception) -> str:
+    """An error as staff read it in last_error: the server's code and words for SMTP replies."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{code} {_reply_text(reply)}" for code, reply in exc.recipients.values())
+        return f"{type(exc).__name__}: {replies}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__}: {exc.smtp_code} {_reply_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _refusal(exc: Exception) -> str | None:
+    """What the mail server said when it refused this email for good (a 5xx reply, or one of
+    anymail's permanent errors), or None when a later attempt may succeed: 4xx replies, a
+    dropped connection, a timeout (smtplib.SMTPServerDisconnected, OSError) and anything else."""
+    if isinstance(exc, PERMANENT_ERRORS):
+        return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # Raised when every recipient was refused, each with its own reply.
+        replies = list(exc.recipients.values())
+        if replies and all(500 <= code < 600 for code, _ in replies):
+            return "; ".join(f"{code} {_reply_text(reply)}" for code, reply in replies)
+        return None
+    # SMTPSenderRefused, SMTPDataError and other replies to one command carry their code.
+    if (
+        isinstance(exc, smtplib.SMTPResponseException)
+        and not isinstance(exc, CONFIGURATION_ERRORS)
+        and 500 <= exc.smtp_code < 600
+    ):
+        return f"{exc.smtp_code} {_reply_text(exc.smtp_error)}"
+    return None
+
+
+def _update_unsent(row: OutboxEmail, *, what: str, **values) -> int:
+    return _with_reconnect(
+        lambda: OutboxEmail.objects.filter(pk=row.pk, sent_at__isnull=True).update(**values), what=what
+    )
+
+
+def _fail(row: OutboxEmail, reason: str) -> str:
+    _update_unsent(
+        row,
+        what=f"recording outbox email {row.pk} as failed",
+        failed_at=timezone.now(),
         claimed_until=None,
         next_attempt_at=None,
-        last_error="",
-        esp_message_id="" if esp_id is None else str(esp_id),
+        last_error=reason[:2000],
     )
-    logger.info(
-        "Outbox email %s (%s, round %s) sent to provider %s",
+    logger.error(
+        "Outbox email %s (%s, round %s) to provider %s will not be sent: %s",
         row.pk,
         row.step,
         row.round,
         row.provider_id,
+        reason,
     )
+    return "failed"
+
+
+def _retry_later(row: OutboxEmail, error: str) -> int:
+    retry_in = _backoff_seconds(row.attempts)
+    _update_unsent(
+        row,
+        what=f"recording the failed attempt of outbox email {row.pk}",
+        claimed_until=None,
+        next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
+        last_error=error[:2000],
+    )
+    logger.warning(
+        "Outbox email %s not sent (attempt %s of %s), retrying in %ss: %s",
+        row.pk,
+        row.attempts,  # already counted when the row was claimed
+        settings.OUTBOX_MAX_ATTEMPTS,
+        retry_in,
+        error,
+    )
+    return retry_in
+
+
+def _mark_sent(row: OutboxEmail, message: EmailMultiAlternatives) -> None:
+    # anymail reports the email provider's own id for the message (absent on plain SMTP).
+    esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    try:
+        _update_unsent(
+            row,
+            what=f"marking outbox email {row.pk} sent",
+            sent_at=timezone.now(),
+            claimed_until=None,
+            next_attempt_at=None,
+            last_error="",
+            esp_message_id="" if esp_id is None else str(esp_id),
+        )
+    except DatabaseError:
+        logger.error(
+            "Outbox email %s was accepted by the mail server but could not be marked sent; it goes "
+            "out again after its lease, with the same Message-ID %s",
+            row.pk,
+            row.message_id,
+        )
+        raise
+    logger.info(
+        "Outbox email %s (%s, round %s) sent to provider %s (attempt %s)",
+        row.pk,
+        row.step,
+        row.round,
+        row.provider_id,
+        row.attempts,
+    )
+
+
+def _send(row: OutboxEmail) -> str:
+    """Send one claimed row. Returns "sent" or "failed"; raises TransientDeliveryError."""
+    if row.attempts > settings.OUTBOX_MAX_ATTEMPTS:
+        # Every earlier sender claimed it and never reported back (each was killed mid-send).
+        return _fail(
+            row, f"{GAVE_UP}{row.attempts - 1} attempts: {row.last_error or 'no sender reported back'}"
+        )
+    try:
+        message = render_outbox_email(row)
+        message.send()
+    except SoftTimeLimitExceeded:
+        # The task's time ran out mid-send: hand the row back and let the task end. Whether the
+        # server took the message is unknown, so this is one of the possible duplicates.
+        _retry_later(row, "the task's time limit ran out during the send")
+        raise
+    except Exception as exc:
+        error = _error_text(exc)
+        if (refusal := _refusal(exc)) is not None:
+            return _fail(row, REFUSED + refusal)
+        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            return _fail(row, f"{GAVE_UP}{row.attempts} attempts: {error}")
+        retry_in = _retry_later(row, error)
+        raise TransientDeliveryError(error, retry_in=retry_in) from exc
+    _mark_sent(row, message)
     return "sent"
 
 
 def outbox_deliver(*, email_id: int, now: datetime | None = None) -> str:
     """Send one row now (the on-commit task). "skipped" when it is sent or someone holds it."""
     now = now or timezone.now()
-    rows = _claim(OutboxEmail.objects.unclaimed(now).filter(pk=email_id), now=now, limit=1)
+    rows = _with_reconnect(
+        lambda: _claim(OutboxEmail.objects.unclaimed(now).filter(pk=email_id), now=now, limit=1),
+        what=f"claiming outbox email {email_id}",
+    )
     if not rows:
         return "skipped"
     return _send(rows[0])
 
 
-def outbox_sweep(*, now: datetime | None = None, batch_size: int = 50) -> SweepResult:
-    """Send everything unsent (due or not), then report what is past due. Safe to overlap."""
+def outbox_sweep(
+    *, now: datetime | None = None, batch_size: int = 50, time_budget: float | None = None
+) -> SweepResult:
+    """Send everything unsent (due or not), then report what is past due. Safe to overlap.
+
+    With `time_budget` (seconds) the sweep takes no more rows once it is spent and leaves them
+    to the next sweep: a Celery task must end before its time limit. A claimed row whose lease
+    has too little time left for one more send is handed back, never sent under a lease that
+    may run out while it is sent (another sender would send it too)."""
     now = now or timezone.now()
+    started = time.monotonic()
     result = SweepResult()
-    # Each round asks what is claimable at that moment (a long sweep's start time would see
-    # other senders' live leases as expired). `now` only ever moves the clock forward (tests).
-    while rows := _claim(
-        OutboxEmail.objects.claimable(current := max(now, timezone.now())), now=current, limit=batch_size
-    ):
-        for row in rows:
+
+    def time_left() -> bool:
+        return time_budget is None or time.monotonic() - started < time_budget
+
+    def claim_batch() -> list[OutboxEmail]:
+        # Each round asks what is claimable at that moment (a long sweep's start time would see
+        # other senders' live leases as expired). `now` only ever moves the clock forward (tests).
+        current = max(now, timezone.now())
+        return _with_reconnect(
+            lambda: _claim(OutboxEmail.objects.claimable(current), now=current, limit=batch_size),
+            what="claiming outbox emails",
+        )
+
+    while time_left() and (rows := claim_batch()):
+        last_safe_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - _send_allowance()
+        for index, row in enumerate(rows):
+            if not time_left() or time.monotonic() > last_safe_start:
+                _release(rows[index:])
+                break
             try:
                 outcome = _send(row)
             except TransientDeliveryError:
                 result.retrying += 1
+            except SoftTimeLimitExceeded:
+                _release(rows[index + 1 :])
+                raise
+            except DatabaseError:
+                # One row's database trouble never costs the rest of the batch its turn.
+                logger.exception("Outbox email %s: database error, going on with the next row", row.pk)
+                result.errors += 1
+                _drop_broken_connection()
             else:
                 result.sent += outcome == "sent"
                 result.failed += outcome == "failed"
-    for row in OutboxEmail.objects.overdue(timezone.now()).only(
-        "pk", "provider_id", "step", "round", "due_at"
-    )[:200]:
+    overdue = _with_reconnect(
+        lambda: list(
+            OutboxEmail.objects.overdue(timezone.now()).only("pk", "provider_id", "step", "round", "due_at")[
+                :200
+            ]
+        ),
+        what="listing past-due outbox emails",
+    )
+    for row in overdue:
         result.overdue += 1
         logger.error(
             "Outbox email %s (%s, round %s) for provider %s is past due since %s",
@@ -246,6 +457,30 @@ def outbox_sweep(*, now: datetime | None = None, batch_size: int = 50) -> SweepR
             row.due_at.isoformat(),
         )
     return result
+
+
+def outbox_refused(queryset: QuerySet[OutboxEmail]) -> QuerySet[OutboxEmail]:
+    """Rows the mail server refused for good (a 5xx reply): fix the address, then resend."""
+    return queryset.filter(failed_at__isnull=False).exclude(last_error__startswith=GAVE_UP)
+
+
+def outbox_given_up(queryset: QuerySet[OutboxEmail]) -> QuerySet[OutboxEmail]:
+    """Rows that failed OUTBOX_MAX_ATTEMPTS times without a refusal (an outage that lasted)."""
+    return queryset.filter(failed_at__isnull=False, last_error__startswith=GAVE_UP)
+
+
+def outbox_possible_duplicates(queryset: QuerySet[OutboxEmail]) -> QuerySet[OutboxEmail]:
+    """Sent rows that took more than one attempt: the only rows that may have reached the
+    recipient twice, each copy with the row's Message-ID. A row sent at its first attempt was
+    sent once."""
+    return queryset.filter(sent_at__isnull=False, attempts__gt=1)
+
+
+def outbox_failure(row: OutboxEmail) -> str:
+    """Why a failed row will not be sent, in staff's words (from last_error)."""
+    if row.last_error.startswith((REFUSED, GAVE_UP)):
+        return row.last_error
+    return REFUSED + row.last_error  # rows failed before the cause was written down
 
 
 def outbox_enqueue_next_round(

@@ -9,7 +9,11 @@ class Command(BaseCommand):
         "Publish the directory profiles whose go-live date has come (and take down those no longer "
         "due), then send every unsent onboarding email and report those past due. Safe to run at "
         "any time, any number of times, also while workers and other sweeps run: each profile "
-        "changes once and each email goes out once."
+        "changes once, and an email another sender holds or has sent is left alone. Delivery is "
+        "at least once: an email goes out again, with the same Message-ID, only if its sender "
+        "stopped after the mail server accepted it and before marking it sent (admin: Outbox "
+        "emails > Sent after a retry lists these possible duplicates). A 5xx refusal fails the "
+        "email at once; other failures retry with a backoff, up to OUTBOX_MAX_ATTEMPTS."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +29,15 @@ class Command(BaseCommand):
         )
         result = outbox_sweep(batch_size=batch_size)
         self.stdout.write(
-            f"Emails sent: {result.sent}; refused for good: {result.failed}; "
+            f"Emails sent: {result.sent}; failed for good: {result.failed}; "
             f"retrying later: {result.retrying}; past due and unsent: {result.overdue}"
         )
+        if result.errors:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result.errors} email(s) hit a database error; the next sweep takes them (see the log)."
+                )
+            )
         if result.overdue:
             self.stdout.write(
                 self.style.WARNING("Past-due emails are listed in admin: Outbox emails > Past due.")
