@@ -57,19 +57,36 @@ class QuizAttemptForm(forms.Form):
         )
 
 
+class SecondsField(forms.FloatField):
+    """Django's FloatField, for JSON: a posted string is always float()-able or a ValueError, but
+    a JSON integer too big for a float (10**400) raises OverflowError, which Django lets through."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
 class PlayerReportForm(forms.Form):
     """One report from the webinar player (static/training/webinar.js), posted as JSON. Django's
     FloatField refuses NaN and infinity; the position is clamped to the video by the rule."""
 
+    # A report is under 100 bytes; anything much longer is not one (and deep nesting in a long
+    # body would exhaust json's recursion limit).
+    MAX_BODY_BYTES = 2048
+
     event = forms.ChoiceField(choices=[(event, event) for event in sorted(rules.EVENTS)])
-    position = forms.FloatField(min_value=0)
-    duration = forms.FloatField(min_value=0, required=False)  # the player's idea, only checked
+    position = SecondsField(min_value=0)
+    duration = SecondsField(min_value=0, required=False)  # the player's idea, only checked
     webinar = forms.IntegerField(required=False)  # the webinar the page was showing
 
     @classmethod
     def from_body(cls, body: bytes) -> "PlayerReportForm":
+        if len(body) > cls.MAX_BODY_BYTES:
+            return cls({})
         try:
             data = json.loads(body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             data = None
         return cls(data if isinstance(data, dict) else {})
