@@ -339,6 +339,17 @@ def test_webinar_progress_endpoint(webinar, body, content_type, by_link):
         assert viewing_of(provider) == before, "a refused report changes nothing"
 
 
+def test_a_player_report_longer_than_any_real_one_is_refused_unread(webinar):
+    provider = ProviderFactory()
+    client, url = signed_in(provider), reverse("training:webinar_progress")
+    padded = json.dumps({"event": "play", "position": 0}).encode() + b" " * 4_096  # valid JSON still
+
+    response = client.post(url, padded, content_type="application/json")
+
+    assert response.status_code == 400
+    assert not WebinarViewing.objects.filter(provider=provider).exists()
+
+
 @HOSTILE
 @given(data=st.data())
 def test_quiz_attempt(webinar, data):
