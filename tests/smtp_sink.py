@@ -7,12 +7,15 @@ sender's EMAIL_TIMEOUT. Django's SMTP backend talks to it exactly as to a real m
 Where a stall happens decides what it can cost:
 - at RCPT, before the message is sent, the sender times out and nothing was delivered;
 - after DATA, the message is taken and the reply is lost: the sender cannot know it was
-  delivered and sends it again (the window every SMTP client has, RFC 1047).
+  delivered and sends it again (the window every SMTP client has, RFC 1047);
+- a slow "250" (slow_everyone) is no fault by itself, but a sender killed while it waits for
+  one has had its message taken without knowing it.
 """
 
 import asyncio
 import collections
 import contextlib
+import datetime as dt
 import email
 import socket
 import threading
@@ -28,6 +31,7 @@ class Delivered:
     message_id: str
     subject: str
     at: float  # time.monotonic(): real seconds, whatever a test does to the calendar
+    received_at: dt.datetime  # the process's clock (shifted with the suite's), to compare with due_at
 
 
 @dataclass
@@ -53,6 +57,7 @@ class SmtpSink:
         self.rcpt_attempts: collections.Counter[str] = collections.Counter()
         self._rules: dict[str, Rule] = {}
         self._hang_all: tuple[float, float, str] | None = None  # (until, seconds, stage)
+        self._slow_all: tuple[float, float] | None = None  # (until, delay)
         self._lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
@@ -72,6 +77,18 @@ class SmtpSink:
         """Every session stalls `stall` seconds at `stage` for the next `for_seconds`."""
         with self._lock:
             self._hang_all = (time.monotonic() + for_seconds, stall, stage)
+
+    def slow_everyone(self, *, for_seconds: float, delay: float):
+        """For the next `for_seconds`, every accepted message gets its "250" `delay` seconds
+        late (less than the sender's timeout): a sender killed meanwhile never hears it."""
+        with self._lock:
+            self._slow_all = (time.monotonic() + for_seconds, delay)
+
+    def _reply_delay(self) -> float:
+        with self._lock:
+            if self._slow_all and time.monotonic() < self._slow_all[0]:
+                return self._slow_all[1]
+            return 0.0
 
     def _set(self, address: str, rule: Rule) -> None:
         with self._lock:
@@ -113,7 +130,13 @@ class SmtpSink:
         with self._lock:
             for to in envelope.rcpt_tos:
                 self.delivered.append(
-                    Delivered(to, message.get("Message-ID", ""), message.get("Subject", ""), time.monotonic())
+                    Delivered(
+                        to,
+                        message.get("Message-ID", ""),
+                        message.get("Subject", ""),
+                        time.monotonic(),
+                        dt.datetime.now(dt.UTC),
+                    )
                 )
 
 
@@ -138,11 +161,13 @@ class _Handler:
         for rule in rules:
             if rule.kind == "hang":
                 # Taken, then silent past the sender's timeout: delivered, but nobody heard.
-                await asyncio.sleep(rule.seconds)
                 self.sink._record(envelope)
+                await asyncio.sleep(rule.seconds)
                 return "250 OK (too late)"
             return f"{rule.code} {rule.text}"
         self.sink._record(envelope)
+        if delay := self.sink._reply_delay():
+            await asyncio.sleep(delay)  # taken; the "250" follows a moment later
         return "250 OK"
 
 
