@@ -4,7 +4,7 @@ reports, as a tampering or unlucky player could send them) and how a quiz attemp
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from training import rules
@@ -161,6 +161,9 @@ reports_strategy = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(reports_strategy)
+# Found by hypothesis in CI: each end rounded to the nearest millisecond credited 1.938 s of
+# viewing for 1.9375 s of wall-clock time.
+@example([(0.0, 0.0, "play"), (1.9375, 2.0, "ended")])
 def test_no_sequence_of_reports_sees_more_than_the_time_that_passed(gaps_positions_events):
     """Whatever a player sends, coverage never outgrows the wall-clock time between its reports,
     nor the video."""

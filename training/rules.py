@@ -131,7 +131,11 @@ def apply_report(viewing: Viewing, report: Report, *, duration: float) -> Outcom
     if credit and len(ranges) >= MAX_RANGES:
         credit, reason = 0.0, "too many separate stretches: keep playing from here"
     if credit:
-        ranges = add_range(ranges, round(position - credit, 3), round(position, 3))
+        # Whole milliseconds, rounded inwards: rounding each end to the nearest would let a
+        # stretch grow by up to a millisecond past the time that really passed.
+        ranges = add_range(
+            ranges, math.ceil((position - credit) * 1000) / 1000, math.floor(position * 1000) / 1000
+        )
     watched = viewing.watched or (
         report.event == ENDED
         and position >= duration - END_TOLERANCE_SECONDS
