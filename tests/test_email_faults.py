@@ -199,7 +199,8 @@ def first_tries_done(*, idle: bool) -> None:
         busy = idle and unsent.filter(claimed_until__gt=timezone.now()).exists()
         return not busy and not unsent.filter(attempts=0).exists()
 
-    wait_for(done, timeout=60, what="the first attempt of every email so far")
+    # Generous: on a loaded 2-core machine a wave after the kills can take well over a minute.
+    wait_for(done, timeout=150, what="the first attempt of every email so far")
     if not idle:
         time.sleep(1)
 
