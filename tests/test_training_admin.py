@@ -6,15 +6,22 @@ import datetime as dt
 from html import unescape
 
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ProviderFactory
 from tests.pipeline import staff_user
 from tests.test_training_quiz import answers
-from tests.test_training_webinar import seed_training
+from tests.test_training_webinar import START, link_path, seed_training
 from training.models import Question, QuizAttempt, Webinar, WebinarViewing
-from training.services import quiz_attempt_start, quiz_attempt_submit, webinar_report_record
+from training.services import (
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    webinar_report_record,
+    webinar_unpublish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +201,82 @@ def test_a_video_from_another_host_must_be_allowed_by_the_csp_first(admin_client
     settings.WEBINAR_MEDIA_ORIGINS = ["https://media.alma.test"]
     assert admin_client.post(reverse("admin:training_webinar_add"), form).status_code == 302
     assert Webinar.objects.current().src == "https://media.alma.test/webinar-2027.mp4"
+
+
+def webinar_form(title: str, *, published: bool) -> dict[str, str]:
+    """The admin's webinar form as staff fill it in (an unticked box is not sent)."""
+    form = {
+        "title": title,
+        "summary": "",
+        "video_url": "",
+        "duration_seconds": "6",
+        "chapters-TOTAL_FORMS": "0",
+        "chapters-INITIAL_FORMS": "0",
+        "chapters-MIN_NUM_FORMS": "0",
+        "chapters-MAX_NUM_FORMS": "1000",
+    }
+    if published:
+        form["is_published"] = "on"
+    return form
+
+
+def save_in_admin(client, title: str, *, published: bool, webinar: Webinar | None = None) -> Webinar:
+    url = (
+        reverse("admin:training_webinar_change", args=[webinar.pk])
+        if webinar
+        else reverse("admin:training_webinar_add")
+    )
+    response = client.post(url, webinar_form(title, published=published))
+    assert response.status_code == 302, response.text
+    return Webinar.objects.get(title=title)
+
+
+@pytest.fixture
+def staff_at_the_webinars(client, admin_user, webinar):
+    """Staff signed in to admin under a frozen clock, with no webinar published yet (the seeded
+    one is dated whenever the test database was made, which may be after the frozen clock)."""
+    with time_machine.travel(START, tick=False) as traveller:
+        webinar_unpublish(webinar=webinar)
+        client.force_login(admin_user)
+        yield client, traveller
+
+
+def test_the_webinar_published_last_is_shown_even_if_drafted_first(staff_at_the_webinars, provider):
+    client, traveller = staff_at_the_webinars
+    drafted = save_in_admin(client, "B, drafted first", published=False)
+    assert drafted.published_at is None
+    traveller.shift(dt.timedelta(minutes=5))
+    save_in_admin(client, "C, published at once", published=True)
+    traveller.shift(dt.timedelta(minutes=5))
+    published_last = save_in_admin(client, "B, drafted first", published=True, webinar=drafted)
+
+    assert published_last.published_at == START + dt.timedelta(minutes=10)
+    assert Webinar.objects.current() == published_last
+    # What the provider's email link opens, in their own browser.
+    assert "B, drafted first" in unescape(Client().get(link_path(provider)).text)
+    # Saving it again (a typo fixed) keeps its date: only publishing dates it.
+    traveller.shift(dt.timedelta(minutes=5))
+    save_in_admin(client, "B, drafted first", published=True, webinar=published_last)
+    assert Webinar.objects.get(pk=drafted.pk).published_at == START + dt.timedelta(minutes=10)
+
+
+def test_taking_the_current_webinar_down_brings_back_the_one_published_before(
+    staff_at_the_webinars, provider
+):
+    client, traveller = staff_at_the_webinars
+    earlier = save_in_admin(client, "Spring recording", published=True)
+    traveller.shift(dt.timedelta(minutes=5))
+    later = save_in_admin(client, "Summer recording", published=True)
+    assert Webinar.objects.current() == later
+
+    traveller.shift(dt.timedelta(minutes=5))
+    taken_down = save_in_admin(client, "Summer recording", published=False, webinar=later)
+
+    assert (taken_down.is_published, taken_down.published_at) == (False, None)
+    assert Webinar.objects.current() == earlier
+    page = unescape(Client().get(link_path(provider)).text)
+    assert "Spring recording" in page
+    assert "Summer recording" not in page
 
 
 def test_the_csp_lets_the_portal_play_its_own_video(client, provider):

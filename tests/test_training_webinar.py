@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -42,7 +44,7 @@ def publish_only(webinar: Webinar) -> Webinar:
     """Make `webinar` the one providers watch the way staff do in admin: unpublish the others.
     Which webinar is current must never hang on creation times: the seeded one is made whenever
     the test database was, which may be after a test's frozen clock."""
-    Webinar.objects.exclude(pk=webinar.pk).update(is_published=False)
+    Webinar.objects.exclude(pk=webinar.pk).update(is_published=False, published_at=None)
     assert Webinar.objects.current() == webinar
     return webinar
 
@@ -395,3 +397,27 @@ def test_a_report_costs_a_fixed_number_of_queries(
     # savepoint around them).
     with django_assert_num_queries(7):
         report(client, url, "progress", 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_dates_webinars_published_before_it_by_their_creation():
+    """Rows published before webinars were dated keep the order they had: by creation."""
+    before, after = [("training", "0003_seed_webinar_and_quiz")], [("training", "0004_webinar_published_at")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("training", "Webinar")
+    old.objects.all().delete()
+    created = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    live = old.objects.create(title="Live", duration_seconds=6, is_published=True)
+    draft = old.objects.create(title="Draft", duration_seconds=6, is_published=False)
+    old.objects.update(created_at=created)
+
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(after)
+        assert Webinar.objects.get(pk=live.pk).published_at == created
+        assert Webinar.objects.get(pk=draft.pk).published_at is None
+        assert Webinar.objects.current().pk == live.pk
+    finally:
+        # Back to the latest schema (any later training migration), for the tests after this one.
+        MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -25,6 +25,7 @@ from training.models import (
     WebinarChapter,
     WebinarViewing,
 )
+from training.services import webinar_publish, webinar_unpublish
 
 
 def _changelist(model, label: str, **filters) -> str:
@@ -102,9 +103,22 @@ class WebinarChapterInline(admin.TabularInline):
 @admin.register(Webinar)
 class WebinarAdmin(admin.ModelAdmin):
     form = WebinarForm
-    list_display = ("title", "duration_seconds", "is_published", "created_at")
+    list_display = ("title", "duration_seconds", "is_published", "published_at", "created_at")
     list_filter = ("is_published",)
+    readonly_fields = ("published_at",)
     inlines = (WebinarChapterInline,)
+
+    def save_model(self, request, obj, form, change):
+        # The "published" box says which way staff want it; the move itself is the service's,
+        # which dates it (the webinar providers see is the most recently published one). Until
+        # then the row keeps its stored state: a new one starts as a draft.
+        wanted = obj.is_published
+        obj.is_published = change and form.initial["is_published"]
+        super().save_model(request, obj, form, change)
+        if wanted:
+            webinar_publish(webinar=obj)
+        else:
+            webinar_unpublish(webinar=obj)
 
 
 @admin.register(WebinarViewing)

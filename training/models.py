@@ -6,7 +6,7 @@ the webinar, its viewings, and the quiz with its attempts hold how.
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.templatetags.static import static
 
 from onboarding.models import Provider
@@ -41,16 +41,23 @@ class TrainingProgress(models.Model):
 
 class WebinarQuerySet(models.QuerySet):
     def current(self) -> "Webinar | None":
-        """The webinar providers watch now: the latest published one."""
-        return self.filter(is_published=True).order_by("-created_at", "-pk").first()
+        """The webinar providers watch now: the most recently published one.
+
+        By the moment it was published, not created: a draft written first and published last is
+        the one staff mean. A published row with no date (made outside training.services, as the
+        seed is after a test flushes the database) counts as published before every dated one;
+        PostgreSQL would otherwise sort its NULL first.
+        """
+        return self.filter(is_published=True).order_by(F("published_at").desc(nulls_last=True), "-pk").first()
 
 
 class Webinar(models.Model):
     """The Insurance Program Training Webinar: the video, its length, chapters and transcript.
 
-    Edited in admin. Publishing a new one (a re-recorded video) starts everyone's partial
-    viewing afresh, because seconds of one video say nothing about another; a provider who
-    already watched one keeps their step done (TrainingProgress).
+    Edited in admin; published and unpublished only through training.services, which dates it.
+    Publishing a new one (a re-recorded video) starts everyone's partial viewing afresh, because
+    seconds of one video say nothing about another; a provider who already watched one keeps
+    their step done (TrainingProgress).
     """
 
     DEMO_VIDEO = "training/demo-webinar.webm"
@@ -71,7 +78,14 @@ class Webinar(models.Model):
     )
     summary = models.TextField(blank=True, help_text="A sentence or two shown above the video.")
     is_published = models.BooleanField(
-        "published", default=True, help_text="Providers see the latest published webinar."
+        "published", default=True, help_text="Providers see the most recently published webinar."
+    )
+    published_at = models.DateTimeField(
+        "published on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was last published; empty while unpublished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -79,6 +93,12 @@ class Webinar(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=True) | Q(published_at__isnull=True),
+                name="unpublished_webinar_has_no_publication_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

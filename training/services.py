@@ -59,6 +59,33 @@ def quiz_mark_passed(*, provider: Provider, now: datetime | None = None) -> Trai
     return _record(provider=provider, field="quiz_passed_at", now=now or timezone.now())
 
 
+# --- publishing the webinar (staff, in admin) -----------------------------------------------------
+
+
+def _publication_set(*, webinar: Webinar, published: bool, now: datetime) -> Webinar:
+    with transaction.atomic():
+        locked = Webinar.objects.select_for_update().get(pk=webinar.pk)
+        if locked.is_published != published:
+            # Re-saving a published webinar keeps its date: only the move itself dates it.
+            locked.is_published = published
+            locked.published_at = now if published else None
+            locked.save(update_fields=["is_published", "published_at"])
+            logger.info("Webinar %s %s", locked.pk, "published" if published else "unpublished")
+    webinar.is_published, webinar.published_at = locked.is_published, locked.published_at
+    return webinar
+
+
+def webinar_publish(*, webinar: Webinar, now: datetime | None = None) -> Webinar:
+    """Staff publish a webinar: from now it is the one providers watch (Webinar.objects.current),
+    until another is published after it."""
+    return _publication_set(webinar=webinar, published=True, now=now or timezone.now())
+
+
+def webinar_unpublish(*, webinar: Webinar, now: datetime | None = None) -> Webinar:
+    """Staff take a webinar down: providers see the one published most recently before it."""
+    return _publication_set(webinar=webinar, published=False, now=now or timezone.now())
+
+
 # --- the webinar player's reports -----------------------------------------------------------------
 
 
