@@ -5,6 +5,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.passwords import password_link_lifetime
 from alma import secrets
 
 
@@ -20,8 +21,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{settings.SITE_URL}{path.replace('UID-KEY', quote(key))}"
 
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
-        from onboarding.services.portal_access import password_link_lifetime  # noqa: PLC0415 - apps ready
-
         super().send_password_reset_mail(user, email, {**context, "link_valid_for": password_link_lifetime()})
 
 

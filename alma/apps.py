@@ -5,7 +5,7 @@ from alma.checks import field_encryption_keys_check
 
 
 class AlmaAdminConfig(AdminConfig):
-    default_site = "alma.admin_site.AlmaAdminSite"
+    default_site = "portal.admin_site.AlmaAdminSite"
 
     def ready(self):
         super().ready()

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from alma.uploads import failed_uploads, serve_private_file
+from credentialing import links as credentialing_links
 from credentialing.forms import InsuranceFormBundle
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
@@ -36,7 +37,7 @@ def _render_form(request, provider, bundle, record):
     return render(request, "credentialing/insurance_form.html", context)
 
 
-@links.form_link_view(links.INSURANCE_FORM)
+@links.form_link_view(credentialing_links.INSURANCE_FORM)
 def insurance_form(request, provider):
     if provider.onboarding_step == OnboardingStep.ACCOUNT_CREATED:
         return render(request, "credentialing/insurance_form_not_yet.html", {"provider": provider})
@@ -91,7 +92,7 @@ def _save(request, provider, record):
     return _render_form(request, provider, shown, saved)
 
 
-@links.form_link_view(links.INSURANCE_FORM)
+@links.form_link_view(credentialing_links.INSURANCE_FORM)
 def insurance_document_by_link(request, provider, field):
     """The provider's own document, from their emailed form link (they have no password yet)."""
     if field not in InsuranceForm.FILE_FIELDS:

@@ -1,9 +1,10 @@
 """Every write to the directory: building profiles, publishing on the go-live day, staff switches,
 the provider's edits and the review of their bio.
 
-Publishing is set-based. `profiles_publish_due` (the midnight beat job, `onboarding_sweep`,
-`publish_profiles`) and the event hooks (`profile_publish_if_due` from training,
-`profiles_sync` from payer decisions, unhide from admin) all run the same few queries, over
+Publishing is set-based. `profiles_publish_due` (the directory's beat job, at midnight and every
+few minutes, and `publish_profiles`) and the event hooks (`profile_publish_if_due` when training
+is completed, `profiles_sync` when a payer decision changes a network, both received as signals
+in directory/receivers.py, and unhide from admin) all run the same few queries, over
 every provider or over the few an event concerns:
 
 1. build the profiles missing for approved General Onboarding forms (select, check slugs,

@@ -7,8 +7,10 @@ from directory.services import profiles_publish_due
 
 @shared_task
 def publish_due_profiles() -> dict:
-    """Shortly after midnight in the company time zone (CELERY_BEAT_SCHEDULE): publish every
-    profile whose go-live day has just begun. onboarding_sweep runs the same service every few
-    minutes, so a missed midnight run costs minutes, not a day."""
+    """Publish every profile whose go-live date has come and take down those no longer due.
+
+    Beat runs it shortly after midnight in the company time zone, when a go-live day begins, and
+    again every few minutes (CELERY_BEAT_SCHEDULE), so neither a missed run nor a worker restart
+    costs a provider a day. The directory's own job: the email sweep never waits for it."""
     result = profiles_publish_due()
     return {"published": len(result.published), "unpublished": len(result.unpublished)}

@@ -3,13 +3,14 @@
 The token signs the provider's public id and link version with a salt per form, so a link
 opens only its own form for its own provider, it expires after FORM_LINK_MAX_AGE_DAYS, and staff
 can replace every link of a provider at once ("send fresh links" raises Provider.link_version,
-onboarding.services.links). The training (webinar and quiz) is one more such "form": its link
+portal.services.links). The training (webinar and quiz) is one more such "form": its link
 opens the training's pages, and no form's link opens it.
 
 The token is a bearer secret in the URL path: alma.logging redacts it from every log line.
 """
 
 import functools
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,14 +22,32 @@ from django.views.decorators.cache import never_cache
 from onboarding.models import Provider
 
 GENERAL_ONBOARDING = "general-onboarding"
-INSURANCE_FORM = "insurance-form"
-# The training (step 5): the webinar and the quiz, reachable before the provider has a password.
-TRAINING = "training"
-URL_NAMES = {
-    GENERAL_ONBOARDING: "onboarding:general_onboarding",
-    INSURANCE_FORM: "credentialing:insurance_form",
-    TRAINING: "training:webinar_link",
-}
+# Each link kind and the URL it opens, registered by the app that owns the page when it is ready
+# (credentialing's Insurance Form, the training's webinar), so this core module names no app above.
+_URL_NAMES: dict[str, str] = {GENERAL_ONBOARDING: "onboarding:general_onboarding"}
+# A kind whose emailed link is not simply its URL (the training's opens the part still to do).
+_URL_BUILDERS: dict[str, Callable[[Provider], str]] = {}
+
+
+def register_link_kind(kind: str, url_name: str, *, url: Callable[[Provider], str] | None = None) -> None:
+    """Let `kind`'s links open `url_name` (a URL taking provider_id and token); `url`, if given,
+    builds the absolute link emails and pages show. Apps call it in AppConfig.ready();
+    registering the same kind for another page is a programming error."""
+    if _URL_NAMES.setdefault(kind, url_name) != url_name:
+        raise ValueError(f"Link kind {kind!r} is already registered for {_URL_NAMES[kind]!r}")
+    if url is not None:
+        _URL_BUILDERS[kind] = url
+
+
+def link_url(provider: Provider, kind: str) -> str | None:
+    """The absolute link of `kind` for this provider, or None when no installed app offers it."""
+    if kind not in _URL_NAMES:
+        return None
+    return _URL_BUILDERS[kind](provider) if kind in _URL_BUILDERS else form_url(provider, kind)
+
+
+def link_kinds() -> tuple[str, ...]:
+    return tuple(_URL_NAMES)
 
 
 class LinkError(Exception):
@@ -91,7 +110,7 @@ def make_token(provider: Provider, form: str) -> str:
 
 def form_path(provider: Provider, form: str) -> str:
     return reverse(
-        URL_NAMES[form],
+        _URL_NAMES[form],
         kwargs={"provider_id": provider.public_id, "token": make_token(provider, form)},
     )
 

@@ -254,7 +254,7 @@ class ReviewQueue(FormReview):
     """Admin's entry for the staff review queue (step 3); no data of its own.
 
     A proxy gives the queue its own line in the admin index's Onboarding list. The queue lists
-    submitted forms (onboarding.selectors.review_queue), not FormReview rows.
+    submitted forms (portal.selectors.review_queue), not FormReview rows.
     """
 
     class Meta:

@@ -8,9 +8,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError, connection
 
-from directory.services import profiles_publish_due
 from onboarding.services.outbox import TransientDeliveryError, outbox_deliver, outbox_sweep
 
 logger = logging.getLogger(__name__)
@@ -38,21 +36,11 @@ def send_outbox_email(self, email_id: int) -> str:
 
 @shared_task
 def onboarding_sweep() -> dict:
-    """Publish the directory profiles that are due, then send every unsent email (theirs too)."""
-    published_count = unpublished_count = 0
-    try:
-        published = profiles_publish_due()
-    except DatabaseError:
-        # The emails must not wait for the directory: publishing runs again at the next sweep.
-        logger.exception("Publishing due profiles failed; sending the outbox anyway")
-        if not connection.in_atomic_block:
-            connection.close()  # a dropped connection: the sweep reconnects
-    else:
-        published_count, unpublished_count = len(published.published), len(published.unpublished)
+    """Send every unsent email and report those past due. Only the outbox: each app owns its own
+    periodic work (the directory's publishing is directory.tasks.publish_due_profiles), so a
+    failure in one never skips another's run."""
     result = outbox_sweep(time_budget=_sweep_time_budget())
     return {
-        "profiles_published": published_count,
-        "profiles_unpublished": unpublished_count,
         "sent": result.sent,
         "failed": result.failed,
         "retrying": result.retrying,

@@ -2,7 +2,7 @@ from django.urls import path
 
 from onboarding import views
 
-# Mounted at the site root (alma/urls.py): the form links live under onboarding/, the signed-in
+# Mounted at the site root (portal/urls.py): the form links live under onboarding/, the signed-in
 # provider's pages under portal/.
 app_name = "onboarding"
 urlpatterns = [
@@ -11,5 +11,4 @@ urlpatterns = [
         views.general_onboarding,
         name="general_onboarding",
     ),
-    path("portal/onboarding/", views.dashboard, name="dashboard"),
 ]

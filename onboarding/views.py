@@ -1,34 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from alma.uploads import failed_uploads
-from onboarding import dashboard as onboarding_dashboard
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.form_pages import saved_outcome
 from onboarding.forms import GeneralOnboardingForm
 from onboarding.models import EmailStep, GeneralOnboarding, ReviewedForm, ReviewStatus
-from training import links as training_links
 
-
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("account_login")
-    if request.user.is_staff:
-        return redirect("admin:index")
-    return redirect("onboarding:dashboard")
-
-
-@login_required
-def dashboard(request):
-    """The Onboarding Dashboard (Onboarding, later Explore > Alma Basics): always the signed-in
-    provider's own; staff and accounts without a provider get 404."""
-    provider = onboarding_dashboard.provider_for_dashboard(request.user)
-    return render(
-        request,
-        "onboarding/dashboard.html",
-        {"provider": provider, "board": onboarding_dashboard.build_dashboard(provider)},
-    )
+# The training app's link kind (training/links.py), looked up in the registry by name.
+TRAINING_LINK = "training"
 
 
 @links.form_link_view(links.GENERAL_ONBOARDING)
@@ -45,8 +25,9 @@ def general_onboarding(request, provider):
                 "provider": provider,
                 "record": record,
                 "next_email": next_email,
-                # PRODUCT.md step 5: the training may be done at any time after signing.
-                "training_url": training_links.webinar_url(provider),
+                # PRODUCT.md step 5: the training may be done at any time after signing. Its link
+                # kind is registered by the training app (onboarding names no app above it).
+                "training_url": links.link_url(provider, TRAINING_LINK),
             },
         )
 

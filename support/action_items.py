@@ -1,7 +1,7 @@
 """The Onboarding Dashboard's action items, by key: the vocabulary that ties Support Center
 articles to the dashboard (an article lists the keys of the items it helps with).
 
-The dashboard (onboarding.dashboard) decides when each item is done; this module only names
+The dashboard (portal.dashboard) decides when each item is done; this module only names
 them, so the support app's model, admin and seed data need nothing from the dashboard.
 """
 

@@ -1,4 +1,4 @@
-"""Settings for the fault suite's `celery worker` and `celery beat` (tests/test_email_faults.py).
+"""Settings for the fault suite's `celery worker` and `celery beat` (tests/system/test_email_faults.py).
 
 The test settings (so the suite's clock shift applies to these processes too), except that
 tasks really go through the broker, as in production: the test settings run them inline, which

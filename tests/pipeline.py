@@ -3,8 +3,8 @@
 from django.contrib.auth.models import Permission
 
 from accounts.models import User
-from onboarding import services
 from onboarding.models import OnboardingStep, ReviewedForm
+from portal import services as portal_services
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 
 PASSWORD = "Harbor-Counsel-2026"
@@ -32,8 +32,8 @@ def provider_at_forms_approved(provider=None, **provider_fields):
     if provider.onboarding_step == OnboardingStep.GENERAL_ONBOARDING_SUBMITTED:
         submit_insurance_form(provider)
     staff = reviewer()
-    services.form_approve(provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=staff)
-    services.form_approve(provider=provider, form=ReviewedForm.INSURANCE_FORM, reviewer=staff)
+    portal_services.form_approve(provider=provider, form=ReviewedForm.GENERAL_ONBOARDING, reviewer=staff)
+    portal_services.form_approve(provider=provider, form=ReviewedForm.INSURANCE_FORM, reviewer=staff)
     provider.refresh_from_db()
     return provider
 
@@ -42,6 +42,6 @@ def grant_portal_access(provider, password: str = PASSWORD):
     """Step 4 without a browser: the password allauth would save, then the step it records."""
     provider.user.set_password(password)
     provider.user.save(update_fields=["password"])
-    services.portal_access_grant(provider=provider)
+    portal_services.portal_access_grant(provider=provider)
     provider.refresh_from_db()
     return provider

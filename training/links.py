@@ -9,6 +9,9 @@ from onboarding import links
 from onboarding.models import Provider
 from training.models import TrainingProgress
 
+# The training (step 5): the webinar and the quiz, reachable before the provider has a password.
+TRAINING = "training"
+
 
 def webinar_url(provider: Provider) -> str:
     """The training link, absolute (built from SITE_URL), opening the part still to do: the quiz
@@ -17,6 +20,6 @@ def webinar_url(provider: Provider) -> str:
     quiz_left = progress is not None and progress.webinar_completed_at and not progress.quiz_passed_at
     path = reverse(
         "training:quiz_link" if quiz_left else "training:webinar_link",
-        kwargs={"provider_id": provider.public_id, "token": links.make_token(provider, links.TRAINING)},
+        kwargs={"provider_id": provider.public_id, "token": links.make_token(provider, TRAINING)},
     )
     return f"{settings.SITE_URL}{path}"

@@ -16,9 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from directory.services import profile_publish_if_due
 from onboarding.models import Provider
-from onboarding.services.completion import onboarding_complete_if_done
 from training import rules
 from training.errors import AttemptAlreadySubmitted, InvalidAnswers, QuizUnavailable
 from training.models import (
@@ -29,6 +27,7 @@ from training.models import (
     Webinar,
     WebinarViewing,
 )
+from training.signals import training_completed
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +40,11 @@ def _record(*, provider: Provider, field: str, now: datetime) -> TrainingProgres
             # The first time counts (the go-live rule dates from it); repeats change nothing.
             setattr(progress, field, now)
             progress.save(update_fields=[field])
-        onboarding_complete_if_done(provider=provider, now=now)
         if progress.is_done:
-            # Training gates the directory go-live: publish at once if the date has come. After
-            # commit, so a directory problem never undoes the training record.
-            transaction.on_commit(lambda: profile_publish_if_due(provider=provider, now=now), robust=True)
+            # Still under the provider lock and in this transaction: the portal completes
+            # onboarding here (step 6) and the directory publishes after commit, so a directory
+            # problem never undoes the training record (training/signals.py).
+            training_completed.send(sender=TrainingProgress, provider=provider, now=now)
     return progress
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from onboarding import links
 from onboarding.models import Provider
 from onboarding.selectors import provider_for_user
+from training import links as training_links
 from training import selectors, services
 from training.errors import AttemptAlreadySubmitted, InvalidAnswers, QuizUnavailable
 from training.forms import PlayerReportForm, QuizAttemptForm
@@ -66,7 +67,7 @@ def training_view(view):
         return view(request, Access(provider_for_user(request.user)), **kwargs)
 
     @functools.wraps(view)
-    @links.form_link_view(links.TRAINING)  # a bad, expired or foreign link gets the link error page
+    @links.form_link_view(training_links.TRAINING)  # a bad, expired or foreign link gets the link error page
     def by_link(request, provider, **kwargs):
         return view(request, Access(provider, token=request.resolver_match.kwargs["token"]), **kwargs)
 

@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "alma.apps.AlmaAdminConfig",  # Django's admin with the SLA board (alma/admin_site.py)
+    "alma.apps.AlmaAdminConfig",  # Django's admin with the SLA board (portal/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "support",
     "helpdesk",
     "practice",
+    "portal",  # the top layer, no models: composes the apps below it (README, "Architecture")
 ]
 
 MIDDLEWARE = [
@@ -79,7 +80,7 @@ SESSION_COOKIE_AGE = 60 * max(
     60 * SESSION_ABSOLUTE_TIMEOUT_STAFF_HOURS,
 )
 
-ROOT_URLCONF = "alma.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "alma.wsgi.application"
 
 TEMPLATES = [
@@ -237,11 +238,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.onboarding_sweep",
         "schedule": crontab(minute=f"*/{OUTBOX_SWEEP_MINUTES}"),
     },
-    # The profiles whose go-live day has just begun; onboarding-sweep repeats the same work every
-    # few minutes, so neither a missed run nor a worker restart costs a provider a day.
+    # The profiles whose go-live day has just begun, then the same work again every few minutes,
+    # so neither a missed run nor a worker restart costs a provider a day. Its own entry: each
+    # app owns its periodic work, and a directory failure never skips an email sweep.
     "directory-publish-due": {
         "task": "directory.tasks.publish_due_profiles",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "directory-sweep": {
+        "task": "directory.tasks.publish_due_profiles",
+        "schedule": crontab(minute=f"1-59/{OUTBOX_SWEEP_MINUTES}"),
     },
     # Expiry reminders go out in the morning, company time; safe to run again (exactly once each).
     "expiry-reminders": {

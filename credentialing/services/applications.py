@@ -41,6 +41,7 @@ from credentialing.models import (
     Program,
     ProgramEnrollment,
 )
+from credentialing.signals import network_changed
 from onboarding.models import Provider
 
 logger = logging.getLogger(__name__)
@@ -69,20 +70,16 @@ _MOVE_WORDS = {
 }
 
 
-def _directory_sync(provider_ids: Iterable[int], *, trigger: str, now: datetime) -> None:
-    """An approval or a withdrawal can change when the profile is live: once this transaction has
-    committed, the directory publishes it at once if its go-live date has already come, or takes
-    it down (e.g. the only approved payer withdrawn).
+def _network_changed(provider_ids: Iterable[int], *, trigger: str, now: datetime) -> None:
+    """An approval or a withdrawal can change when the profile is live. The directory hears it
+    and, once this transaction has committed, publishes the profile at once if its go-live date
+    has already come, or takes it down (e.g. the only approved payer withdrawn).
 
     A side effect on commit, like an email: a directory failure never undoes a payer decision
-    (robust=True logs it), and the onboarding sweep, every few minutes, catches up.
+    (the receiver's on_commit is robust), and the directory's own sweep catches up.
     """
-    # directory.services reads credentialing.selectors, which imports this module.
-    from directory import services as directory  # noqa: PLC0415
-
-    ids = sorted(set(provider_ids))
-    transaction.on_commit(
-        lambda: directory.profiles_sync(provider_ids=ids, trigger=trigger, now=now), robust=True
+    network_changed.send(
+        sender=PayerApplication, provider_ids=sorted(set(provider_ids)), trigger=trigger, now=now
     )
 
 
@@ -254,7 +251,7 @@ def application_approve(
     now = now or timezone.now()
     changes, note = _approval(effective_date, note, now)
     approved = _move_one(application, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note)
-    _directory_sync([approved.provider_id], trigger="payer approved", now=now)
+    _network_changed([approved.provider_id], trigger="payer approved", now=now)
     return approved
 
 
@@ -285,7 +282,7 @@ def application_withdraw(
         _apply(
             [locked], to_status=S.WITHDRAWN, actor=actor, now=now, changes={"withdrawn_at": now}, note=note
         )
-        _directory_sync([locked.provider_id], trigger="payer withdrawn", now=now)
+        _network_changed([locked.provider_id], trigger="payer withdrawn", now=now)
     return locked
 
 
@@ -312,7 +309,7 @@ def application_approve_many(
         application_ids, to_status=S.APPROVED, actor=actor, now=now, changes=changes, note=note
     )
     if outcome.moved:
-        _directory_sync([a.provider_id for a in outcome.moved], trigger="payer approved", now=now)
+        _network_changed([a.provider_id for a in outcome.moved], trigger="payer approved", now=now)
     return outcome
 
 

@@ -1,6 +1,7 @@
 """The email outbox: rows written with their transition, delivered at least once.
 
-What is promised, in the words the tests prove (tests/test_outbox.py, tests/test_email_faults.py):
+What is promised, in the words the tests prove (tests/onboarding/test_outbox.py and
+tests/system/test_email_faults.py):
 
 - Nothing is lost. The row is committed with the transition that earned it; Redis only carries
   "send row N now", and the periodic sweep sends whatever no task did (a broker outage, a
@@ -46,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alma.timekeeping import one_business_day_after
+from credentialing import links as credentialing_links
 from onboarding import links
 from onboarding.models import EmailStep, OutboxEmail, Provider
 from training import links as training_links
@@ -69,9 +71,9 @@ RECONNECT_PAUSES = (0.2, 1.0, 3.0)
 # Where each step's email sends the provider (built at send time, so links start fresh).
 ACTION_URLS = {
     EmailStep.GENERAL_ONBOARDING: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
-    EmailStep.INSURANCE_FORM: lambda p: links.form_url(p, links.INSURANCE_FORM),
+    EmailStep.INSURANCE_FORM: lambda p: links.form_url(p, credentialing_links.INSURANCE_FORM),
     EmailStep.GENERAL_ONBOARDING_CHANGES: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
-    EmailStep.INSURANCE_FORM_CHANGES: lambda p: links.form_url(p, links.INSURANCE_FORM),
+    EmailStep.INSURANCE_FORM_CHANGES: lambda p: links.form_url(p, credentialing_links.INSURANCE_FORM),
     EmailStep.PORTAL_ACCESS: links.set_password_url,
     EmailStep.WEBINAR: training_links.webinar_url,
     EmailStep.ONBOARDING_COMPLETE: lambda p: f"{settings.SITE_URL}{reverse('home')}",

@@ -4,6 +4,7 @@ refuses more), and say so."""
 import pytest
 from playwright.sync_api import expect
 
+from credentialing import links as credentialing_links
 from credentialing.forms import SECTION_MAX_ROWS
 from onboarding import links
 from tests.browser.pages import open_page
@@ -17,7 +18,7 @@ def test_add_another_degree_stops_at_the_limit(live_server, new_context):
     provider = ProviderFactory()
     submit_general_onboarding(provider)
     page = open_page(new_context, DESKTOP)
-    page.goto(live_server.url + links.form_path(provider, links.INSURANCE_FORM))
+    page.goto(live_server.url + links.form_path(provider, credentialing_links.INSURANCE_FORM))
 
     add = page.get_by_role("button", name="Add another degree")
     full = page.get_by_test_id("education-full")

@@ -20,7 +20,8 @@ def _day(value: str) -> date:
 class Command(BaseCommand):
     help = (
         "Publish every directory profile whose go-live date has come and take down those no longer "
-        "due, each recorded with its reason (the midnight job and onboarding_sweep do the same). "
+        "due, each recorded with its reason (the directory's beat job does the same, at midnight and "
+        "every few minutes). "
         "With --dry-run, only show what would change and why, as of --as-of (default today in the "
         "company time zone). Safe to run at any time, any number of times."
     )

@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.services import profiles_publish_due
 from onboarding.services import outbox_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Publish the directory profiles whose go-live date has come (and take down those no longer "
-        "due), then send every unsent onboarding email and report those past due. Safe to run at "
+        "Send every unsent email and report those past due (the directory's publishing is its own "
+        "command, publish_profiles). Safe to run at "
         "any time, any number of times, also while workers and other sweeps run: each profile "
         "changes once, and an email another sender holds or has sent is left alone. Delivery is "
         "at least once: an email goes out again, with the same Message-ID, only if its sender "
@@ -22,11 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        published = profiles_publish_due()
-        self.stdout.write(
-            f"Directory profiles published: {len(published.published)}; "
-            f"taken down: {len(published.unpublished)}"
-        )
         result = outbox_sweep(batch_size=batch_size)
         self.stdout.write(
             f"Emails sent: {result.sent}; failed for good: {result.failed}; "

@@ -1,0 +1,417 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from localflavor.us.us_states import US_STATES
+
+from alma.admin import ReadOnlyInline
+from credentialing.models import PayerApplication
+from directory.models import DirectoryProfile
+from helpdesk.models import Ticket
+from onboarding import services
+from onboarding.errors import OnboardingError
+from onboarding.forms import AgreementForm
+from onboarding.models import (
+    FormReview,
+    LinkRenewal,
+    MembershipAgreement,
+    OnboardingEvent,
+    OnboardingStep,
+    OutboxEmail,
+    Provider,
+    ReviewedForm,
+    ReviewQueue,
+    ReviewStatus,
+)
+from portal import selectors as portal_selectors
+from portal import services as portal_services
+from portal.services.links import provider_links_renew
+from portal.services.review import FORM_MODELS, ReasonRequired
+from portal.sla import sla_board
+from training.models import TrainingProgress
+
+REVIEW_PERMISSION = "onboarding.review_onboarding_forms"
+# Each form's own admin page, where a reviewer reads the answers before deciding.
+FORM_ADMIN_URLS = {
+    ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
+    ReviewedForm.INSURANCE_FORM: "admin:credentialing_insuranceform_change",
+}
+
+
+class OnboardingEventInline(ReadOnlyInline):
+    model = OnboardingEvent
+    fields = ("occurred_at", "from_step", "to_step", "actor", "note")
+    readonly_fields = fields
+    verbose_name_plural = "step history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class LinkRenewalInline(ReadOnlyInline):
+    model = LinkRenewal
+    fields = ("occurred_at", "from_version", "to_version", "actor", "note")
+    readonly_fields = fields
+    verbose_name_plural = "links replaced (send fresh links)"
+
+
+class OutboxEmailInline(ReadOnlyInline):
+    model = OutboxEmail
+    fields = ("step", "round", "due_at", "sent_at", "attempts", "last_error")
+    readonly_fields = fields
+
+
+class FormReviewInline(ReadOnlyInline):
+    model = FormReview
+    fields = ("decided_at", "form", "round", "decision", "reason", "reviewer")
+    readonly_fields = fields
+    verbose_name_plural = "form review history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class PayerApplicationInline(ReadOnlyInline):
+    model = PayerApplication
+    fields = ("payer", "status", "submitted_at", "effective_date", "denial_reason")
+    readonly_fields = fields
+    show_change_link = True  # the application's page has its full history
+    verbose_name_plural = "payer applications"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payer")
+
+
+class TicketInline(ReadOnlyInline):
+    model = Ticket
+    fields = ("subject", "category", "status", "opened_at", "reply_due_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "help requests"
+
+
+class TrainingProgressInline(ReadOnlyInline):
+    model = TrainingProgress
+    fields = ("webinar_completed_at", "quiz_passed_at")
+    readonly_fields = fields
+
+
+class DirectoryProfileInline(ReadOnlyInline):
+    model = DirectoryProfile
+    fields = ("slug", "is_live", "went_live_at", "hidden_by_staff", "offboarded_at")
+    readonly_fields = fields
+    show_change_link = True  # hide, unhide and offboard from the profile's own page
+    verbose_name_plural = "directory profile"
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Providers with any broken promise: an email, a review, a payer decision or a help request."""
+
+    title = "overdue anything"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Something is overdue"),)
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        overdue_ids = {promise.provider_id for promise in sla_board(timezone.now()).overdue}
+        return queryset.filter(pk__in=overdue_ids)
+
+
+class PracticeStateFilter(admin.SimpleListFilter):
+    title = "practice state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return US_STATES
+
+    def queryset(self, request, queryset):
+        return queryset.filter(general_onboarding__state=self.value()) if self.value() else queryset
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = (
+        "legal_name",
+        "email",
+        "license_type",
+        "onboarding_step",
+        "step_changed_at",
+        "contracted_start_date",
+        "agreement_signed_at",
+    )
+    list_filter = (
+        "onboarding_step",
+        OverdueFilter,
+        ("payer_applications__payer", admin.RelatedOnlyFieldListFilter),
+        PracticeStateFilter,
+        "license_type",
+    )
+    search_fields = ("legal_name", "user__email", "insurance_form__npi")
+    list_select_related = ("user", "agreement")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    readonly_fields = ("public_id", "user", "onboarding_step", "step_changed_at", "created_at")
+    fields = ("legal_name", "license_type", "contracted_start_date", *readonly_fields)
+    # The whole story on one page: steps, reviews, emails, credentialing, training, help.
+    inlines = (
+        OnboardingEventInline,
+        FormReviewInline,
+        OutboxEmailInline,
+        LinkRenewalInline,
+        PayerApplicationInline,
+        TrainingProgressInline,
+        DirectoryProfileInline,
+        TicketInline,
+    )
+    change_list_template = "admin/onboarding/provider/change_list.html"
+    actions = ("resend_portal_access_email", "send_fresh_links")
+
+    @admin.action(description="Send fresh links (the old ones stop working)", permissions=["change"])
+    def send_fresh_links(self, request, queryset):
+        # Revoking links is not undoable: a confirmation page first (Django's delete_selected
+        # pattern: the page posts back to this action with "post").
+        providers = list(queryset.select_related("user").order_by("legal_name", "pk"))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Send fresh links",
+                "opts": self.model._meta,
+                "providers": providers,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/onboarding/provider/send_fresh_links.html", context)
+        for provider in providers:
+            renewal = provider_links_renew(provider=provider, actor=request.user, now=timezone.now())
+            sent = ", ".join(renewal.email_names) or "no email needed again"
+            self.log_change(request, provider, f"Sent fresh links (version {renewal.version}): {sent}.")
+            messages.success(
+                request,
+                f"Every earlier link of {provider} now says it was replaced. Sent again to "
+                f"{provider.user.email}: {sent}.",
+            )
+        return None
+
+    @admin.action(description="Resend the portal-access email", permissions=["change"])
+    def resend_portal_access_email(self, request, queryset):
+        # A new, recorded send per provider (the next round in the outbox), each with a fresh
+        # set-password link; only providers waiting for portal access get one.
+        for provider in queryset.select_related("user"):
+            try:
+                row = portal_services.portal_access_email_resend(provider=provider, actor=request.user)
+            except OnboardingError as error:
+                messages.warning(request, str(error))
+            else:
+                self.log_change(request, provider, f"Resent the portal-access email (send {row.round}).")
+                messages.success(
+                    request,
+                    f"Portal-access email to {provider.user.email} queued again (send {row.round}).",
+                )
+
+    @admin.display(ordering="user__email")
+    def email(self, provider):
+        return provider.user.email
+
+    @admin.display(description="agreement signed", ordering="agreement__signed_at")
+    def agreement_signed_at(self, provider):
+        return provider.agreement.signed_at if hasattr(provider, "agreement") else None
+
+    def has_add_permission(self, request):
+        # Providers exist only because an agreement was signed: see "Record signed agreement".
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "record-agreement/",
+                self.admin_site.admin_view(self.record_agreement_view),
+                name="onboarding_provider_record_agreement",
+            ),
+            *super().get_urls(),
+        ]
+
+    def record_agreement_view(self, request):
+        if not request.user.has_perm("onboarding.add_membershipagreement"):
+            raise PermissionDenied
+        form = AgreementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                provider = services.agreement_record(
+                    **form.cleaned_data,
+                    source=MembershipAgreement.Source.ADMIN,
+                    recorded_by=request.user,
+                )
+            except OnboardingError as error:
+                form.add_error("email", str(error))
+            else:
+                self.log_addition(request, provider, "Recorded the signed membership agreement.")
+                messages.success(
+                    request,
+                    f"Agreement recorded for {provider}. The General Onboarding email is queued.",
+                )
+                return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record a signed membership agreement",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/onboarding/provider/record_agreement.html", context)
+
+
+class RequestChangesForm(forms.Form):
+    reason = forms.CharField(
+        label="What should the provider change?",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        error_messages={"required": "Write the reason: the provider receives it in the email."},
+        help_text="Sent to the provider by email, with a link back to this form, and shown on the form.",
+    )
+    round = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+@admin.register(ReviewQueue)
+class ReviewQueueAdmin(admin.ModelAdmin):
+    """Step 3: one page with every submitted form waiting for review, oldest first.
+
+    Registered on a proxy so the queue has its own line in the admin index; the page is the
+    queue (portal.selectors.review_queue), not a list of FormReview rows.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        form_kinds = "<int:provider_id>/<str:form>"
+        return [
+            path(
+                f"{form_kinds}/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="onboarding_reviewqueue_approve",
+            ),
+            path(
+                f"{form_kinds}/request-changes/",
+                self.admin_site.admin_view(self.request_changes_view),
+                name="onboarding_reviewqueue_request_changes",
+            ),
+            path(
+                "", self.admin_site.admin_view(self.changelist_view), name="onboarding_reviewqueue_changelist"
+            ),
+        ]
+
+    def _check_permission(self, request) -> None:
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    @staticmethod
+    def _form_admin_url(form: str, record) -> str | None:
+        try:
+            return reverse(FORM_ADMIN_URLS[form], args=[record.pk])
+        except NoReverseMatch:  # that form's admin page is not registered (yet)
+            return None
+
+    def changelist_view(self, request, extra_context=None):
+        self._check_permission(request)
+        queue = portal_selectors.review_queue()
+        rows = [(item, self._form_admin_url(item.form, item.record)) for item in queue]
+        context = self._context(
+            request,
+            title="Review queue",
+            rows=rows,
+            overdue_count=sum(item.overdue for item in queue),
+            **(extra_context or {}),
+        )
+        return TemplateResponse(request, "admin/onboarding/reviewqueue/queue.html", context)
+
+    @staticmethod
+    def _reviewed(provider_id: int, form: str) -> tuple[Provider, ReviewedForm]:
+        if form not in ReviewedForm.values:
+            raise Http404("No such onboarding form.")
+        return get_object_or_404(Provider.objects.select_related("user"), pk=provider_id), ReviewedForm(form)
+
+    @staticmethod
+    def _posted_round(value) -> int | None:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+    def approve_view(self, request, provider_id: int, form: str):
+        return require_POST(self._approve)(request, provider_id, form)
+
+    def _approve(self, request, provider_id: int, form: str):
+        self._check_permission(request)
+        provider, form = self._reviewed(provider_id, form)
+        try:
+            review = portal_services.form_approve(
+                provider=provider,
+                form=form,
+                reviewer=request.user,
+                expected_round=self._posted_round(request.POST.get("round")),
+            )
+        except OnboardingError as error:
+            messages.error(request, str(error))
+        else:
+            done = f"{form.label} of {provider} approved (round {review.round})."
+            if review.provider.onboarding_step == OnboardingStep.FORMS_APPROVED:
+                done += " Both forms are approved: the portal-access email is queued."
+            messages.success(request, done)
+        return redirect("admin:onboarding_reviewqueue_changelist")
+
+    def request_changes_view(self, request, provider_id: int, form: str):
+        self._check_permission(request)
+        provider, form = self._reviewed(provider_id, form)
+        record = FORM_MODELS[form].objects.filter(provider=provider).only("status", "review_round").first()
+        if record is None or record.status != ReviewStatus.SUBMITTED:
+            messages.error(request, f"The {form.label} of {provider} is not waiting for review.")
+            return redirect("admin:onboarding_reviewqueue_changelist")
+        shown_round = self._posted_round(request.GET.get("round")) or record.review_round
+        change_form = RequestChangesForm(request.POST or None, initial={"round": shown_round})
+        if request.method == "POST" and change_form.is_valid():
+            try:
+                review = portal_services.form_request_changes(
+                    provider=provider,
+                    form=form,
+                    reviewer=request.user,
+                    reason=change_form.cleaned_data["reason"],
+                    expected_round=change_form.cleaned_data["round"],
+                )
+            except ReasonRequired as error:
+                change_form.add_error("reason", str(error))
+            except OnboardingError as error:
+                change_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Changes requested on the {form.label} of {provider} (round {review.round}). "
+                    "The email with your reason is queued.",
+                )
+                return redirect("admin:onboarding_reviewqueue_changelist")
+        context = self._context(
+            request,
+            title=f"Request changes: {form.label} of {provider}",
+            provider=provider,
+            form_label=form.label,
+            record=record,
+            form_admin_url=self._form_admin_url(form, record),
+            form=change_form,
+        )
+        return TemplateResponse(request, "admin/onboarding/reviewqueue/request_changes.html", context)

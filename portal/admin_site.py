@@ -1,0 +1,60 @@
+"""The staff admin site: Django's, plus the SLA board."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from credentialing.expirables import KIND_LABELS
+from credentialing.services.expirables import expirables_within
+from onboarding.models import Provider
+from portal.sla import sla_board
+
+SLA_PERMISSION = "onboarding.view_outboxemail"
+EXPIRING_DAYS = 60
+
+
+class AlmaAdminSite(admin.AdminSite):
+    site_header = "Alma staff"
+    site_title = "Alma staff"
+    index_title = "Provider onboarding"
+    index_template = "admin/alma_index.html"
+
+    def get_urls(self):
+        return [
+            path("sla/", self.admin_view(self.sla_view), name="sla"),
+            path("expiring/", self.admin_view(self.expiring_view), name="expiring"),
+            *super().get_urls(),
+        ]
+
+    def sla_view(self, request):
+        """Everything overdue or about to be, each linking to its object."""
+        if not request.user.has_perm(SLA_PERMISSION):
+            raise PermissionDenied
+        board = sla_board()
+        context = {**self.each_context(request), "title": "Promises at risk", "board": board}
+        return TemplateResponse(request, "admin/sla.html", context)
+
+    def expiring_view(self, request):
+        """Credentials expiring in the next 60 days, soonest first, each linked to its provider."""
+        if not request.user.has_perm("credentialing.view_insuranceform"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        expiring = expirables_within(today=today, days=EXPIRING_DAYS)
+        providers = Provider.objects.in_bulk({item.provider_id for item in expiring})
+        rows = [
+            {
+                "item": item,
+                "label": KIND_LABELS[item.kind],
+                "days_left": item.days_left(today),
+                "provider": providers[item.provider_id],
+            }
+            for item in expiring
+        ]
+        context = {
+            **self.each_context(request),
+            "title": f"Credentials expiring in the next {EXPIRING_DAYS} days",
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/expiring.html", context)

@@ -1,0 +1,149 @@
+"""Every promise the product makes, with what is overdue and what is about to be.
+
+- an onboarding email within one business day of its transition (OutboxEmail.due_at). An
+  email that will not be sent (refused by the mail server, or given up after repeated
+  failures) is a broken promise at once, whatever its due date, until staff resend it;
+- a staff review within one business day of a submission (portal.selectors.review_queue);
+- a payer's credentialing decision within 45 days of submission (credentialing.selectors);
+- an answer to a help request within one business day (Ticket.reply_due_at).
+
+"At risk" means the promise falls due within the next AT_RISK_WINDOW (and is not yet broken).
+A fixed number of queries whatever the counts: one per kind of promise.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from credentialing.models import ApplicationStatus, PayerApplication
+from credentialing.selectors import DECISION_DAYS, expected_decision_at
+from helpdesk.models import Ticket, TicketStatus
+from onboarding.models import OutboxEmail
+from onboarding.services.outbox import outbox_failure
+from portal.selectors import review_queue
+
+AT_RISK_WINDOW = timedelta(hours=4)
+APPLICATION_AT_RISK_WINDOW = timedelta(days=5)
+
+
+@dataclass(frozen=True)
+class Promise:
+    kind: str
+    provider: str
+    what: str
+    due_at: datetime
+    admin_url: str
+    provider_id: int
+
+    def overdue_on(self, now: datetime) -> bool:
+        return self.due_at < now
+
+
+@dataclass
+class SlaBoard:
+    now: datetime
+    overdue: list[Promise] = field(default_factory=list)
+    at_risk: list[Promise] = field(default_factory=list)
+
+    def add(self, promise: Promise, *, window: timedelta) -> None:
+        if promise.due_at < self.now:
+            self.overdue.append(promise)
+        elif promise.due_at < self.now + window:
+            self.at_risk.append(promise)
+
+    def counts(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for promise in self.overdue:
+            totals[promise.kind] = totals.get(promise.kind, 0) + 1
+        return totals
+
+
+def sla_board(now: datetime | None = None) -> SlaBoard:
+    now = now or timezone.now()
+    board = SlaBoard(now=now)
+    horizon = now + AT_RISK_WINDOW
+    resent_later = OutboxEmail.objects.filter(
+        provider=OuterRef("provider"),
+        step=OuterRef("step"),
+        round=OuterRef("round"),
+        resend__gt=OuterRef("resend"),
+    )
+    emails = (
+        OutboxEmail.objects.filter(sent_at__isnull=True)
+        .filter(Q(due_at__lt=horizon) | Q(failed_at__isnull=False))
+        .exclude(Q(failed_at__isnull=False) & Exists(resent_later))
+        .select_related("provider")
+        .only("step", "round", "due_at", "failed_at", "last_error", "provider__legal_name")
+    )
+    for email in emails:
+        what = f"{email.get_step_display()} email, round {email.round}"
+        promise = Promise(
+            "Email",
+            email.provider.legal_name,
+            f"{what}: {outbox_failure(email)}" if email.failed_at else what,
+            email.due_at,
+            reverse("admin:onboarding_outboxemail_change", args=[email.pk]),
+            email.provider_id,
+        )
+        if email.failed_at:
+            board.overdue.append(promise)  # it will not be kept: broken now, not at due_at
+        else:
+            board.add(promise, window=AT_RISK_WINDOW)
+    for submission in review_queue(now=now):
+        admin_name = {
+            "general_onboarding": "admin:onboarding_generalonboarding_change",
+            "insurance_form": "admin:credentialing_insuranceform_change",
+        }[submission.form]
+        board.add(
+            Promise(
+                "Review",
+                submission.provider.legal_name,
+                f"{submission.form.label}, round {submission.round}: waiting {submission.waiting_label}",
+                submission.review_due_at,
+                reverse(admin_name, args=[submission.record.pk]),
+                submission.provider.pk,
+            ),
+            window=AT_RISK_WINDOW,
+        )
+    # Submitted long enough ago that the decision is due within the window (or overdue).
+    cutoff = now + APPLICATION_AT_RISK_WINDOW - timedelta(days=DECISION_DAYS)
+    applications = (
+        PayerApplication.objects.filter(status=ApplicationStatus.SUBMITTED, submitted_at__lt=cutoff)
+        .select_related("provider", "payer")
+        .only("submitted_at", "provider__legal_name", "payer__name")
+    )
+    for application in applications:
+        board.add(
+            Promise(
+                "Payer decision",
+                application.provider.legal_name,
+                f"{application.payer.name}: submitted {application.submitted_at:%b %-d, %Y}",
+                expected_decision_at(application.submitted_at),
+                reverse("admin:credentialing_payerapplication_change", args=[application.pk]),
+                application.provider_id,
+            ),
+            window=APPLICATION_AT_RISK_WINDOW,
+        )
+    tickets = (
+        Ticket.objects.filter(status=TicketStatus.OPEN, reply_due_at__lt=horizon)
+        .select_related("provider")
+        .only("subject", "reply_due_at", "provider__legal_name")
+    )
+    for ticket in tickets:
+        board.add(
+            Promise(
+                "Help request",
+                ticket.provider.legal_name,
+                f"Help request #{ticket.pk}: {ticket.subject}",
+                ticket.reply_due_at,
+                reverse("admin:helpdesk_ticket_change", args=[ticket.pk]),
+                ticket.provider_id,
+            ),
+            window=AT_RISK_WINDOW,
+        )
+    board.overdue.sort(key=lambda promise: promise.due_at)
+    board.at_risk.sort(key=lambda promise: promise.due_at)
+    return board

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from alma import health
+from portal import views as portal_views
+
+# Staff sign in through allauth like everyone else, so its rate limits and its authenticator-code
+# stage cover the admin too: admin's own login form would skip both, so it is never shown.
+admin.site.login = accounts_views.admin_sign_in
+
+# The site's URLs: the top layer mounts every app's own urls.py (ROOT_URLCONF).
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("onboarding.urls")),
+    # The signed-in provider's own pages that compose several apps (namespace "portal").
+    path("", include(([path("portal/onboarding/", portal_views.dashboard, name="dashboard")], "portal"))),
+    path("onboarding/", include("credentialing.urls")),
+    path("insurance/", include("credentialing.portal_urls")),
+    path("documents/", include("credentialing.document_urls")),
+    path("support/", include("support.urls")),
+    path("help/", include("helpdesk.urls")),
+    path("practice/", include("practice.urls")),
+    path("training/", include("training.urls")),
+    path("", include("directory.urls")),
+]
