@@ -156,6 +156,37 @@ class LinkRenewal(models.Model):
         return f"{self.provider}: links replaced (version {self.to_version})"
 
 
+class ProviderDetailsChange(models.Model):
+    """Staff corrected one of the details the agreement gave (name, licence type, start date).
+
+    One row per field changed, written by portal.services.provider_details_correct: who, when,
+    the old and new values as staff read them, and why. Its own audit row, like LinkRenewal:
+    it moves no step.
+    """
+
+    class Field(models.TextChoices):
+        LEGAL_NAME = "legal_name", "legal name"
+        LICENSE_TYPE = "license_type", "license type"
+        CONTRACTED_START_DATE = "contracted_start_date", "contracted start date"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="details_changes")
+    field = models.CharField(max_length=40, choices=Field.choices)
+    old_value = models.CharField(max_length=255)
+    new_value = models.CharField(max_length=255)
+    reason = models.TextField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = "provider details change"
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.get_field_display()} {self.old_value} -> {self.new_value}"
+
+
 def provider_upload_path(instance: "GeneralOnboarding", filename: str) -> str:
     # The uploaded name is never trusted: a random name under the provider's folder, keeping
     # only an extension that the content check has already confirmed.
