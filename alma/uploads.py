@@ -170,7 +170,7 @@ def serve_private_file(field_file, *, filename_stem: str):
         field_file.open("rb"),
         as_attachment=True,
         filename=f"{filename_stem}.{extension}",
-        content_type=DOWNLOAD_TYPES.get(kind, "application/octet-stream"),
+        content_type=DOWNLOAD_TYPES.get(kind or "", "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -91,7 +91,7 @@ class GoLiveDecision:
 
     def summary(self, today: date) -> str:
         """One line for operators: why the profile is (or is not) due on `today`."""
-        if self.go_live_on is None:
+        if self.go_live_on is None or self.basis is None:  # basis is set exactly when the date is
             blocked = ", ".join(blocker.summary for blocker in self.blockers)
             earliest = f"; not before {self.not_before:%Y-%m-%d}" if self.not_before else ""
             return f"blocked: {blocked}{earliest}"
@@ -139,7 +139,8 @@ def go_live_decision(
 
     known = [d for d in (effective_start_date, contracted_start_date, training_completed_on) if d]
     earliest = max(known)
-    if blockers:
+    # A missing date is always a blocker; naming both again tells the type checker they are set.
+    if blockers or effective_start_date is None or training_completed_on is None:
         return GoLiveDecision(
             None, _blocked_reason(blockers, contracted_start_date, earliest), tuple(blockers), earliest
         )

@@ -22,7 +22,7 @@ def outbox_timeouts_below_the_lease(app_configs, **kwargs) -> list[checks.CheckM
     email_timeout = getattr(settings, "EMAIL_TIMEOUT", None)
     soft = getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", None)
     hard = getattr(settings, "CELERY_TASK_TIME_LIMIT", None)
-    errors = []
+    errors: list[checks.CheckMessage] = []
     if not email_timeout or email_timeout > limit:
         errors.append(
             checks.Error(

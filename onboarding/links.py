@@ -53,10 +53,14 @@ def link_kinds() -> tuple[str, ...]:
 class LinkError(Exception):
     status = 400
     title = "This link isn't valid"
-    explanation = (
-        "The link may have been copied incompletely, or it belongs to a different form or "
-        "provider. Open the most recent email from Alma and use its button."
-    )
+
+    @property
+    def explanation(self) -> str:
+        # A property so that a subclass may word it from settings read when it is shown.
+        return (
+            "The link may have been copied incompletely, or it belongs to a different form or "
+            "provider. Open the most recent email from Alma and use its button."
+        )
 
 
 class LinkExpired(LinkError):

@@ -1,15 +1,18 @@
 """Reads that views, admin and reports need, with their queries kept in one place."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from onboarding.models import (
     FormReview,
+    OnboardingEvent,
     OutboxEmail,
     Provider,
 )
 
 
-def provider_for_user(user) -> Provider:
+def provider_for_user(user: User) -> Provider:
     try:
         return Provider.objects.select_related("user").get(user=user)
     except Provider.DoesNotExist as exc:
@@ -20,7 +23,7 @@ def next_step_email(provider: Provider, step: str) -> OutboxEmail | None:
     return OutboxEmail.objects.filter(provider=provider, step=step).order_by("-round").first()
 
 
-def provider_timeline(provider: Provider):
+def provider_timeline(provider: Provider) -> QuerySet[OnboardingEvent]:
     return provider.onboarding_events.select_related("actor").order_by("occurred_at", "pk")
 
 

@@ -113,6 +113,6 @@ class Client(models.Model):
 
     @property
     def payment_label(self) -> str:
-        if self.payment_method == PaymentMethod.INSURANCE and self.payer_id:
+        if self.payment_method == PaymentMethod.INSURANCE and self.payer is not None:
             return f"Insurance: {self.payer.name}"
         return self.get_payment_method_display()

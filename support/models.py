@@ -1,7 +1,7 @@
 """Support Center articles: the help the Onboarding Dashboard pairs with each action item."""
 
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -55,7 +55,7 @@ class ArticleQuerySet(models.QuerySet):
             (Q(title__icontains=w) | Q(summary__icontains=w) | Q(body__icontains=w) for w in words),
         )
         in_title = reduce(
-            lambda total, hit: total + hit,
+            add,
             (Case(When(title__icontains=w, then=Value(1)), default=Value(0)) for w in words),
         )
         return (

@@ -22,8 +22,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from credentialing.errors import (
     AlreadyEnrolled,
     DecisionDetailsMissing,
@@ -61,7 +63,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # How a refusal names the move ("... it cannot be approved").
-_MOVE_WORDS = {
+_MOVE_WORDS: dict[str, str] = {
     S.REQUESTED: "requested again",
     S.SUBMITTED: "marked submitted",
     S.APPROVED: "approved",
@@ -104,7 +106,7 @@ def _move_problem(application: PayerApplication, to_status: str) -> str | None:
     )
 
 
-def _lock(queryset) -> list[PayerApplication]:
+def _lock(queryset: QuerySet[PayerApplication]) -> list[PayerApplication]:
     # Lock only the application rows (not the joined provider and payer), in id order so that
     # two bulk moves over overlapping selections cannot deadlock.
     return list(queryset.select_for_update(of=("self",)).select_related("provider", "payer").order_by("pk"))
@@ -114,7 +116,7 @@ def _apply(
     applications: list[PayerApplication],
     *,
     to_status: str,
-    actor,
+    actor: User | None,
     now: datetime,
     changes: dict[str, Any],
     note: str,
@@ -143,7 +145,13 @@ def _apply(
 
 
 def _move_one(
-    application: PayerApplication, *, to_status: str, actor, now: datetime, changes: dict, note: str = ""
+    application: PayerApplication,
+    *,
+    to_status: str,
+    actor: User | None,
+    now: datetime,
+    changes: dict,
+    note: str = "",
 ) -> PayerApplication:
     with transaction.atomic():
         [locked] = _lock(PayerApplication.objects.filter(pk=application.pk))
@@ -154,7 +162,13 @@ def _move_one(
 
 
 def _move_many(
-    application_ids: Iterable[int], *, to_status: str, actor, now: datetime, changes: dict, note: str = ""
+    application_ids: Iterable[int],
+    *,
+    to_status: str,
+    actor: User | None,
+    now: datetime,
+    changes: dict,
+    note: str = "",
 ) -> BulkOutcome:
     outcome = BulkOutcome()
     with transaction.atomic():
@@ -193,7 +207,7 @@ def _denial(reason: str, now: datetime) -> tuple[dict[str, Any], str]:
 
 
 def application_request(
-    *, provider: Provider, payer: Payer, actor, now: datetime | None = None
+    *, provider: Provider, payer: Payer, actor: User | None, now: datetime | None = None
 ) -> PayerApplication:
     """The provider asks Alma to credential them with `payer`: a new application, or the
     denied/withdrawn one requested again."""
@@ -231,7 +245,7 @@ def application_request(
 
 
 def application_submit(
-    *, application: PayerApplication, actor, now: datetime | None = None, note: str = ""
+    *, application: PayerApplication, actor: User | None, now: datetime | None = None, note: str = ""
 ) -> PayerApplication:
     """Staff sent the application to the payer; the 45-day decision clock starts now."""
     now = now or timezone.now()
@@ -244,7 +258,7 @@ def application_approve(
     *,
     application: PayerApplication,
     effective_date: date | None,
-    actor,
+    actor: User | None,
     now: datetime | None = None,
     note: str = "",
 ) -> PayerApplication:
@@ -256,7 +270,7 @@ def application_approve(
 
 
 def application_deny(
-    *, application: PayerApplication, reason: str, actor, now: datetime | None = None
+    *, application: PayerApplication, reason: str, actor: User | None, now: datetime | None = None
 ) -> PayerApplication:
     now = now or timezone.now()
     changes, note = _denial(reason, now)
@@ -264,7 +278,7 @@ def application_deny(
 
 
 def application_withdraw(
-    *, application: PayerApplication, actor, now: datetime | None = None
+    *, application: PayerApplication, actor: User | None, now: datetime | None = None
 ) -> PayerApplication:
     """The provider unenrolls from the payer: the application is withdrawn and every active
     enrollment in that payer's programs ends now."""
@@ -287,7 +301,7 @@ def application_withdraw(
 
 
 def application_submit_many(
-    *, application_ids: Iterable[int], actor, now: datetime | None = None, note: str = ""
+    *, application_ids: Iterable[int], actor: User | None, now: datetime | None = None, note: str = ""
 ) -> BulkOutcome:
     now = now or timezone.now()
     return _move_many(
@@ -299,7 +313,7 @@ def application_approve_many(
     *,
     application_ids: Iterable[int],
     effective_date: date | None,
-    actor,
+    actor: User | None,
     now: datetime | None = None,
     note: str = "",
 ) -> BulkOutcome:
@@ -314,7 +328,7 @@ def application_approve_many(
 
 
 def application_deny_many(
-    *, application_ids: Iterable[int], reason: str, actor, now: datetime | None = None
+    *, application_ids: Iterable[int], reason: str, actor: User | None, now: datetime | None = None
 ) -> BulkOutcome:
     now = now or timezone.now()
     changes, note = _denial(reason, now)
@@ -322,7 +336,7 @@ def application_deny_many(
 
 
 def program_enroll(
-    *, provider: Provider, program: Program, actor, now: datetime | None = None
+    *, provider: Provider, program: Program, actor: User | None, now: datetime | None = None
 ) -> ProgramEnrollment:
     """Enroll the provider in a program (an EAP); only once the program's payer approved them."""
     now = now or timezone.now()
@@ -350,7 +364,7 @@ def program_enroll(
 
 
 def program_leave(
-    *, provider: Provider, program: Program, actor, now: datetime | None = None
+    *, provider: Provider, program: Program, actor: User | None, now: datetime | None = None
 ) -> ProgramEnrollment:
     now = now or timezone.now()
     with transaction.atomic():

@@ -4,8 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
 from alma import secrets
 from alma.uploads import replaced_files_delete_on_commit
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
@@ -14,7 +16,11 @@ from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
 FORM_FIELDS = InsuranceForm.PROVIDER_FIELDS
-ROW_MODELS = {"licenses": StateLicense, "education": Education, "work_history": WorkHistoryEntry}
+ROW_MODELS: dict[str, type[Model]] = {
+    "licenses": StateLicense,
+    "education": Education,
+    "work_history": WorkHistoryEntry,
+}
 
 
 def _locked_form(provider: Provider) -> InsuranceForm:
@@ -52,8 +58,8 @@ def _replace_rows(form: InsuranceForm, rows: dict[str, list[dict] | None]) -> No
         if items is None:
             continue
         model = ROW_MODELS[related_name]
-        model.objects.filter(insurance_form=form).delete()
-        model.objects.bulk_create(model(insurance_form=form, **item) for item in items)
+        model._default_manager.filter(insurance_form=form).delete()
+        model._default_manager.bulk_create(model(insurance_form=form, **item) for item in items)
 
 
 def insurance_form_save_draft(
@@ -85,7 +91,7 @@ def insurance_form_submit(
     licenses: list[dict],
     education: list[dict],
     work_history: list[dict],
-    actor,
+    actor: User | None,
     now: datetime | None = None,
 ) -> InsuranceForm:
     """Step 2 done: the form joins the staff review queue (step 3).
@@ -109,7 +115,7 @@ def insurance_form_submit(
     return form
 
 
-def caqh_password_reveal(*, insurance_form: InsuranceForm, staff_user) -> str:
+def caqh_password_reveal(*, insurance_form: InsuranceForm, staff_user: User) -> str:
     """Decrypt the CAQH password for a member of credentialing staff, and record that they did.
 
     The caller checks the `credentialing.reveal_caqh_password` permission; this refuses too.

@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from onboarding.errors import ProviderAlreadyExists
 from onboarding.models import (
     EmailStep,
@@ -24,7 +24,7 @@ def agreement_record(
     contracted_start_date: date,
     signed_at: datetime,
     source: str,
-    recorded_by=None,
+    recorded_by: User | None = None,
     source_reference: str = "",
     now: datetime | None = None,
 ) -> Provider:
@@ -34,7 +34,6 @@ def agreement_record(
     """
     now = now or timezone.now()
     email = email.strip().lower()
-    User = get_user_model()
     try:
         with transaction.atomic():
             if User.objects.filter(email__iexact=email).exists():

@@ -4,6 +4,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from alma.uploads import replaced_files_delete_on_commit
 from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
 from onboarding.services.outbox import outbox_enqueue
@@ -55,7 +56,7 @@ def general_onboarding_save_draft(
 
 
 def general_onboarding_submit(
-    *, provider: Provider, values: dict[str, Any], actor, now: datetime | None = None
+    *, provider: Provider, values: dict[str, Any], actor: User | None, now: datetime | None = None
 ) -> GeneralOnboarding:
     """Step 1 done: keep the validated answers and queue the Insurance Form email.
 

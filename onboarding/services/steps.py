@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from accounts.models import User
 from onboarding.errors import InvalidTransition
 from onboarding.models import OnboardingEvent, OnboardingStep, Provider
 
@@ -17,7 +18,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def step_advance(
-    *, provider: Provider, to_step: str, actor, now: datetime, note: str = ""
+    *, provider: Provider, to_step: str, actor: User | None, now: datetime, note: str = ""
 ) -> OnboardingEvent:
     """Move a provider (already locked by the caller's select_for_update) to `to_step`."""
     from_step = provider.onboarding_step
