@@ -27,6 +27,7 @@ from directory.models import DirectoryProfile, ProfileEvent
 from directory.tasks import publish_due_profiles
 from onboarding.models import EmailStep, OutboxEmail
 from onboarding.services import outbox_sweep
+from onboarding.tasks import onboarding_sweep
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.directory_factories import Setup, bulk_providers, committed, finish_training, ready_provider
 from tests.factories import ProviderFactory, submit_general_onboarding
@@ -381,7 +382,26 @@ def test_the_midnight_job_runs_in_the_company_time_zone():
     assert "directory.tasks.publish_due_profiles" in celery_app.tasks
 
 
-def test_the_job_and_onboarding_sweep_publish_what_is_due_and_send_the_email():
+def test_the_directory_owns_its_sweep_and_a_directory_failure_never_skips_the_email_sweep(monkeypatch):
+    # Its own beat entry, every few minutes, beside the email sweep's.
+    sweep = settings.CELERY_BEAT_SCHEDULE["directory-sweep"]
+    assert sweep["task"] == "directory.tasks.publish_due_profiles"
+    assert sweep["schedule"] == crontab(minute=f"1-59/{settings.OUTBOX_SWEEP_MINUTES}")
+    assert settings.CELERY_BEAT_SCHEDULE["onboarding-sweep"]["task"] == "onboarding.tasks.onboarding_sweep"
+
+    provider = ProviderFactory()
+    submit_general_onboarding(provider)  # queues the Insurance Form email
+
+    def broken(**kwargs):
+        raise RuntimeError("directory down")
+
+    monkeypatch.setattr(directory, "profiles_publish_due", broken)
+
+    assert onboarding_sweep()["sent"] >= 1
+    assert any(m.to == [provider.user.email] for m in mail.outbox)
+
+
+def test_the_directory_job_publishes_what_is_due_and_the_email_sweep_sends_the_email():
     first = ready_provider(
         effective=None, trained_at=timezone.now() - dt.timedelta(days=3), contracted_start_date=days_ago(9)
     )
@@ -399,10 +419,13 @@ def test_the_job_and_onboarding_sweep_publish_what_is_due_and_send_the_email():
     assert publish_due_profiles() == {"published": 2, "unpublished": 0}
     DirectoryProfile.objects.filter(provider=second).update(is_live=False)
 
-    out = io.StringIO()
-    call_command("onboarding_sweep", stdout=out)
-    assert "Directory profiles published: 1; taken down: 0" in out.getvalue()
+    # The directory's own job catches up (at midnight and every few minutes); the email sweep
+    # is only the outbox now and changes no profile.
+    call_command("onboarding_sweep", stdout=io.StringIO())
+    assert not profile_of(second).is_live
+    assert publish_due_profiles() == {"published": 1, "unpublished": 0}
     assert profile_of(second).is_live
+    call_command("onboarding_sweep", stdout=io.StringIO())
     subjects = [(m.to[0], m.subject) for m in mail.outbox]
     assert (first.user.email, "Your Alma directory profile is live") in subjects
     assert (second.user.email, "Your Alma directory profile is live") in subjects
