@@ -2,7 +2,7 @@ from django.urls import path
 
 from directory import views
 
-# Mounted at the site root (alma/urls.py): the public directory under directory/ (no sign-in),
+# Mounted at the site root (portal/urls.py): the public directory under directory/ (no sign-in),
 # the provider's own profile under portal/.
 app_name = "directory"
 urlpatterns = [

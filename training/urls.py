@@ -1,4 +1,4 @@
-"""Mounted at training/ (alma/urls.py). Each page twice: for the signed-in provider (the names the
+"""Mounted at training/ (portal/urls.py). Each page twice: for the signed-in provider (the names the
 Onboarding Dashboard links to) and under the emailed training link (`<name>_link`)."""
 
 from django.urls import path
