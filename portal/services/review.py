@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.passwords import password_link_lifetime
 from credentialing.models import InsuranceForm
+from directory.services import profiles_sync
 from onboarding.errors import InvalidTransition, OnboardingError
 from onboarding.models import (
     EmailStep,
@@ -39,6 +40,12 @@ CHANGES_EMAILS = {
 REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
     ReviewStatus.SUBMITTED: frozenset({ReviewStatus.APPROVED, ReviewStatus.CHANGES_REQUESTED}),
 }
+# A form sent back outside the queue because a detail it depends on changed (staff corrected the
+# provider's licence type, portal.services.provider_details): waiting in the queue, or approved.
+SEND_BACK_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
+    ReviewStatus.APPROVED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
+}
 
 
 class ReasonRequired(OnboardingError):
@@ -58,10 +65,18 @@ def _locked(provider: Provider, form: str) -> tuple[Provider, GeneralOnboarding 
     return provider, record
 
 
-def _check_move(provider: Provider, form: str, record, to_status: str, expected_round: int | None) -> None:
+def _check_move(
+    provider: Provider,
+    form: str,
+    record,
+    to_status: str,
+    expected_round: int | None,
+    *,
+    transitions: dict[str, frozenset[str]] = REVIEW_TRANSITIONS,
+) -> None:
     label = ReviewedForm(form).label
     status = record.status if record is not None else ReviewStatus.DRAFT
-    if to_status not in REVIEW_TRANSITIONS.get(status, frozenset()):
+    if to_status not in transitions.get(status, frozenset()):
         raise InvalidTransition(
             f"The {label} of {provider} is {ReviewStatus(status).label.lower()}; "
             "only a submitted form waiting for review can be approved or sent back."
@@ -82,12 +97,17 @@ def _decide(
     reason: str,
     now: datetime,
     expected_round: int | None,
+    transitions: dict[str, frozenset[str]] = REVIEW_TRANSITIONS,
 ) -> FormReview:
     form = ReviewedForm(form)
     try:
         with transaction.atomic():
             provider, record = _locked(provider, form)
-            _check_move(provider, form, record, to_status, expected_round)
+            _check_move(provider, form, record, to_status, expected_round, transitions=transitions)
+            if record.status == ReviewStatus.APPROVED:
+                # The approved round has its decision: sending the form back after approval
+                # is the next round (and the provider's resubmission the one after it).
+                record.review_round += 1
             review = FormReview.objects.create(
                 provider=provider,
                 form=form,
@@ -99,7 +119,7 @@ def _decide(
             )
             record.status = to_status
             record.reviewed_at = now
-            record.save(update_fields=["status", "reviewed_at"])
+            record.save(update_fields=["status", "reviewed_at", "review_round"])
             if form == ReviewedForm.GENERAL_ONBOARDING and to_status == ReviewStatus.APPROVED:
                 # The approved form is the directory profile's content; if the go-live date has
                 # already come, the profile goes live now rather than at the next sweep. After
@@ -113,7 +133,11 @@ def _decide(
                     round=record.review_round,
                     context={"reason": reason},
                 )
-            elif _both_forms_approved(provider):
+            elif provider.onboarding_step == OnboardingStep.INSURANCE_FORM_SUBMITTED and _both_forms_approved(
+                provider
+            ):
+                # Step 4 once: a form sent back after approval (form_send_back) and approved
+                # again finds the provider past this step, its portal-access email long queued.
                 step_advance(
                     provider=provider,
                     to_step=OnboardingStep.FORMS_APPROVED,
@@ -137,8 +161,7 @@ def _decide(
 
 
 def _directory_sync(provider_id: int, now: datetime) -> None:
-    from directory.services import profiles_sync  # noqa: PLC0415 - the directory builds on onboarding
-
+    # A direct call, not a signal: the review lives in portal, a layer above the directory.
     profiles_sync(provider_ids=[provider_id], trigger="General Onboarding form approved", now=now)
 
 
@@ -194,4 +217,33 @@ def form_request_changes(
         reason=reason,
         now=now or timezone.now(),
         expected_round=expected_round,
+    )
+
+
+def form_send_back(
+    *,
+    provider: Provider,
+    form: ReviewedForm,
+    actor,
+    reason: str,
+    now: datetime | None = None,
+) -> FormReview:
+    """Send a form back to the provider outside the queue: something it depends on changed.
+
+    From the queue it is a change request; after approval it opens the next round. Either way
+    the provider gets the changes-requested email with the reason, and the form is theirs to
+    fix and submit again. Used when staff correct the licence type (provider_details_correct).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Say what the provider should change; the reason is sent to them.")
+    return _decide(
+        provider=provider,
+        form=form,
+        to_status=ReviewStatus.CHANGES_REQUESTED,
+        reviewer=actor,
+        reason=reason,
+        now=now or timezone.now(),
+        expected_round=None,
+        transitions=SEND_BACK_TRANSITIONS,
     )
