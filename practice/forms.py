@@ -1,12 +1,16 @@
 """The payouts account form and the add-a-client form. Input checks only; the rules (in network
 on a payer, the bank details gate) live in practice.services."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from credentialing.models import Payer
 from practice import rules
 from practice.models import AccountType, PaymentMethod
 from practice.selectors import NetworkStatus
@@ -124,14 +128,14 @@ class ClientForm(forms.Form):
     )
     payer = forms.ModelChoiceField(
         label="Insurance payer",
-        queryset=None,
+        queryset=Payer.objects.none(),  # the payers the provider may choose, set per form
         required=False,
         empty_label="Choose the client's payer",
     )
 
-    def __init__(self, *args, payers, network: NetworkStatus, **kwargs):
+    def __init__(self, *args, payers: QuerySet[Payer], network: NetworkStatus, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payer"].queryset = payers
+        cast("forms.ModelChoiceField[Payer]", self.fields["payer"]).queryset = payers
         in_network = ", ".join(payer.name for payer in network.payers)
         self.fields["payer"].help_text = format_html(
             '{} See each payer\'s status on <a href="{}">Insurance &amp; Directories</a>.',

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from credentialing.models import ApplicationStatus, Payer, PayerApplication
@@ -29,7 +30,7 @@ def payout_account_of(provider: Provider) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(provider=provider).defer("account_number_encrypted").first()
 
 
-def client_page(provider: Provider, page_number) -> Page:
+def client_page(provider: Provider, page_number: int | str | None) -> Page:
     """One page of the roster, payers joined: two queries (count, rows) whatever its length."""
     clients = (
         Client.objects.filter(provider=provider)
@@ -76,7 +77,7 @@ def network_status(provider: Provider, today: date | None = None) -> NetworkStat
     )
 
 
-def payers_to_choose(provider: Provider, today: date | None = None):
+def payers_to_choose(provider: Provider, today: date | None = None) -> QuerySet[Payer]:
     """The payers the client form offers: every payer taking providers, plus any the provider is
     in network with (a payer no longer taking new providers still pays for existing ones)."""
     today = today or timezone.localdate()
@@ -87,10 +88,17 @@ def payers_to_choose(provider: Provider, today: date | None = None):
 
 def insurance_refusal(provider: Provider, payer: Payer, today: date) -> str:
     """Why the provider cannot add a client on `payer` today, and when they will be able to."""
+    never_asked = (
+        f"You are not in network with {payer}. To add {payer} clients, request credentialing with "
+        f"{payer} on Insurance & Directories."
+    )
     application = PayerApplication.objects.filter(provider=provider, payer=payer).first()
-    status = application.status if application else None
+    if application is None:
+        return never_asked
+    status = application.status
     not_yet = f"You are not in network with {payer} yet."
-    if status == S.APPROVED and application.effective_date > today:
+    # An approval always has its effective date (a constraint on PayerApplication).
+    if status == S.APPROVED and application.effective_date and application.effective_date > today:
         return (
             f"{not_yet} Your approval takes effect on {day(application.effective_date)}: you can add "
             f"{payer} clients from that day."
@@ -108,17 +116,10 @@ def insurance_refusal(provider: Provider, payer: Payer, today: date) -> str:
             f"preparing it (requested {day(timezone.localdate(application.requested_at))}) and will "
             f"submit it to {payer}."
         )
-    if status == S.DENIED:
+    if status in (S.DENIED, S.WITHDRAWN):
+        ended = f"{payer} denied your application" if status == S.DENIED else f"you unenrolled from {payer}"
         return (
-            f"You are not in network with {payer}: {payer} denied your application. To add {payer} "
-            f"clients, request credentialing with {payer} again on Insurance & Directories."
+            f"You are not in network with {payer}: {ended}. To add {payer} clients, request "
+            f"credentialing with {payer} again on Insurance & Directories."
         )
-    if status == S.WITHDRAWN:
-        return (
-            f"You are not in network with {payer}: you unenrolled from {payer}. To add {payer} clients, "
-            f"request credentialing with {payer} again on Insurance & Directories."
-        )
-    return (
-        f"You are not in network with {payer}. To add {payer} clients, request credentialing with "
-        f"{payer} on Insurance & Directories."
-    )
+    return never_asked

@@ -5,8 +5,8 @@ work really runs in a worker process without Redis. Any of it can be overridden 
 environment (e.g. DATABASE_URL, CELERY_BROKER_URL) to run locally against real services.
 """
 
-from .base import *  # noqa: F403
-from .base import BASE_DIR, STATIC_ROOT, env
+from alma.settings.base import *  # noqa: F403
+from alma.settings.base import BASE_DIR, STATIC_ROOT, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-insecure-key-never-used-in-production")

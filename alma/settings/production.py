@@ -1,7 +1,7 @@
 """Production: secrets have no defaults, so a missing one stops the process at start-up."""
 
-from .base import *  # noqa: F403
-from .base import env
+from alma.settings.base import *  # noqa: F403
+from alma.settings.base import env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

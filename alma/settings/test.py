@@ -3,9 +3,8 @@
 import os
 
 from alma import shifted_clock
-
-from .base import *  # noqa: F403
-from .base import COMPANY_TIME_ZONE, STATIC_ROOT, env
+from alma.settings.base import *  # noqa: F403
+from alma.settings.base import COMPANY_TIME_ZONE, STATIC_ROOT, env
 
 # `scripts/test --at 2028-02-29`: this process, and every process it starts with these settings,
 # runs with the real clock moved by one offset. Started here, before the test database exists,
