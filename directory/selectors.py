@@ -1,14 +1,15 @@
-"""Reads of the directory: go-live inputs in SQL (for the publishing sweep), public search, and
-the one profile a page shows.
+"""Reads of the directory: go-live inputs in SQL (for the publishing sweep and for one
+provider), public search, and the one profile a page shows.
 
-The go-live inputs are computed in SQL here for whole sets of profiles at once, and each
-profile the sweep is about to change is checked once more against the pure rule
-(directory.golive) with the same inputs, so the SQL and the rule cannot silently disagree.
+The go-live inputs are computed in SQL here, by one builder (`_go_live_inputs`), for whole sets
+of profiles at once and for one provider (`go_live_for_provider`, which the Onboarding Dashboard
+and the provider's directory page ask). Each profile the sweep is about to change is checked
+once more against the pure rule (directory.golive) with the same inputs, so the SQL and the
+rule cannot silently disagree.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -18,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -41,7 +41,7 @@ from credentialing.models import ApplicationStatus, Payer, PayerApplication
 from credentialing.selectors import in_effect_on
 from directory.golive import GoLiveDecision, go_live_decision
 from directory.models import DirectoryProfile
-from onboarding.models import ReviewStatus
+from onboarding.models import Provider, ReviewStatus
 
 PAGE_SIZE = 20
 
@@ -56,60 +56,69 @@ def company_today(now: datetime | None = None) -> date:
 
 
 # ---------------------------------------------------------------------------------------------
-# Go-live inputs, as SQL over DirectoryProfile rows
+# Go-live inputs, as SQL: for the sweep's profiles and for one provider alike
+
+# The rule's inputs, by the names `decision_for` reads them.
+GO_LIVE_INPUTS = (
+    "effective_start",
+    "contracted_start",
+    "training_on",
+    "form_approved",
+    "staff_hidden",
+    "offboarded",
+)
 
 
-@functools.cache
-def _training_fields() -> tuple[str, ...]:
-    """The training app's columns that say when training was completed.
-
-    training.TrainingProgress records the webinar and the quiz separately (done = both, at the
-    later of the two). If it gains a single `completed_at` (issue 5 records completion once),
-    that one column is used instead. Looked up once per process.
-    """
-    from training.models import TrainingProgress  # noqa: PLC0415 - read at first use, not import
-
-    try:
-        TrainingProgress._meta.get_field("completed_at")
-    except FieldDoesNotExist:
-        return ("webinar_completed_at", "quiz_passed_at")
-    return ("completed_at",)
-
-
-def training_completed_at(prefix: str = "provider__training_progress__"):
-    """When training was done (NULL until it is), for rows reaching TrainingProgress via `prefix`."""
-    fields = _training_fields()
-    if len(fields) == 1:
-        return F(f"{prefix}{fields[0]}")
+def _training_on(to_provider: str):
+    """The company-calendar day the webinar and the quiz were both done (NULL until they are)."""
+    progress = f"{to_provider}training_progress__"
+    watched, passed = f"{progress}webinar_completed_at", f"{progress}quiz_passed_at"
     # Both must be present: PostgreSQL's GREATEST ignores NULLs, SQLite's MAX returns NULL.
-    both = Q(**{f"{prefix}{name}__isnull": False for name in fields})
-    return Case(When(both, then=Greatest(*(F(f"{prefix}{name}") for name in fields))), default=None)
+    both = Q(**{f"{watched}__isnull": False, f"{passed}__isnull": False})
+    completed_at = Case(When(both, then=Greatest(F(watched), F(passed))), default=None)
+    return TruncDate(completed_at, tzinfo=company_zone())
 
 
-def _training_on():
-    """The company-calendar day training was completed (NULL until it is)."""
-    return TruncDate(training_completed_at(), tzinfo=company_zone())
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def with_go_live_inputs(profiles: QuerySet[DirectoryProfile]) -> QuerySet[DirectoryProfile]:
-    """Annotate each profile with the pure rule's inputs (read by `decision_for`)."""
+def _go_live_inputs(*, to_provider: str, to_profile: str) -> dict:
+    """The pure rule's inputs as SQL, for rows that reach the provider through `to_provider` and
+    the directory profile through `to_profile` ("" for the row itself).
+
+    The one place they are read from the database: a new go-live condition adds its input here
+    (and its argument in `decision_for`, its test in `is_due`), and the sweep and
+    `go_live_for_provider` both have it.
+    """
     earliest_effective = (
-        PayerApplication.objects.filter(provider=OuterRef("provider_id"), status=ApplicationStatus.APPROVED)
+        PayerApplication.objects.filter(
+            provider=OuterRef(f"{to_provider}pk"), status=ApplicationStatus.APPROVED
+        )
         .order_by()
         .values("provider")
         .annotate(start=Min("effective_date"))
         .values("start")
     )
-    return profiles.annotate(
-        effective_start=Subquery(earliest_effective, output_field=DateField()),
-        contracted_start=F("provider__contracted_start_date"),
-        training_on=_training_on(),
-        form_approved=Case(
-            When(provider__general_onboarding__status=ReviewStatus.APPROVED, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    )
+    return {
+        "effective_start": Subquery(earliest_effective, output_field=DateField()),
+        "contracted_start": F(f"{to_provider}contracted_start_date"),
+        "training_on": _training_on(to_provider),
+        "form_approved": _flag(Q(**{f"{to_provider}general_onboarding__status": ReviewStatus.APPROVED})),
+        # A provider whose profile is not built yet has neither switch on.
+        "staff_hidden": _flag(Q(**{f"{to_profile}hidden_by_staff": True})),
+        "offboarded": _flag(Q(**{f"{to_profile}offboarded_at__isnull": False})),
+    }
+
+
+def with_go_live_inputs(profiles: QuerySet[DirectoryProfile]) -> QuerySet[DirectoryProfile]:
+    """Annotate each profile with the pure rule's inputs (read by `decision_for`)."""
+    return profiles.annotate(**_go_live_inputs(to_provider="provider__", to_profile=""))
+
+
+def with_provider_go_live_inputs(providers: QuerySet[Provider]) -> QuerySet[Provider]:
+    """Annotate each provider with the same inputs, whether or not its profile is built yet."""
+    return providers.annotate(**_go_live_inputs(to_provider="", to_profile="directory_profile__"))
 
 
 def is_due(as_of: date) -> Case:
@@ -147,25 +156,21 @@ CHANGE_FIELDS = (
     "display_name",
     "credentials",
     "is_live",
-    "hidden_by_staff",
-    "offboarded_at",
-    "effective_start",
-    "contracted_start",
-    "training_on",
-    "form_approved",
+    *GO_LIVE_INPUTS,
     "email",
 )
 
 
 def decision_for(row: Mapping) -> GoLiveDecision:
-    """The pure rule on the inputs `with_go_live_inputs` annotated (a row of `.values()`)."""
+    """The pure rule on the inputs `_go_live_inputs` annotated (a row of `.values()`, or the
+    attributes of an annotated instance)."""
     return go_live_decision(
         effective_start_date=row["effective_start"],
         contracted_start_date=row["contracted_start"],
         training_completed_on=row["training_on"],
         general_onboarding_approved=row["form_approved"],
-        hidden_by_staff=row["hidden_by_staff"],
-        offboarded=row["offboarded_at"] is not None,
+        hidden_by_staff=row["staff_hidden"],
+        offboarded=row["offboarded"],
     )
 
 
@@ -319,16 +324,14 @@ def live_profile(slug: str, *, today: date) -> DirectoryProfile | None:
     return with_payers([found], today=today)[0] if found else None
 
 
-def go_live_of(profile: DirectoryProfile) -> GoLiveDecision:
-    """The rule's decision for one profile, from the same SQL inputs the sweep uses."""
-    inputs = with_go_live_inputs(DirectoryProfile.objects.filter(pk=profile.pk))
-    return decision_for(
-        inputs.values(
-            "effective_start",
-            "contracted_start",
-            "training_on",
-            "form_approved",
-            "hidden_by_staff",
-            "offboarded_at",
-        ).get()
-    )
+def go_live_for_provider(provider: Provider) -> GoLiveDecision:
+    """The rule's decision for one provider (its go-live date, or what blocks it), from the same
+    SQL inputs the sweep reads.
+
+    One query; none for a provider loaded through `with_provider_go_live_inputs` (the Onboarding
+    Dashboard loads its provider so), whose inputs came with it.
+    """
+    if all(hasattr(provider, name) for name in GO_LIVE_INPUTS):
+        return decision_for(vars(provider))
+    inputs = with_provider_go_live_inputs(Provider.objects.filter(pk=provider.pk))
+    return decision_for(inputs.values(*GO_LIVE_INPUTS).get())

@@ -142,5 +142,10 @@ def my_profile(request):
     return render(
         request,
         "directory/my_profile.html",
-        {"provider": provider, "profile": mine, "form": form, "go_live": selectors.go_live_of(mine)},
+        {
+            "provider": provider,
+            "profile": mine,
+            "form": form,
+            "go_live": selectors.go_live_for_provider(provider),
+        },
     )

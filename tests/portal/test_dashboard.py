@@ -31,8 +31,8 @@ from onboarding.models import (
     ReviewedForm,
 )
 from onboarding.services.steps import step_advance
-from portal import dashboard
 from portal import services as portal_services
+from practice import services as practice
 from support.action_items import ActionItem
 from support.models import Article
 from tests.credentialing_factories import PayerFactory, make_application
@@ -44,6 +44,7 @@ from tests.factories import (
     submit_general_onboarding,
     submit_insurance_form,
 )
+from training import services as training
 
 pytestmark = pytest.mark.django_db
 
@@ -126,15 +127,7 @@ def advance(provider, *steps):
     provider.refresh_from_db()
 
 
-def relation_or_skip(name: str) -> None:
-    if dashboard.optional_relation(name) is None:
-        pytest.skip(f"Provider.{name} is not defined yet (its app has not added the model)")
-
-
 def finish_training(provider, webinar_at, quiz_at):
-    relation_or_skip(dashboard.TRAINING_PROGRESS)
-    from training import services as training  # noqa: PLC0415 - only once the app has it
-
     training.webinar_mark_watched(provider=provider, now=webinar_at)
     training.quiz_mark_passed(provider=provider, now=quiz_at)
 
@@ -366,10 +359,6 @@ def test_training_items_are_done_once_the_webinar_is_watched_and_the_quiz_passed
 
 
 def test_payouts_and_clients_are_done_once_the_rows_exist(signed_in, provider):
-    relation_or_skip(dashboard.PAYOUT_ACCOUNT)
-    relation_or_skip(dashboard.CLIENTS)
-    from practice import services as practice  # noqa: PLC0415 - only once the app has it
-
     html = page_html(signed_in)
     assert not item(html, "payouts")[0]
     assert not item(html, "add_client")[0]
@@ -396,25 +385,16 @@ def test_payouts_and_clients_are_done_once_the_rows_exist(signed_in, provider):
     assert item(html, "add_client")[0]
 
 
-def test_missing_apps_read_as_not_done(signed_in, provider, monkeypatch, django_assert_num_queries):
-    # What the page does while training or practice has not defined its model yet: those items
-    # read as not done, and nothing falls back to a query per relation.
-    monkeypatch.setattr(dashboard, "optional_relation", lambda name: None)
-    with django_assert_num_queries(13):
-        html = page_html(signed_in)
-    for key in ("webinar", "quiz", "payouts", "add_client"):
-        done, text = item(html, key)
-        assert not done, key
-        assert "To do" in text
-
-
-def test_calls_to_action_fall_back_to_the_support_center_until_the_page_exists(signed_in, monkeypatch):
-    monkeypatch.setitem(dashboard.PAGE_URL_NAMES, ActionItem.WEBINAR, "training:no_such_page")
+def test_calls_to_action_open_the_pages_of_the_other_apps(signed_in):
     html = page_html(signed_in)
-    assert re.search(r'href="/support/insurance-program-training-webinar/">Watch the webinar<', html)
-    # Without any article either, the Support Center lists what there is on the topic.
-    Article.objects.all().delete()
-    assert 'href="/support/?item=webinar">Watch the webinar<' in page_html(signed_in)
+    for name, label in (
+        ("training:webinar", "Watch the webinar"),
+        ("training:quiz", "Take the quiz"),
+        ("practice:payouts", "Set up payouts"),
+        ("practice:client_add", "Add a client"),
+        ("directory:my_profile", "How your profile works"),
+    ):
+        assert f'href="{reverse(name)}">{label}<' in html, name
 
 
 # --- go-live -------------------------------------------------------------------------------------
@@ -642,9 +622,10 @@ def count_queries(client) -> int:
 def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provider, django_assert_num_queries):
     Article.objects.all().delete()
     add_history(provider, payers=20, events=50, articles=30)
-    # session, user; provider (forms, training, payouts joined; clients as EXISTS); applications;
-    # effective start date; step events, sent emails, reviews, payer decisions; next email; articles;
-    # expiring credentials (licenses, the Insurance Form's dated credentials)
+    # session, user; provider (forms, training, payouts joined; clients as EXISTS; the go-live
+    # inputs); applications; effective start date; step events, sent emails, reviews, payer
+    # decisions; next email; articles; expiring credentials (licenses, the Insurance Form's dated
+    # credentials)
     with django_assert_num_queries(13):
         html = page_html(signed_in)
     assert len(re.findall(r'<li class="timeline-entry">', html)) == 20

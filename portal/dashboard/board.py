@@ -1,0 +1,192 @@
+"""The dashboard's reads and `build_dashboard`, which puts the parts together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from credentialing.expirables import KIND_LABELS
+from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
+from credentialing.selectors import effective_start_date
+from credentialing.services.expirables import expirables_within
+from directory.golive import GoLiveDecision
+from directory.models import DirectoryProfile
+from directory.selectors import go_live_for_provider, with_provider_go_live_inputs
+from onboarding.models import OnboardingStep, OutboxEmail, Provider
+from portal.dashboard.action_items import Facts, Item, related
+from portal.dashboard.insurance import PAYER_ORDER, PAYERS_SHOWN, PayerStatus, payer_status
+from portal.dashboard.stages import Stage, article_links, build_stages
+from portal.dashboard.timeline import TIMELINE_LIMIT, TimelineEntry, Upcoming, timeline, upcoming
+from practice.models import Client
+
+EXPIRING_DAYS = 60
+UPCOMING_LIMIT = 6
+
+
+@dataclass
+class Dashboard:
+    provider: Provider
+    stages: list[Stage]
+    upcoming: list[Upcoming]
+    upcoming_more: int
+    timeline: list[TimelineEntry]
+    payers: list[PayerStatus]
+    payers_more: int
+    payer_counts: dict[str, int]
+    effective_start_date: date | None
+    go_live: GoLiveDecision
+    today: date
+    profile: DirectoryProfile | None = None  # the directory profile, once it is built
+    expiring: list = field(default_factory=list)  # credentials to renew in the next 60 days
+
+    @property
+    def profile_live(self) -> bool:
+        return self.profile is not None and self.profile.is_live
+
+    @property
+    def onboarding_complete(self) -> bool:
+        return self.provider.onboarding_step == OnboardingStep.ONBOARDING_COMPLETE
+
+    @property
+    def go_live_reached(self) -> bool:
+        return self.go_live.is_live_on(self.today)
+
+    @property
+    def in_network_yet(self) -> bool:
+        return self.effective_start_date is not None and self.effective_start_date <= self.today
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for stage in self.stages for item in stage.items]
+
+    @property
+    def done_count(self) -> int:
+        return sum(item.done for item in self.items)
+
+    @property
+    def next_item(self) -> Item | None:
+        """The first item the provider can act on now (the page's "Next up" button)."""
+        return next((item for item in self.items if not item.done and item.cta_url), None)
+
+
+def provider_for_dashboard(user) -> Provider:
+    """The signed-in provider with everything the action items read, in one query: its one-to-one
+    rows of other apps joined, "has a client" as an EXISTS, and the directory's go-live inputs."""
+    if not user.is_authenticated or user.is_staff:
+        raise Http404("The Onboarding Dashboard is for providers.")
+    providers = Provider.objects.select_related(
+        "user",
+        "agreement",
+        "general_onboarding",
+        "insurance_form",
+        "directory_profile",
+        "training_progress",
+        "payout_account",
+    ).annotate(has_clients=Exists(Client.objects.filter(provider=OuterRef("pk"))))
+    try:
+        return with_provider_go_live_inputs(providers).get(user=user)
+    except Provider.DoesNotExist as exc:
+        raise Http404("No provider account is linked to this login.") from exc
+
+
+def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashboard:
+    """The whole dashboard for a provider loaded by `provider_for_dashboard`."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+
+    applications = list(
+        PayerApplication.objects.filter(provider=provider)
+        .select_related("payer")
+        .only(
+            "status",
+            "requested_at",
+            "submitted_at",
+            "decided_at",
+            "effective_date",
+            "withdrawn_at",
+            "provider_id",
+            "payer__name",
+            "payer__slug",
+        )
+    )
+    start = effective_start_date(provider)
+
+    step_events = list(provider.onboarding_events.order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT])
+    sent_emails = list(
+        provider.outbox_emails.filter(sent_at__isnull=False)
+        .only("step", "sent_at", "provider_id")
+        .order_by("-sent_at", "-pk")[:TIMELINE_LIMIT]
+    )
+    reviews = list(provider.form_reviews.order_by("-decided_at", "-pk")[:TIMELINE_LIMIT])
+    decisions = list(
+        PayerApplicationEvent.objects.filter(
+            application__provider=provider,
+            to_status__in=[ApplicationStatus.APPROVED, ApplicationStatus.DENIED],
+        )
+        .select_related("application__payer")
+        .only(
+            "to_status",
+            "note",
+            "occurred_at",
+            "application__effective_date",
+            "application__payer__name",
+        )
+        .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]
+    )
+    next_email = (
+        OutboxEmail.objects.unsent()
+        .filter(provider=provider)
+        .only("step", "due_at", "provider_id")
+        .order_by("due_at", "pk")
+        .first()
+    )
+    articles = article_links()
+
+    facts = Facts(
+        now=now,
+        today=today,
+        reviews=reviews,
+        # Oldest first, so a step recorded twice keeps its latest time.
+        step_times={event.to_step: event.occurred_at for event in reversed(step_events)},
+        effective_start_date=start,
+        approved_payers=sum(a.status == ApplicationStatus.APPROVED for a in applications),
+        applications_in_progress=sum(
+            a.status in {ApplicationStatus.REQUESTED, ApplicationStatus.SUBMITTED} for a in applications
+        ),
+        # The directory's decision, from the inputs provider_for_dashboard loaded (no query).
+        go_live=go_live_for_provider(provider),
+    )
+    stages = build_stages(provider, facts, articles)
+
+    dates = upcoming(provider, facts, next_email, applications)
+    applications.sort(key=lambda a: (PAYER_ORDER.index(a.status), a.payer.name))
+    counts = {ApplicationStatus(status).label: 0 for status in PAYER_ORDER}
+    for application in applications:
+        counts[application.get_status_display()] += 1
+    return Dashboard(
+        provider=provider,
+        stages=stages,
+        upcoming=dates[:UPCOMING_LIMIT],
+        upcoming_more=max(0, len(dates) - UPCOMING_LIMIT),
+        timeline=timeline(provider, step_events, sent_emails, reviews, decisions),
+        payers=[payer_status(a, now) for a in applications[:PAYERS_SHOWN]],
+        payers_more=max(0, len(applications) - PAYERS_SHOWN),
+        payer_counts={label: count for label, count in counts.items() if count},
+        effective_start_date=start,
+        go_live=facts.go_live,
+        today=today,
+        profile=related(provider, "directory_profile"),
+        expiring=[
+            {
+                "label": KIND_LABELS[item.kind],
+                "reference": item.reference,
+                "expires_on": item.expires_on,
+                "days_left": item.days_left(today),
+            }
+            for item in expirables_within(today=today, days=EXPIRING_DAYS, provider_id=provider.pk)
+        ],
+    )

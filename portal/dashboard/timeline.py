@@ -1,0 +1,143 @@
+"""What has happened (the timeline, newest first) and what comes next (the upcoming dates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import dateformat, timezone
+
+from alma.timekeeping import one_business_day_after
+from credentialing.models import ApplicationStatus
+from credentialing.selectors import expected_decision_at, is_overdue
+from directory.golive import day_label
+from onboarding.models import EmailStep, FormReview, OnboardingStep, Provider, ReviewStatus
+from portal.dashboard.action_items import Facts, related
+
+TIMELINE_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    due: datetime | date
+    title: str
+    detail: str = ""
+    overdue: bool = False
+
+    @property
+    def due_label(self) -> str:
+        if isinstance(self.due, datetime):
+            return dateformat.format(timezone.localtime(self.due), "M j, Y, g:i A")
+        return day_label(self.due)
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.due, datetime):
+            return self.due
+        return timezone.make_aware(datetime.combine(self.due, datetime.min.time()))
+
+
+STEP_EVENTS = {
+    OnboardingStep.ACCOUNT_CREATED: "Membership agreement recorded: your Alma account was created",
+    OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: "You submitted the General Onboarding form",
+    OnboardingStep.INSURANCE_FORM_SUBMITTED: "You submitted the Insurance Form",
+    OnboardingStep.FORMS_APPROVED: "Both of your forms were approved",
+    OnboardingStep.PORTAL_ACCESS_GRANTED: "You set your password and joined the portal",
+    OnboardingStep.ONBOARDING_COMPLETE: "Onboarding complete",
+}
+EMAILS = {
+    EmailStep.GENERAL_ONBOARDING: "the General Onboarding form",
+    EmailStep.INSURANCE_FORM: "the Insurance Form",
+    EmailStep.GENERAL_ONBOARDING_CHANGES: "changes requested on your General Onboarding form",
+    EmailStep.INSURANCE_FORM_CHANGES: "changes requested on your Insurance Form",
+    EmailStep.PORTAL_ACCESS: "portal access: set your password",
+    EmailStep.WEBINAR: "the Insurance Program Training Webinar and quiz",
+    EmailStep.ONBOARDING_COMPLETE: "your onboarding is complete",
+    # Emails of the help desk and payouts (their apps add these steps).
+    "help_ticket_received": "we received your help request",
+    "help_ticket_reply": "an answer to your help request",
+    "payout_account_changed": "your payouts account was set or changed",
+    EmailStep.PROFILE_LIVE: "your directory profile is live",
+}
+
+
+def timeline(provider: Provider, step_events, sent_emails, reviews, decisions) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry(event.occurred_at, STEP_EVENTS.get(event.to_step, event.get_to_step_display()))
+        for event in step_events
+    ]
+    entries += [
+        TimelineEntry(email.sent_at, f"We emailed you: {EMAILS.get(email.step, email.get_step_display())}")
+        for email in sent_emails
+    ]
+    for review in reviews:
+        form = review.get_form_display()
+        if review.decision == FormReview.Decision.APPROVED:
+            entries.append(TimelineEntry(review.decided_at, f"Our team approved your {form}"))
+        else:
+            entries.append(
+                TimelineEntry(review.decided_at, f"Our team asked for changes to your {form}", review.reason)
+            )
+    for event in decisions:
+        application = event.application
+        payer = application.payer.name
+        if event.to_status == ApplicationStatus.APPROVED:
+            effective = application.effective_date
+            detail = f"Effective {day_label(effective)}" if effective else ""
+            entries.append(TimelineEntry(event.occurred_at, f"{payer} approved you", detail))
+        else:
+            entries.append(TimelineEntry(event.occurred_at, f"{payer} declined your application", event.note))
+    progress = related(provider, "training_progress")
+    for attribute, title in (
+        ("webinar_completed_at", "You watched the Insurance Program Training Webinar"),
+        ("quiz_passed_at", "You passed the Insurance Program quiz"),
+    ):
+        moment = getattr(progress, attribute) if progress is not None else None
+        if moment:
+            entries.append(TimelineEntry(moment, title))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:TIMELINE_LIMIT]
+
+
+def upcoming(provider: Provider, facts: Facts, next_email, applications) -> list[Upcoming]:
+    now = facts.now
+    dates = []
+    if next_email is not None:
+        dates.append(
+            Upcoming(
+                next_email.due_at,
+                f"We email you: {EMAILS.get(next_email.step, next_email.get_step_display())}",
+                overdue=next_email.due_at < now,
+            )
+        )
+    for name, record in (
+        ("General Onboarding form", related(provider, "general_onboarding")),
+        ("Insurance Form", related(provider, "insurance_form")),
+    ):
+        if record is not None and record.status == ReviewStatus.SUBMITTED and record.submitted_at:
+            due = one_business_day_after(record.submitted_at)
+            dates.append(Upcoming(due, f"Our team reviews your {name}", overdue=due < now))
+    for application in applications:
+        if application.status == ApplicationStatus.SUBMITTED and application.submitted_at:
+            dates.append(
+                Upcoming(
+                    timezone.localdate(expected_decision_at(application.submitted_at)),
+                    f"{application.payer.name} decides on your application",
+                    overdue=is_overdue(application, now),
+                )
+            )
+    start = facts.effective_start_date
+    if start is not None and start > facts.today:
+        dates.append(Upcoming(start, "Your effective start date: insurance clients from this day"))
+    go_live_on = facts.go_live.go_live_on
+    if go_live_on and go_live_on > facts.today:
+        dates.append(Upcoming(go_live_on, "Your directory profile goes live"))
+    dates.sort(key=lambda entry: entry.sort_key)
+    return dates
