@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from localflavor.us.us_states import US_STATES
@@ -322,11 +322,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
 
     @staticmethod
-    def _form_admin_url(form: str, record) -> str | None:
-        try:
-            return reverse(FORM_ADMIN_URLS[form], args=[record.pk])
-        except NoReverseMatch:  # that form's admin page is not registered (yet)
-            return None
+    def _form_admin_url(form: str, record) -> str:
+        return reverse(FORM_ADMIN_URLS[form], args=[record.pk])
 
     def changelist_view(self, request, extra_context=None):
         self._check_permission(request)
