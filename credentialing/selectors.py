@@ -12,7 +12,14 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
-from credentialing.models import ApplicationStatus, Payer, PayerApplication, Program, ProgramEnrollment
+from credentialing.models import (
+    ApplicationStatus,
+    InsuranceForm,
+    Payer,
+    PayerApplication,
+    Program,
+    ProgramEnrollment,
+)
 from credentialing.services.applications import can_move
 from onboarding.models import Provider
 
@@ -176,3 +183,17 @@ def insurance_overview(provider: Provider, now: datetime | None = None) -> Insur
     return InsuranceOverview(
         today=timezone.localdate(now), effective_start_date=effective_start_date(provider), payers=rows
     )
+
+
+def insurance_form_missing_answers(provider: Provider) -> list[str]:
+    """The answers the provider's licence type needs that their saved Insurance Form lacks, by
+    the names the form gives them: a prescriber's DEA and board answers (PRODUCT.md), missing
+    when the licence type became a prescriber's after the form was filled in."""
+    record = InsuranceForm.objects.filter(provider=provider).first()
+    if record is None or not provider.is_prescriber:
+        return []
+    return [
+        str(InsuranceForm._meta.get_field(name).verbose_name)
+        for name in InsuranceForm.PRESCRIBER_FIELDS
+        if not getattr(record, name)
+    ]

@@ -133,6 +133,7 @@ class ProfileEvent(models.Model):
         BIO_SUBMITTED = "bio_submitted", "Bio edit sent for review"
         BIO_APPROVED = "bio_approved", "Bio edit approved"
         BIO_SENT_BACK = "bio_sent_back", "Bio edit sent back"
+        DETAILS_CORRECTED = "details_corrected", "Name or credentials corrected by staff"
 
     profile = models.ForeignKey(DirectoryProfile, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -104,16 +104,23 @@ def _slug_candidates(provider: Provider) -> list[str]:
     return [base, f"{base}-{hex_id[:6]}", f"{base}-{hex_id}"]
 
 
+def profile_identity(provider: Provider) -> dict[str, str]:
+    """The name and credentials a profile shows: the provider's legal name and licence type.
+
+    The one definition, used when a profile is built and when staff correct those details.
+    Public text carries no bidi controls (alma/text.py), whichever way it was entered: the
+    forms strip them too, but a name typed in admin or a form saved before that did not.
+    """
+    return {"display_name": without_bidi_controls(provider.legal_name), "credentials": provider.license_type}
+
+
 def _profile_from_form(provider: Provider, slug: str, now: datetime) -> DirectoryProfile:
     form = provider.general_onboarding
-    # Public text carries no bidi controls (alma/text.py), whichever way it was entered: the
-    # forms strip them too, but a name typed in admin or a form saved before that did not.
     public = without_bidi_controls
     return DirectoryProfile(
         provider=provider,
         slug=slug,
-        display_name=public(provider.legal_name),
-        credentials=provider.license_type,
+        **profile_identity(provider),
         photo=form.photo.name if form.photo else "",
         bio=public(form.bio),
         specialties=list(form.specialties),
@@ -322,6 +329,39 @@ def profile_publish_if_due(*, provider: Provider, now: datetime | None = None) -
     of times (it changes nothing when the profile is already as the rule says).
     """
     return profiles_sync(provider_ids=[provider.pk], trigger=TRAINING_COMPLETED, now=now)
+
+
+def profile_identity_refresh(
+    *, provider: Provider, actor, trigger: str, now: datetime | None = None
+) -> DirectoryProfile | None:
+    """Staff corrected the provider's name or licence type: the profile shows the new ones.
+
+    The slug stays (links to the profile keep working); search finds the new name (the
+    search-vector trigger rebuilds on a write of display_name). None when there is no profile.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = DirectoryProfile.objects.select_for_update().filter(provider=provider).first()
+        if profile is None:
+            return None
+        identity = profile_identity(provider)
+        changed = [name for name, value in identity.items() if getattr(profile, name) != value]
+        if not changed:
+            return profile
+        shown_before = profile.name_with_credentials
+        for name in changed:
+            setattr(profile, name, identity[name])
+        profile.updated_at = now
+        profile.save(update_fields=[*changed, "updated_at"])
+        _event(
+            profile,
+            E.DETAILS_CORRECTED,
+            now=now,
+            actor=actor,
+            reason=f"{shown_before} -> {profile.name_with_credentials}",
+            trigger=trigger,
+        )
+    return profile
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,21 +9,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from localflavor.us.us_states import US_STATES
 
-from alma.admin import ReadOnlyInline
+from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from credentialing.models import PayerApplication
 from directory.models import DirectoryProfile
 from helpdesk.models import Ticket
 from onboarding import services
 from onboarding.errors import OnboardingError
-from onboarding.forms import AgreementForm
+from onboarding.forms import AgreementForm, LicenseTypeField
 from onboarding.models import (
     FormReview,
+    LicenseType,
     LinkRenewal,
     MembershipAgreement,
     OnboardingEvent,
     OnboardingStep,
     OutboxEmail,
     Provider,
+    ProviderDetailsChange,
     ReviewedForm,
     ReviewQueue,
     ReviewStatus,
@@ -31,6 +33,8 @@ from onboarding.models import (
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.services.links import provider_links_renew
+from portal.services.provider_details import PERMISSION as CORRECT_DETAILS_PERMISSION
+from portal.services.provider_details import DetailsCorrection, DetailsRefused
 from portal.services.review import FORM_MODELS, ReasonRequired
 from portal.sla import sla_board
 from training.models import TrainingProgress
@@ -58,6 +62,22 @@ class LinkRenewalInline(ReadOnlyInline):
     fields = ("occurred_at", "from_version", "to_version", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = "links replaced (send fresh links)"
+
+
+class ProviderDetailsChangeInline(ReadOnlyInline):
+    model = ProviderDetailsChange
+    fields = ("occurred_at", "field", "old_value", "new_value", "reason", "actor")
+    readonly_fields = fields
+    verbose_name_plural = "details corrected by staff"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the provider's record: whoever may see the provider sees its corrections.
+        return request.user.has_perm("onboarding.view_provider") or request.user.has_perm(
+            "onboarding.change_provider"
+        )
 
 
 class OutboxEmailInline(ReadOnlyInline):
@@ -136,8 +156,29 @@ class PracticeStateFilter(admin.SimpleListFilter):
         return queryset.filter(general_onboarding__state=self.value()) if self.value() else queryset
 
 
+class ProviderDetailsForm(forms.Form):
+    """Staff's correction of what the agreement gave; every field starts at today's value."""
+
+    legal_name = forms.CharField(max_length=200, help_text="Shown in the public directory.")
+    license_type = LicenseTypeField(
+        choices=LicenseType.choices,
+        help_text="A prescriber's Insurance Form also needs DEA and board answers: a form already "
+        "handed in without them goes back to the provider.",
+    )
+    contracted_start_date = forms.DateField(
+        help_text="YYYY-MM-DD. The directory go-live date is never before it.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label="Why are they corrected?",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        error_messages={"required": "Say why the details are corrected; it is kept in the history."},
+        help_text="Kept in the provider's history with your name.",
+    )
+
+
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
     list_display = (
         "legal_name",
         "email",
@@ -158,11 +199,24 @@ class ProviderAdmin(admin.ModelAdmin):
     list_select_related = ("user", "agreement")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    readonly_fields = ("public_id", "user", "onboarding_step", "step_changed_at", "created_at")
-    fields = ("legal_name", "license_type", "contracted_start_date", *readonly_fields)
+    # Read-only (ReadOnlyWithActionsAdmin): providers exist only because an agreement was signed
+    # ("Record signed agreement"), their records are the audit trail, and the name, licence type
+    # and start date change only through "Correct provider details" (provider_details_correct).
+    fields = (
+        "legal_name",
+        "license_type",
+        "contracted_start_date",
+        "public_id",
+        "user",
+        "onboarding_step",
+        "step_changed_at",
+        "created_at",
+    )
+    readonly_fields = fields
     # The whole story on one page: steps, reviews, emails, credentialing, training, help.
     inlines = (
         OnboardingEventInline,
+        ProviderDetailsChangeInline,
         FormReviewInline,
         OutboxEmailInline,
         LinkRenewalInline,
@@ -172,22 +226,22 @@ class ProviderAdmin(admin.ModelAdmin):
         TicketInline,
     )
     change_list_template = "admin/onboarding/provider/change_list.html"
+    change_form_template = "admin/onboarding/provider/change_form.html"
     actions = ("resend_portal_access_email", "send_fresh_links")
 
     @admin.action(description="Send fresh links (the old ones stop working)", permissions=["change"])
     def send_fresh_links(self, request, queryset):
         # Revoking links is not undoable: a confirmation page first (Django's delete_selected
-        # pattern: the page posts back to this action with "post").
+        # pattern: the page posts back to this action with "post", and Django offers the action
+        # again only to whoever still has the permission).
         providers = list(queryset.select_related("user").order_by("legal_name", "pk"))
         if request.POST.get("post") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "Send fresh links",
-                "opts": self.model._meta,
-                "providers": providers,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/onboarding/provider/send_fresh_links.html", context)
+            return self.intermediate_page(
+                request,
+                "admin/onboarding/provider/send_fresh_links.html",
+                title="Send fresh links",
+                providers=providers,
+            )
         for provider in providers:
             renewal = provider_links_renew(provider=provider, actor=request.user, now=timezone.now())
             sent = ", ".join(renewal.email_names) or "no email needed again"
@@ -223,9 +277,12 @@ class ProviderAdmin(admin.ModelAdmin):
     def agreement_signed_at(self, provider):
         return provider.agreement.signed_at if hasattr(provider, "agreement") else None
 
-    def has_add_permission(self, request):
-        # Providers exist only because an agreement was signed: see "Record signed agreement".
-        return False
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_correct_details": request.user.has_perm(CORRECT_DETAILS_PERMISSION),
+        }
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     def get_urls(self):
         return [
@@ -234,36 +291,71 @@ class ProviderAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.record_agreement_view),
                 name="onboarding_provider_record_agreement",
             ),
+            path(
+                "<int:pk>/correct-details/",
+                self.admin_site.admin_view(self.correct_details_view),
+                name="onboarding_provider_correct_details",
+            ),
             *super().get_urls(),
         ]
 
     def record_agreement_view(self, request):
-        if not request.user.has_perm("onboarding.add_membershipagreement"):
-            raise PermissionDenied
-        form = AgreementForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                provider = services.agreement_record(
-                    **form.cleaned_data,
-                    source=MembershipAgreement.Source.ADMIN,
-                    recorded_by=request.user,
-                )
-            except OnboardingError as error:
-                form.add_error("email", str(error))
-            else:
-                self.log_addition(request, provider, "Recorded the signed membership agreement.")
-                messages.success(
-                    request,
-                    f"Agreement recorded for {provider}. The General Onboarding email is queued.",
-                )
-                return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Record a signed membership agreement",
-            "form": form,
-            "opts": self.model._meta,
+        def done(provider):
+            self.log_addition(request, provider, "Recorded the signed membership agreement.")
+            messages.success(
+                request,
+                f"Agreement recorded for {provider}. The General Onboarding email is queued.",
+            )
+            return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
+
+        return self.service_form_view(
+            request,
+            permission="onboarding.add_membershipagreement",
+            form=AgreementForm(request.POST or None),
+            service=lambda data: services.agreement_record(
+                **data, source=MembershipAgreement.Source.ADMIN, recorded_by=request.user
+            ),
+            errors=OnboardingError,
+            field="email",  # the one refusal: that email already has an account
+            done=done,
+            template="admin/onboarding/provider/record_agreement.html",
+            title="Record a signed membership agreement",
+        )
+
+    def correct_details_view(self, request, pk: int):
+        provider = get_object_or_404(Provider.objects.select_related("user"), pk=pk)
+        current = {
+            name: getattr(provider, name) for name in ("legal_name", "license_type", "contracted_start_date")
         }
-        return TemplateResponse(request, "admin/onboarding/provider/record_agreement.html", context)
+
+        def done(correction: DetailsCorrection):
+            changed = ", ".join(
+                f"{change.get_field_display()} {change.old_value} -> {change.new_value}"
+                for change in correction.changes
+            )
+            self.log_change(request, provider, f"Corrected the provider's details: {changed}.")
+            messages.success(request, f"Corrected: {changed}.")
+            if correction.insurance_form_sent_back is not None:
+                messages.warning(
+                    request,
+                    f"The Insurance Form of {provider} went back to them: it needs "
+                    f"{', '.join(correction.missing_answers)}. The email with the reason is queued.",
+                )
+            return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
+
+        return self.service_form_view(
+            request,
+            permission=CORRECT_DETAILS_PERMISSION,
+            form=ProviderDetailsForm(request.POST or None, initial=current),
+            service=lambda data: portal_services.provider_details_correct(
+                provider=provider, actor=request.user, **data
+            ),
+            errors=DetailsRefused,
+            done=done,
+            template="admin/onboarding/provider/correct_details.html",
+            title="Correct provider details",
+            obj=provider,
+        )
 
 
 class RequestChangesForm(forms.Form):
@@ -277,7 +369,7 @@ class RequestChangesForm(forms.Form):
 
 
 @admin.register(ReviewQueue)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(ReadOnlyAdmin):
     """Step 3: one page with every submitted form waiting for review, oldest first.
 
     Registered on a proxy so the queue has its own line in the admin index; the page is the
@@ -286,15 +378,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(REVIEW_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         form_kinds = "<int:provider_id>/<str:form>"
