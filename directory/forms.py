@@ -1,7 +1,10 @@
 """The public search form and the provider's profile form. Input checks only; rules live in
 directory.services."""
 
+from typing import cast
+
 from django import forms
+from django.http import QueryDict
 from localflavor.us.us_states import US_STATES
 
 from directory.selectors import SearchFilters, payer_choices
@@ -68,7 +71,7 @@ class SearchForm(forms.Form):
         """The current search as a query string, for the pagination links."""
         if not self.is_bound:
             return ""
-        params = self.data.copy()
+        params = cast(QueryDict, self.data).copy()  # bound to request.GET
         params.pop("page", None)
         return params.urlencode()
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from credentialing.models import Payer
 from onboarding.models import Provider
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
@@ -75,6 +76,10 @@ class DirectoryProfile(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # Not a column: the payers in network today, set by directory.selectors.with_payers on the
+    # profiles a page shows.
+    payers: list[Payer]
 
     class Meta:
         verbose_name = "directory profile"

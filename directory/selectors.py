@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from django.db.models import (
     Exists,
     F,
     Min,
+    OrderBy,
     OuterRef,
     Q,
     QuerySet,
@@ -69,7 +70,7 @@ GO_LIVE_INPUTS = (
 )
 
 
-def _training_on(to_provider: str):
+def _training_on(to_provider: str) -> TruncDate:
     """The company-calendar day the webinar and the quiz were both done (NULL until they are)."""
     progress = f"{to_provider}training_progress__"
     watched, passed = f"{progress}webinar_completed_at", f"{progress}quiz_passed_at"
@@ -174,7 +175,7 @@ def decision_for(row: Mapping) -> GoLiveDecision:
     )
 
 
-def profiles_to_change(*, as_of: date, provider_ids=None) -> QuerySet:
+def profiles_to_change(*, as_of: date, provider_ids: Iterable[int] | None = None) -> QuerySet:
     """Profiles whose `is_live` differs from what the rule says on `as_of`, in id order, as rows
     with the rule's inputs (each is checked once more against the pure rule before it changes).
 
@@ -262,7 +263,7 @@ def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[Director
     if filters.accepting_new_clients:
         profiles = profiles.filter(accepting_new_clients=True)
 
-    order = [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
+    order: list[str | OrderBy] = [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
     text = filters.text.strip()
     if text and connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")

@@ -1,9 +1,11 @@
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from localflavor.us.us_states import US_STATES
+from localflavor.us.us_states import STATE_CHOICES, US_STATES
 
 from alma.text import without_bidi_controls
 from alma.uploads import PHOTO_MAX_SIDE, photo_reencoded
@@ -80,7 +82,8 @@ class GeneralOnboardingForm(forms.ModelForm):
         self.draft = draft
         for name, field in self.fields.items():
             field.required = not draft and name not in self.OPTIONAL
-        self.fields["state"].choices = [("", "Choose a state"), *self.fields["state"].choices[1:]]
+        state = cast(forms.ChoiceField, self.fields["state"])
+        state.choices = [("", "Choose a state"), *STATE_CHOICES]  # the model field's, without its blank
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from accounts.views import admin_sign_in
 from credentialing.expirables import KIND_LABELS
 from credentialing.services.expirables import expirables_within
 from onboarding.models import Provider
@@ -20,6 +22,12 @@ class AlmaAdminSite(admin.AdminSite):
     site_title = "Alma staff"
     index_title = "Provider onboarding"
     index_template = "admin/alma_index.html"
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # Staff sign in through allauth like everyone else, so its rate limits and its
+        # authenticator-code stage cover the admin too: admin's own login form would skip both,
+        # so it is never shown.
+        return admin_sign_in(request, extra_context)
 
     def get_urls(self):
         return [

@@ -51,7 +51,7 @@ def review_queue(*, now: datetime | None = None) -> list[QueuedSubmission]:
     """
     now = now or timezone.now()
     calendar = company_calendar()
-    waiting = [
+    waiting: list[tuple[ReviewedForm, type[GeneralOnboarding] | type[InsuranceForm]]] = [
         (ReviewedForm.GENERAL_ONBOARDING, GeneralOnboarding),
         (ReviewedForm.INSURANCE_FORM, InsuranceForm),
     ]

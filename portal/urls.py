@@ -1,13 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as accounts_views
 from alma import health
 from portal import views as portal_views
-
-# Staff sign in through allauth like everyone else, so its rate limits and its authenticator-code
-# stage cover the admin too: admin's own login form would skip both, so it is never shown.
-admin.site.login = accounts_views.admin_sign_in
 
 # The site's URLs: the top layer mounts every app's own urls.py (ROOT_URLCONF).
 urlpatterns = [

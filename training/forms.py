@@ -17,6 +17,19 @@ def field_name(question: Question) -> str:
     return f"question-{question.pk}"
 
 
+class _Numbered:
+    # The question's number on the page; the template shows it beside the question.
+    number: int = 0
+
+
+class OneAnswerField(_Numbered, forms.ChoiceField):
+    pass
+
+
+class AllThatApplyField(_Numbered, forms.MultipleChoiceField):
+    pass
+
+
 class QuizAttemptForm(forms.Form):
     def __init__(self, *args, shown: list[ShownQuestion], **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,15 +37,16 @@ class QuizAttemptForm(forms.Form):
         for number, item in enumerate(shown, start=1):
             question = item.question
             choices = [(str(choice.pk), choice.text) for choice in item.choices]
+            field: OneAnswerField | AllThatApplyField
             if question.kind == Question.Kind.MULTIPLE:
-                field = forms.MultipleChoiceField(
+                field = AllThatApplyField(
                     choices=choices,
                     widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                     error_messages={"required": "Choose at least one answer."},
                     help_text="Choose all that apply.",
                 )
             else:
-                field = forms.ChoiceField(
+                field = OneAnswerField(
                     choices=choices,
                     widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                     error_messages={"required": "Choose an answer."},

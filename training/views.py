@@ -143,9 +143,11 @@ def _webinar_progress(request, access: Access):
 
 
 def _quiz(request, access: Access):
-    attempts = selectors.recent_attempts(access.provider)
-    for attempt in attempts:
-        attempt.result_url = access.url("quiz_attempt", attempt_id=attempt.pk)
+    # Each attempt with the link to its result page.
+    attempts = [
+        (attempt, access.url("quiz_attempt", attempt_id=attempt.pk))
+        for attempt in selectors.recent_attempts(access.provider)
+    ]
     return _page(
         request,
         access,

@@ -31,9 +31,13 @@ class Command(BaseCommand):
             raise CommandError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
         today = timezone.localdate()
         if as_of:
-            today = parse_date(as_of)
-            if today is None:
+            try:
+                given = parse_date(as_of)
+            except ValueError:  # well formed but not a day of the calendar (2026-02-30)
+                given = None
+            if given is None:
                 raise CommandError(f"--as-of must be a date like 2026-11-27, not {as_of!r}")
+            today = given
         queued = 0 if dry_run else expiry_reminders_send(today=today)
         expiring = expirables_within(today=today, days=days)
         if format == "csv":

@@ -118,7 +118,9 @@ class Command(BaseCommand):
 
     def _read(self, csv_file: Path) -> tuple[list[tuple[int, dict]], list[str]]:
         text = read_csv_text(csv_file)
-        rows, errors, seen = [], [], {}
+        rows: list[tuple[int, dict]] = []
+        errors: list[str] = []
+        seen: dict[str, int] = {}  # email -> the line it was first on
         reader = csv.DictReader(io.StringIO(text, newline=""))
         try:
             if not reader.fieldnames:

@@ -4,6 +4,7 @@ including overdue cases for the SLA board. Safe to run again: existing demo peop
 import io
 from datetime import date, timedelta
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             source=MembershipAgreement.Source.DEMO,
             now=began,
         )
-        answers = {
+        answers: dict[str, Any] = {
             "practice_name": f"{name.split()[1]} Counseling",
             "contact_phone": "+12125550143",
             "address_line1": "210 W 29th St",
