@@ -24,8 +24,10 @@ def tickets_of(provider: Provider) -> QuerySet[Ticket]:
 def ticket_of(provider: Provider, ticket_id: int) -> Ticket:
     """One of the provider's own tickets with its conversation; 404 for anyone else's."""
     messages = TicketMessage.objects.select_related("author").order_by("created_at", "pk")
-    tickets = Ticket.objects.prefetch_related(Prefetch("messages", queryset=messages))
-    return get_object_or_404(tickets, pk=ticket_id, provider=provider)
+    tickets = Ticket.objects.filter(provider=provider).prefetch_related(
+        Prefetch("messages", queryset=messages)
+    )
+    return get_object_or_404(tickets, pk=ticket_id)
 
 
 def waiting_time(ticket: Ticket, now: datetime) -> timedelta | None:

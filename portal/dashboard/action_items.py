@@ -18,7 +18,7 @@ from onboarding.models import FormReview, OnboardingStep, Provider
 from support.action_items import ActionItem
 
 # Pages of other apps the calls to action open, by URL name.
-PAGE_URL_NAMES = {
+PAGE_URL_NAMES: dict[str, str] = {
     ActionItem.WEBINAR: "training:webinar",
     ActionItem.QUIZ: "training:quiz",
     ActionItem.PAYOUTS: "practice:payouts",
@@ -62,6 +62,7 @@ class Facts:
     approved_payers: int
     applications_in_progress: int
     go_live: GoLiveDecision  # directory.selectors.go_live_for_provider
+    has_clients: bool  # the roster has a client
 
 
 def step_reached(provider: Provider, step: str) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, TypedDict, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from credentialing.expirables import KIND_LABELS
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
 from credentialing.selectors import effective_start_date
@@ -22,6 +25,15 @@ from portal.dashboard.insurance import PAYER_ORDER, PAYERS_SHOWN, PayerStatus, p
 from portal.dashboard.stages import Stage, article_links, build_stages
 from portal.dashboard.timeline import TIMELINE_LIMIT, TimelineEntry, Upcoming, timeline, upcoming
 from practice.models import Client
+
+if TYPE_CHECKING:
+    # Only the type checker reads this: django-stubs-ext is a development dependency.
+    from django_stubs_ext import WithAnnotations
+
+    class _ClientCheck(TypedDict):
+        has_clients: bool
+
+    DashboardProvider = WithAnnotations[Provider, _ClientCheck]
 
 EXPIRING_DAYS = 60
 UPCOMING_LIMIT = 6
@@ -73,7 +85,7 @@ class Dashboard:
         return next((item for item in self.items if not item.done and item.cta_url), None)
 
 
-def provider_for_dashboard(user) -> Provider:
+def provider_for_dashboard(user: User | AnonymousUser) -> DashboardProvider:
     """The signed-in provider with everything the action items read, in one query: its one-to-one
     rows of other apps joined, "has a client" as an EXISTS, and the directory's go-live inputs."""
     if not user.is_authenticated or user.is_staff:
@@ -88,12 +100,13 @@ def provider_for_dashboard(user) -> Provider:
         "payout_account",
     ).annotate(has_clients=Exists(Client.objects.filter(provider=OuterRef("pk"))))
     try:
-        return with_provider_go_live_inputs(providers).get(user=user)
+        # The go-live inputs' queryset keeps the has_clients annotation; its type does not say so.
+        return cast("DashboardProvider", with_provider_go_live_inputs(providers).get(user=user))
     except Provider.DoesNotExist as exc:
         raise Http404("No provider account is linked to this login.") from exc
 
 
-def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashboard:
+def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None) -> Dashboard:
     """The whole dashboard for a provider loaded by `provider_for_dashboard`."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -159,6 +172,7 @@ def build_dashboard(provider: Provider, *, now: datetime | None = None) -> Dashb
         ),
         # The directory's decision, from the inputs provider_for_dashboard loaded (no query).
         go_live=go_live_for_provider(provider),
+        has_clients=provider.has_clients,
     )
     stages = build_stages(provider, facts, articles)
 

@@ -69,7 +69,7 @@ def directory_profile(provider: Provider, facts: Facts) -> Item:
 
 def add_client(provider: Provider, facts: Facts) -> Item:
     key, title = ActionItem.ADD_CLIENT, ActionItem.ADD_CLIENT.label
-    if provider.has_clients:  # annotated by provider_for_dashboard
+    if facts.has_clients:
         return Item(key, title, done=True, status="Your roster has clients", required=False)
     start = facts.effective_start_date
     if start is None:

@@ -81,7 +81,7 @@ def payer_approval(provider: Provider, facts: Facts) -> Item:
 PAYERS_SHOWN = 10
 
 # Approved first, then what is moving, then what has ended.
-PAYER_ORDER = [
+PAYER_ORDER: list[str] = [
     ApplicationStatus.APPROVED,
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.REQUESTED,
@@ -102,7 +102,8 @@ class PayerStatus:
 
 def payer_status(application: PayerApplication, now: datetime) -> PayerStatus:
     status = application.status
-    if status == ApplicationStatus.APPROVED:
+    # An approval always has its effective date (a constraint on PayerApplication).
+    if status == ApplicationStatus.APPROVED and application.effective_date:
         when = f"Effective {day_label(application.effective_date)}"
     elif status == ApplicationStatus.SUBMITTED and application.submitted_at:
         expected = timezone.localdate(expected_decision_at(application.submitted_at))

@@ -66,8 +66,12 @@ def article_links() -> dict[str, list[Article]]:
         for key in article.action_items:
             by_item[key].append(article)
     for key, found in by_item.items():
-        found.sort(key=lambda article, key=key: (article.rank_for(key), article.title))
+        _best_first(found, key)
     return by_item
+
+
+def _best_first(articles: list[Article], item: str) -> None:
+    articles.sort(key=lambda article: (article.rank_for(item), article.title))
 
 
 def build_stages(provider: Provider, facts: Facts, articles: dict[str, list[Article]]) -> list[Stage]:
