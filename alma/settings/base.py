@@ -84,7 +84,7 @@ SESSION_COOKIE_AGE = 60 * max(
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "alma.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
