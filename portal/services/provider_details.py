@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from alma.text import without_bidi_controls
 from credentialing.models import InsuranceForm
 from credentialing.selectors import insurance_form_missing_answers
@@ -98,7 +99,7 @@ def _send_back_reason(provider: Provider, missing: list[str]) -> str:
 def provider_details_correct(
     *,
     provider: Provider,
-    actor,
+    actor: User,
     legal_name: str | None = None,
     license_type: str | None = None,
     contracted_start_date: date | None = None,
@@ -155,7 +156,7 @@ def provider_details_correct(
     return correction
 
 
-def _send_back_if_incomplete(correction: DetailsCorrection, *, actor, now: datetime) -> None:
+def _send_back_if_incomplete(correction: DetailsCorrection, *, actor: User, now: datetime) -> None:
     provider = correction.provider
     status = InsuranceForm.objects.filter(provider=provider).values_list("status", flat=True).first()
     if status not in HANDED_IN:
