@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from alma.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -31,7 +32,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin):
     list_display = ("user", "type", "created_at", "last_used_at")
     list_filter = ("type", "created_at", "last_used_at")
     list_select_related = ("user",)
@@ -39,9 +40,9 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     fields = ("user", "type", "created_at", "last_used_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
-        # Only the owner can add one, by scanning the code in their own app (allauth's flow).
-        return False
+    # ReadOnlyAdmin: only the owner can add one, by scanning the code in their own app
+    # (allauth's flow), and nobody edits one.
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The one change staff make: delete a lost app (Django's own delete permission).
+        return request.user.has_perm("mfa.delete_authenticator")

@@ -7,13 +7,12 @@ intermediate page that posts to this admin's own URL, which checks the permissio
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from alma.admin import ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from directory import services
 from directory.errors import DirectoryError
 from directory.models import DirectoryProfile, ProfileEvent
@@ -48,22 +47,14 @@ class OffboardedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProfileEventInline(admin.TabularInline):
+class ProfileEventInline(ReadOnlyInline):
     model = ProfileEvent
     fields = ("occurred_at", "kind", "trigger", "go_live_on", "reason", "actor")
     readonly_fields = fields
     verbose_name_plural = "history"
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ReasonForm(forms.Form):
@@ -112,7 +103,7 @@ ACTIONS = {
 
 
 @admin.register(DirectoryProfile)
-class DirectoryProfileAdmin(admin.ModelAdmin):
+class DirectoryProfileAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
     list_display = (
         "display_name",
         "credentials",
@@ -167,11 +158,11 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', profile.get_absolute_url(), profile.slug)
 
-    def has_add_permission(self, request):
-        return False  # profiles are built from approved General Onboarding forms
+    # Read-only (ReadOnlyWithActionsAdmin): profiles are built from approved General Onboarding
+    # forms, and their history is the audit trail (offboard instead of deleting).
 
     def has_change_permission(self, request, obj=None):
-        # Read-only change page; the changelist keeps the permission so actions can be offered.
+        # The list also offers its actions to staff who hold only the hide or review permission.
         return obj is None and (
             super().has_change_permission(request)
             or self.has_hide_permission(request)
@@ -184,9 +175,6 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
             or self.has_hide_permission(request)
             or self.has_review_permission(request)
         )
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the history is the audit trail; offboard instead
 
     def has_hide_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.hide_profile")
@@ -229,26 +217,24 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
             return self._run(request, action, list(queryset), reason="")
         if "reason_help" in config:
             form.fields["reason"].help_text = config["reason_help"]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": config["title"],
-            "action": action,
-            "form": form,
-            "profiles": list(queryset.order_by("pk")),
-        }
-        return TemplateResponse(request, "directory/admin/staff_action.html", context)
+        return self.intermediate_page(
+            request,
+            "directory/admin/staff_action.html",
+            title=config["title"],
+            form=form,
+            action=action,
+            profiles=list(queryset.order_by("pk")),
+        )
 
     def _run(self, request, action: str, profiles, *, reason: str):
         config = ACTIONS[action]
-        done = 0
-        for profile in profiles:
-            try:
-                config["service"](profile, request.user, reason)
-            except DirectoryError as error:
-                messages.warning(request, f"{profile}: {error}")
-            else:
-                done += 1
+        done = self.run_for_each(
+            request,
+            profiles,
+            lambda profile: config["service"](profile, request.user, reason),
+            errors=DirectoryError,
+            refused=lambda profile, error: f"{profile}: {error}",
+        )
         if done:
             messages.success(
                 request, f"{config['title']}: done for {done} profile{'s' if done != 1 else ''}."
@@ -259,12 +245,10 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
         """The intermediate page posts here: check the permission again, then act."""
         if action not in ACTIONS:
             raise Http404
-        if not request.user.has_perm(f"{self.opts.app_label}.{ACTIONS[action]['permission']}"):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        ids = [int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()]
-        profiles = DirectoryProfile.objects.filter(pk__in=ids)
+        self.check_permission(request, f"{self.opts.app_label}.{ACTIONS[action]['permission']}")
+        if refusal := self.refuse_unless_posted(request):
+            return refusal
+        profiles = DirectoryProfile.objects.filter(pk__in=self.selected_ids(request))
         form = ReasonForm(request.POST)
         if not form.is_valid():
             return self._action_page(request, action, profiles, form=form)

@@ -9,18 +9,16 @@ field is read-only: no raw edits.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaks_filter
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from alma.admin import ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from helpdesk import selectors, services
 from helpdesk.errors import TicketError
 from helpdesk.forms import AssignForm, CloseForm, StaffReplyForm
@@ -67,23 +65,15 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
     fk_name = "ticket"
     fields = ("occurred_at", "kind", "from_status", "to_status", "assignee", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = "history (status changes and assignments)"
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("assignee", "actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("helpdesk.view_ticket") or request.user.has_perm(
@@ -91,6 +81,7 @@ class TicketEventInline(admin.TabularInline):
         )
 
 
+ANSWER_PERMISSION = "helpdesk.change_ticket"
 # What each bulk action's intermediate page asks for and does.
 BULK = {
     "assign": {
@@ -119,7 +110,7 @@ def _tickets(n: int) -> str:
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
     list_display = (
         "reference",
         "subject",
@@ -209,19 +200,11 @@ class TicketAdmin(admin.ModelAdmin):
             "", '<div class="ticket-message"><p><strong>{}</strong> · {}</p>{}{}</div><hr>', rows
         )
 
-    # -- permissions: read-only pages; changes only through the services
-
-    def has_add_permission(self, request):
-        return False  # providers open tickets from the portal
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the ticket and its history are the record
+    # -- permissions: read-only pages (ReadOnlyWithActionsAdmin: providers open tickets from the
+    # portal; the ticket and its history are the record); changes only through the services
 
     def has_answer_permission(self, request) -> bool:
-        return request.user.has_perm("helpdesk.change_ticket")
+        return request.user.has_perm(ANSWER_PERMISSION)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -249,17 +232,15 @@ class TicketAdmin(admin.ModelAdmin):
 
     def _bulk_page(self, request, action: str, queryset, *, form):
         config = BULK[action]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": config["title"],
-            "button": config["button"],
-            "action": action,
-            "form": form,
-            "tickets": list(queryset.select_related("provider", "assignee").order_by("pk")),
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/helpdesk/ticket/bulk.html", context)
+        return self.intermediate_page(
+            request,
+            "admin/helpdesk/ticket/bulk.html",
+            title=config["title"],
+            form=form,
+            button=config["button"],
+            action=action,
+            tickets=list(queryset.select_related("provider", "assignee").order_by("pk")),
+        )
 
     # -- the URLs the intermediate pages and the ticket page post to
 
@@ -274,11 +255,8 @@ class TicketAdmin(admin.ModelAdmin):
         ]
 
     def _guard(self, request):
-        if not self.has_answer_permission(request):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return None
+        self.check_permission(request, ANSWER_PERMISSION)
+        return self.refuse_unless_posted(request)
 
     def _back_to(self, ticket):
         return redirect("admin:helpdesk_ticket_change", ticket.pk)
@@ -289,19 +267,17 @@ class TicketAdmin(admin.ModelAdmin):
         if action not in BULK:
             raise Http404
         config = BULK[action]
-        ids = [int(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()]
-        tickets = Ticket.objects.filter(pk__in=ids)
+        tickets = Ticket.objects.filter(pk__in=self.selected_ids(request))
         form = config["form"](request.POST)
         if not form.is_valid():
             return self._bulk_page(request, action, tickets, form=form)
-        done = 0
-        for ticket in tickets.order_by("pk"):
-            try:
-                config["service"](ticket, form.cleaned_data, request.user)
-            except TicketError as error:
-                messages.warning(request, f"Left unchanged: {error}")
-            else:
-                done += 1
+        done = self.run_for_each(
+            request,
+            tickets.order_by("pk"),
+            lambda ticket: config["service"](ticket, form.cleaned_data, request.user),
+            errors=TicketError,
+            refused=lambda _ticket, error: f"Left unchanged: {error}",
+        )
         if done:
             messages.success(request, config["done"].format(n=_tickets(done)))
         return redirect("admin:helpdesk_ticket_changelist")
@@ -314,11 +290,14 @@ class TicketAdmin(admin.ModelAdmin):
         if not form.is_valid():
             messages.error(request, "Write the reply before sending it.")
             return self._back_to(ticket)
-        try:
-            services.ticket_reply(ticket=ticket, author=request.user, message=form.cleaned_data["message"])
-        except TicketError as error:
-            messages.error(request, str(error))
-        else:
+        replied, _message = self.run_service(
+            request,
+            lambda: services.ticket_reply(
+                ticket=ticket, author=request.user, message=form.cleaned_data["message"]
+            ),
+            errors=TicketError,
+        )
+        if replied:
             messages.success(request, f"Reply sent to {ticket.provider}; {ticket.reference} is now answered.")
         return self._back_to(ticket)
 
@@ -334,10 +313,9 @@ class TicketAdmin(admin.ModelAdmin):
         if refusal := self._guard(request):
             return refusal
         ticket = get_object_or_404(Ticket, pk=pk)
-        try:
-            services.ticket_close(ticket=ticket, actor=request.user)
-        except TicketError as error:
-            messages.error(request, str(error))
-        else:
+        closed, _ticket = self.run_service(
+            request, lambda: services.ticket_close(ticket=ticket, actor=request.user), errors=TicketError
+        )
+        if closed:
             messages.success(request, f"{ticket.reference} is closed.")
         return self._back_to(ticket)

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from alma.admin import ReadOnlyAdmin
 from onboarding.models import (
     FormReview,
     GeneralOnboarding,
@@ -19,7 +20,9 @@ from onboarding.services.outbox import (
 
 
 @admin.register(MembershipAgreement)
-class MembershipAgreementAdmin(admin.ModelAdmin):
+class MembershipAgreementAdmin(ReadOnlyAdmin):
+    """Recorded through the provider list's "Record signed agreement" (or the CSV import)."""
+
     list_display = ("provider", "signed_at", "source", "recorded_by", "recorded_at")
     list_filter = ("source",)
     search_fields = ("provider__legal_name", "provider__user__email", "source_reference")
@@ -33,12 +36,6 @@ class MembershipAgreementAdmin(admin.ModelAdmin):
         "recorded_by",
         "recorded_at",
     )
-
-    def has_add_permission(self, request):
-        return False  # recorded through the provider list's "Record signed agreement"
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryFilter(admin.SimpleListFilter):
@@ -71,7 +68,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ReadOnlyAdmin):
     list_display = (
         "provider",
         "step",
@@ -108,18 +105,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             return "FAILED (gave up)" if row.last_error.startswith(GAVE_UP) else "FAILED (refused)"
         return labels[row.status]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(GeneralOnboarding)
-class GeneralOnboardingAdmin(admin.ModelAdmin):
+class GeneralOnboardingAdmin(ReadOnlyAdmin):
     list_display = (
         "provider",
         "status",
@@ -144,15 +132,9 @@ class GeneralOnboardingAdmin(admin.ModelAdmin):
         url = reverse("documents:general_onboarding_photo", args=[record.provider.public_id])
         return format_html('<a href="{}">Download the photo</a> (reviewers check it before approving)', url)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FormReview)
-class FormReviewAdmin(admin.ModelAdmin):
+class FormReviewAdmin(ReadOnlyAdmin):
     """The review history: every staff decision, as recorded by the review services."""
 
     list_display = ("provider", "form", "round", "decision", "short_reason", "reviewer", "decided_at")
@@ -167,12 +149,3 @@ class FormReviewAdmin(admin.ModelAdmin):
     @admin.display(description="reason")
     def short_reason(self, review):
         return review.reason if len(review.reason) <= 80 else f"{review.reason[:79]}…"
-
-    def has_add_permission(self, request):
-        return False  # decisions are made in the review queue
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,7 +14,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from alma.admin import ReadOnlyAdmin
+from alma.admin import ReadOnlyAdmin, ReadOnlyInline
 from training.models import (
     AttemptAnswer,
     Choice,
@@ -237,12 +237,10 @@ class QuestionAdmin(admin.ModelAdmin):
         return f"{question.pass_rate_percent:.0f}% ({question.times_right} of {question.times_answered})"
 
 
-class AttemptAnswerInline(admin.TabularInline):
+class AttemptAnswerInline(ReadOnlyInline):
     model = AttemptAnswer
     fields = ("question", "chosen", "is_correct")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("question")
@@ -254,12 +252,6 @@ class AttemptAnswerInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         # Whoever may read attempts reads their answers: they are one record.
         return request.user.has_perm("training.view_quizattempt")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuizAttempt)

@@ -10,15 +10,14 @@ the only change it allows is a status move through a service.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
+from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from credentialing import selectors
 from credentialing.errors import CredentialingError
 from credentialing.models import (
@@ -103,13 +102,11 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PayerApplicationEventInline(admin.TabularInline):
+class PayerApplicationEventInline(ReadOnlyInline):
     model = PayerApplicationEvent
     fields = ("occurred_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = "status history"
-    extra = 0
-    can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -120,12 +117,6 @@ class PayerApplicationEventInline(admin.TabularInline):
         return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or request.user.has_perm(
             f"{opts.app_label}.change_{opts.model_name}"
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ApproveForm(forms.Form):
@@ -149,6 +140,9 @@ class SubmitForm(forms.Form):
     )
 
 
+# "Can change payer application": every field is read-only, so the only change it allows is a
+# status move through a service.
+DECIDE_PERMISSION = "credentialing.change_payerapplication"
 # Each decision: the form on its intermediate page, the button, the bulk service, the message.
 DECISIONS = {
     "submit": {
@@ -185,7 +179,7 @@ DECISIONS = {
 
 
 @admin.register(PayerApplication)
-class PayerApplicationAdmin(admin.ModelAdmin):
+class PayerApplicationAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
     list_display = (
         "provider",
         "payer",
@@ -233,21 +227,12 @@ class PayerApplicationAdmin(admin.ModelAdmin):
             return "—"
         return timezone.localdate(selectors.expected_decision_at(application.submitted_at))
 
-    # -- permissions: no raw edits; status moves only through the actions
-
-    def has_add_permission(self, request):
-        return False  # a provider requests credentialing from their portal
-
-    def has_change_permission(self, request, obj=None):
-        # The change page is read-only (its history inline included); the changelist keeps the
-        # permission so the actions can check it.
-        return obj is None and super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the application and its history are the audit trail
+    # -- permissions: no raw edits (ReadOnlyWithActionsAdmin: a provider requests credentialing
+    # from their portal; the application and its history are the audit trail); status moves
+    # only through the actions
 
     def has_decide_permission(self, request):
-        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+        return request.user.has_perm(DECIDE_PERMISSION)
 
     # -- actions: each opens the intermediate page for the selected rows
 
@@ -277,46 +262,40 @@ class PayerApplicationAdmin(admin.ModelAdmin):
         config = DECISIONS[decision]
         applications = list(queryset.select_related("provider", "payer").order_by("pk"))
         to_status = config["to_status"]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": config["title"],
-            "button": config["button"],
-            "decision": decision,
-            "form": form,
-            "rows": [
+        return self.intermediate_page(
+            request,
+            "admin/credentialing/payerapplication/decide.html",
+            title=config["title"],
+            form=form,
+            button=config["button"],
+            decision=decision,
+            rows=[
                 (application, services.can_move(application.status, to_status))
                 for application in applications
             ],
-            "to_status_label": ApplicationStatus(to_status).label,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/credentialing/payerapplication/decide.html", context)
-
-    @staticmethod
-    def _selected_ids(request) -> list[int]:
-        return [int(pk) for pk in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME) if pk.isdigit()]
+            to_status_label=ApplicationStatus(to_status).label,
+        )
 
     def decide_view(self, request, decision: str):
         """The intermediate page's form posts here: check the permission again, then decide."""
-        if not self.has_decide_permission(request):
-            raise PermissionDenied
+        self.check_permission(request, DECIDE_PERMISSION)
         if decision not in DECISIONS:
             raise Http404
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        if refusal := self.refuse_unless_posted(request):
+            return refusal
         config = DECISIONS[decision]
-        ids = self._selected_ids(request)
+        ids = self.selected_ids(request)
         form = config["form"](request.POST)
         if not form.is_valid():
             return self._decision_page(
                 request, decision, PayerApplication.objects.filter(pk__in=ids), form=form
             )
-        try:
-            outcome = config["service"](ids, form.cleaned_data, request.user)
-        except CredentialingError as error:
-            messages.error(request, str(error))
-        else:
+        done, outcome = self.run_service(
+            request,
+            lambda: config["service"](ids, form.cleaned_data, request.user),
+            errors=CredentialingError,
+        )
+        if done:
             if outcome.moved:
                 n = len(outcome.moved)
                 label = f"{n} application{'s' if n != 1 else ''}"
@@ -343,7 +322,7 @@ class EnrollmentStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgramEnrollment)
-class ProgramEnrollmentAdmin(admin.ModelAdmin):
+class ProgramEnrollmentAdmin(ReadOnlyAdmin):
     """Read-only: providers enroll and leave from their portal (credentialing services)."""
 
     list_display = ("provider", "program", "payer", "enrolled_at", "left_at")
@@ -356,12 +335,3 @@ class ProgramEnrollmentAdmin(admin.ModelAdmin):
     @admin.display(description="payer", ordering="program__payer__name")
     def payer(self, enrollment):
         return enrollment.program.payer
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

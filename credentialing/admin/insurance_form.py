@@ -1,13 +1,11 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
-from alma.admin import ReadOnlyInline
+from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceActionMixin
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
 from credentialing.services.insurance_form import caqh_password_reveal
 
@@ -37,7 +35,7 @@ HIDDEN = frozenset({"id", "caqh_password_encrypted", *InsuranceForm.FILE_FIELDS}
 
 
 @admin.register(InsuranceForm)
-class InsuranceFormAdmin(admin.ModelAdmin):
+class InsuranceFormAdmin(ServiceActionMixin, ReadOnlyAdmin):
     list_display = ("provider", "status", "npi", "caqh_id", "liability_expiry", "submitted_at")
     list_filter = ("status",)
     search_fields = ("provider__legal_name", "provider__user__email", "npi", "caqh_id")
@@ -50,15 +48,6 @@ class InsuranceFormAdmin(admin.ModelAdmin):
         "documents",
     )  # fmt: skip
     inlines = (StateLicenseInline, EducationInline, WorkHistoryInline, SecretRevealInline)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="CAQH password")
     def caqh_password(self, record):
@@ -103,17 +92,16 @@ class InsuranceFormAdmin(admin.ModelAdmin):
     @method_decorator(never_cache)
     def reveal_view(self, request, pk):
         """GET asks for confirmation; only the POST decrypts, and records who did it."""
-        if not request.user.has_perm("credentialing.reveal_caqh_password"):
-            raise PermissionDenied
+        self.check_permission(request, "credentialing.reveal_caqh_password")
         record = get_object_or_404(InsuranceForm.objects.select_related("provider"), pk=pk)
         password = None
         if request.method == "POST":
             password = caqh_password_reveal(insurance_form=record, staff_user=request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"CAQH password of {record.provider}",
-            "record": record,
-            "password": password,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/credentialing/insuranceform/reveal.html", context)
+        return self.intermediate_page(
+            request,
+            "admin/credentialing/insuranceform/reveal.html",
+            title=f"CAQH password of {record.provider}",
+            obj=record,
+            record=record,
+            password=password,
+        )
