@@ -5,6 +5,9 @@ Every field is read-only; each change goes through a directory service, one prof
 intermediate page that posts to this admin's own URL, which checks the permission again.
 """
 
+from collections.abc import Callable
+from typing import NotRequired, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
@@ -12,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
 
+from accounts.models import User
 from alma.admin import ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from directory import services
 from directory.errors import DirectoryError
@@ -62,7 +66,19 @@ class ReasonForm(forms.Form):
 
 
 # Each staff action: permission, whether it needs a reason (and what the reason is for), service.
-ACTIONS = {
+
+
+class StaffAction(TypedDict):
+    """One staff action on profiles: its page's title, the permission it needs, the help for its
+    reason (only the actions that ask for one) and the service run for each profile."""
+
+    title: str
+    permission: str
+    reason_help: NotRequired[str]
+    service: Callable[[DirectoryProfile, User, str], DirectoryProfile]
+
+
+ACTIONS: dict[str, StaffAction] = {
     "hide": {
         "title": "Hide from the directory",
         "permission": "hide_profile",

@@ -8,6 +8,10 @@ the ticket, each posting to its own admin URL. Each of those URLs checks the per
 field is read-only: no raw edits.
 """
 
+from collections.abc import Callable
+from typing import Any, TypedDict
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
@@ -18,6 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import User
 from alma.admin import ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from helpdesk import selectors, services
 from helpdesk.errors import TicketError
@@ -83,7 +88,19 @@ class TicketEventInline(ReadOnlyInline):
 
 ANSWER_PERMISSION = "helpdesk.change_ticket"
 # What each bulk action's intermediate page asks for and does.
-BULK = {
+
+
+class BulkAction(TypedDict):
+    """One bulk action on tickets: its form, its page's words, the service run for each ticket."""
+
+    form: type[forms.Form]
+    title: str
+    button: str
+    service: Callable[[Ticket, dict[str, Any], User], object]
+    done: str
+
+
+BULK: dict[str, BulkAction] = {
     "assign": {
         "form": AssignForm,
         "title": "Assign help tickets",

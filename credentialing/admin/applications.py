@@ -8,6 +8,9 @@ request is made. The permission is "Can change payer application": every field i
 the only change it allows is a status move through a service.
 """
 
+from collections.abc import Callable
+from typing import Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -17,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
+from accounts.models import User
 from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
 from credentialing import selectors
 from credentialing.errors import CredentialingError
@@ -143,8 +147,21 @@ class SubmitForm(forms.Form):
 # "Can change payer application": every field is read-only, so the only change it allows is a
 # status move through a service.
 DECIDE_PERMISSION = "credentialing.change_payerapplication"
-# Each decision: the form on its intermediate page, the button, the bulk service, the message.
-DECISIONS = {
+
+
+class Decision(TypedDict):
+    """Each decision: the form on its intermediate page, the status it moves to, the title and
+    button, the bulk service, the message."""
+
+    form: type[forms.Form]
+    to_status: str
+    title: str
+    button: str
+    service: Callable[[list[int], dict[str, Any], User], services.BulkOutcome]
+    done: str
+
+
+DECISIONS: dict[str, Decision] = {
     "submit": {
         "form": SubmitForm,
         "to_status": ApplicationStatus.SUBMITTED,
@@ -295,7 +312,7 @@ class PayerApplicationAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
             lambda: config["service"](ids, form.cleaned_data, request.user),
             errors=CredentialingError,
         )
-        if done:
+        if done and outcome is not None:  # done: the service returned its outcome
             if outcome.moved:
                 n = len(outcome.moved)
                 label = f"{n} application{'s' if n != 1 else ''}"
