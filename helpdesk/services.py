@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from alma.timekeeping import one_business_day_after
+from alma.transitions import TransitionTable
 from alma.uploads import check_upload
 from helpdesk.errors import InvalidTicketTransition, NotStaff
 from helpdesk.models import Ticket, TicketEvent, TicketMessage, TicketStatus
@@ -36,17 +37,19 @@ NEW = ""  # the "from" of a ticket's first event
 ATTACHMENT_KINDS = ("pdf", "png", "jpeg")
 SUFFIXES = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    NEW: frozenset({S.OPEN}),
-    S.OPEN: frozenset({S.ANSWERED, S.CLOSED}),
-    S.ANSWERED: frozenset({S.OPEN, S.CLOSED}),
-    S.CLOSED: frozenset({S.OPEN}),
-}
+TRANSITIONS = TransitionTable(
+    {
+        NEW: frozenset({S.OPEN}),
+        S.OPEN: frozenset({S.ANSWERED, S.CLOSED}),
+        S.ANSWERED: frozenset({S.OPEN, S.CLOSED}),
+        S.CLOSED: frozenset({S.OPEN}),
+    },
+    error=InvalidTicketTransition,
+)
 _MOVE_WORDS = {S.OPEN: "reopened", S.ANSWERED: "answered", S.CLOSED: "closed"}
 
 
-def can_move(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, frozenset())
+can_move = TRANSITIONS.can_move
 
 
 def can_answer(status: str) -> bool:
@@ -90,11 +93,14 @@ def _status_event(ticket: Ticket, *, from_status: str, to_status: str, actor, no
 
 def _move(ticket: Ticket, *, to_status: str, actor, now: datetime, changes: dict, note: str = "") -> None:
     """Move a locked ticket: check the transition, save the changed fields, record the event."""
-    if not can_move(ticket.status, to_status):
-        raise InvalidTicketTransition(
+    TRANSITIONS.check(
+        ticket.status,
+        to_status,
+        message=lambda: (
             f"Ticket {ticket.reference} is {S(ticket.status).label.lower()}; "
             f"it cannot be {_MOVE_WORDS[to_status]}."
-        )
+        ),
+    )
     from_status = ticket.status
     ticket.status = to_status
     for name, value in changes.items():

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from alma.transitions import TransitionTable
 from credentialing.errors import (
     AlreadyEnrolled,
     DecisionDetailsMissing,
@@ -53,14 +54,17 @@ NEW = ""  # the "from" of an application's first event
 
 # PRODUCT.md: requested -> submitted -> approved | denied; withdrawn when the provider unenrolls.
 # A denied or withdrawn application can be requested again (see the module docstring).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    NEW: frozenset({S.REQUESTED}),
-    S.REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    S.SUBMITTED: frozenset({S.APPROVED, S.DENIED, S.WITHDRAWN}),
-    S.APPROVED: frozenset({S.WITHDRAWN}),
-    S.DENIED: frozenset({S.REQUESTED}),
-    S.WITHDRAWN: frozenset({S.REQUESTED}),
-}
+TRANSITIONS = TransitionTable(
+    {
+        NEW: frozenset({S.REQUESTED}),
+        S.REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+        S.SUBMITTED: frozenset({S.APPROVED, S.DENIED, S.WITHDRAWN}),
+        S.APPROVED: frozenset({S.WITHDRAWN}),
+        S.DENIED: frozenset({S.REQUESTED}),
+        S.WITHDRAWN: frozenset({S.REQUESTED}),
+    },
+    error=InvalidApplicationTransition,
+)
 
 # How a refusal names the move ("... it cannot be approved").
 _MOVE_WORDS: dict[str, str] = {
@@ -85,8 +89,7 @@ def _network_changed(provider_ids: Iterable[int], *, trigger: str, now: datetime
     )
 
 
-def can_move(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, frozenset())
+can_move = TRANSITIONS.can_move
 
 
 @dataclass

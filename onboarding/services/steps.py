@@ -1,20 +1,24 @@
 from datetime import datetime
 
 from accounts.models import User
+from alma.transitions import TransitionTable
 from onboarding.errors import InvalidTransition
 from onboarding.models import OnboardingEvent, OnboardingStep, Provider
 
 # Steps 1-4 happen strictly in order (PRODUCT.md); a move not listed here is refused.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "": frozenset({OnboardingStep.ACCOUNT_CREATED}),
-    OnboardingStep.ACCOUNT_CREATED: frozenset({OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}),
-    OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset({OnboardingStep.INSURANCE_FORM_SUBMITTED}),
-    OnboardingStep.INSURANCE_FORM_SUBMITTED: frozenset({OnboardingStep.FORMS_APPROVED}),
-    OnboardingStep.FORMS_APPROVED: frozenset({OnboardingStep.PORTAL_ACCESS_GRANTED}),
-    # Step 5 (webinar and quiz) may happen at any time; completion follows whichever is last.
-    OnboardingStep.PORTAL_ACCESS_GRANTED: frozenset({OnboardingStep.ONBOARDING_COMPLETE}),
-    OnboardingStep.ONBOARDING_COMPLETE: frozenset(),
-}
+TRANSITIONS = TransitionTable(
+    {
+        "": frozenset({OnboardingStep.ACCOUNT_CREATED}),
+        OnboardingStep.ACCOUNT_CREATED: frozenset({OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}),
+        OnboardingStep.GENERAL_ONBOARDING_SUBMITTED: frozenset({OnboardingStep.INSURANCE_FORM_SUBMITTED}),
+        OnboardingStep.INSURANCE_FORM_SUBMITTED: frozenset({OnboardingStep.FORMS_APPROVED}),
+        OnboardingStep.FORMS_APPROVED: frozenset({OnboardingStep.PORTAL_ACCESS_GRANTED}),
+        # Step 5 (webinar and quiz) may happen at any time; completion follows whichever is last.
+        OnboardingStep.PORTAL_ACCESS_GRANTED: frozenset({OnboardingStep.ONBOARDING_COMPLETE}),
+        OnboardingStep.ONBOARDING_COMPLETE: frozenset(),
+    },
+    error=InvalidTransition,
+)
 
 
 def step_advance(
@@ -22,11 +26,14 @@ def step_advance(
 ) -> OnboardingEvent:
     """Move a provider (already locked by the caller's select_for_update) to `to_step`."""
     from_step = provider.onboarding_step
-    if to_step not in TRANSITIONS.get(from_step, frozenset()):
-        raise InvalidTransition(
+    TRANSITIONS.check(
+        from_step,
+        to_step,
+        message=lambda: (
             f"{provider} cannot move from {OnboardingStep(from_step).label!r} "
             f"to {OnboardingStep(to_step).label!r}."
-        )
+        ),
+    )
     provider.onboarding_step = to_step
     provider.step_changed_at = now
     provider.save(update_fields=["onboarding_step", "step_changed_at"])

@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.passwords import password_link_lifetime
+from alma.transitions import TransitionTable
 from credentialing.models import InsuranceForm
 from directory.services import profiles_sync
 from onboarding.errors import InvalidTransition, OnboardingError
@@ -37,15 +38,19 @@ CHANGES_EMAILS = {
     ReviewedForm.INSURANCE_FORM: EmailStep.INSURANCE_FORM_CHANGES,
 }
 # Only a submission waiting for review can be decided; everything else is a bad move.
-REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.APPROVED, ReviewStatus.CHANGES_REQUESTED}),
-}
+REVIEW_TRANSITIONS = TransitionTable(
+    {ReviewStatus.SUBMITTED: frozenset({ReviewStatus.APPROVED, ReviewStatus.CHANGES_REQUESTED})},
+    error=InvalidTransition,
+)
 # A form sent back outside the queue because a detail it depends on changed (staff corrected the
 # provider's licence type, portal.services.provider_details): waiting in the queue, or approved.
-SEND_BACK_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
-    ReviewStatus.APPROVED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
-}
+SEND_BACK_TRANSITIONS = TransitionTable(
+    {
+        ReviewStatus.SUBMITTED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
+        ReviewStatus.APPROVED: frozenset({ReviewStatus.CHANGES_REQUESTED}),
+    },
+    error=InvalidTransition,
+)
 
 
 class ReasonRequired(OnboardingError):
@@ -72,11 +77,11 @@ def _check_move(
     to_status: str,
     expected_round: int | None,
     *,
-    transitions: dict[str, frozenset[str]] = REVIEW_TRANSITIONS,
+    transitions: TransitionTable = REVIEW_TRANSITIONS,
 ) -> None:
     label = ReviewedForm(form).label
     status = record.status if record is not None else ReviewStatus.DRAFT
-    if to_status not in transitions.get(status, frozenset()):
+    if not transitions.can_move(status, to_status):
         raise InvalidTransition(
             f"The {label} of {provider} is {ReviewStatus(status).label.lower()}; "
             "only a submitted form waiting for review can be approved or sent back."
@@ -97,7 +102,7 @@ def _decide(
     reason: str,
     now: datetime,
     expected_round: int | None,
-    transitions: dict[str, frozenset[str]] = REVIEW_TRANSITIONS,
+    transitions: TransitionTable = REVIEW_TRANSITIONS,
 ) -> FormReview:
     form = ReviewedForm(form)
     try:
