@@ -1,13 +1,23 @@
+"""Fixtures every test folder shares. The helpers they are built on are in tests/helpers.py;
+rows made through the services are in the factories modules under tests/."""
+
 import contextlib
-import io
+import importlib
 import os
 
 import pytest
+import time_machine
+from django.apps import apps
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from django.utils import timezone
 
 from alma import shifted_clock
+from onboarding import links
+from tests.directory_factories import make_live_provider
 from tests.factories import ProviderFactory
+from tests.helpers import image_bytes, staff_user
+from tests.training_factories import seed_training
 
 
 def pytest_report_header(config):
@@ -35,15 +45,69 @@ def make_provider(db):
     return ProviderFactory
 
 
-def image_bytes(fmt: str = "PNG", size=(64, 64)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 80)).save(buffer, format=fmt)
-    return buffer.getvalue()
+@pytest.fixture
+def signed_in(client, provider):
+    """The test's browser, signed in as `provider` (a module may override `provider`)."""
+    client.force_login(provider.user)
+    return client
+
+
+@pytest.fixture
+def staff(db):
+    """A staff member with no permissions beyond the admin's door."""
+    return staff_user("staff.member@alma.test")
+
+
+@pytest.fixture
+def support_client(client):
+    """The test's browser, signed in as support staff with the Support role's provider-admin
+    permissions (accounts/roles.py): see and change providers, see link renewals."""
+    client.force_login(
+        staff_user("support@alma.test", "view_provider", "change_provider", "view_linkrenewal")
+    )
+    return client
+
+
+@pytest.fixture
+def live_provider(db):
+    """A provider live in the directory: approved forms, an approved payer, training done."""
+    return make_live_provider(legal_name="Morgan Alvarez")
+
+
+@pytest.fixture
+def general_onboarding_url(provider):
+    """The path of `provider`'s emailed General Onboarding link."""
+    return links.form_path(provider, links.GENERAL_ONBOARDING)
 
 
 @pytest.fixture
 def photo_upload():
     return SimpleUploadedFile("me.png", image_bytes(), content_type="image/png")
+
+
+@pytest.fixture
+def clock():
+    """The clock stopped at now; a test moves it on itself (`clock.shift(...)`)."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def rate_limits_reset():
+    # allauth counts sign-in and password-reset attempts (and used TOTP codes) in the cache.
+    cache.clear()
+
+
+@pytest.fixture
+def support_articles(db):
+    # The seed migration's own function: a transactional test elsewhere may have emptied the table.
+    importlib.import_module("support.migrations.0002_seed_articles").seed(apps, None)
+
+
+@pytest.fixture
+def webinar(db):
+    """The demo webinar and the quiz's questions, as the data migration seeds them."""
+    return seed_training()
 
 
 def _drop_broker_connections(app) -> None:

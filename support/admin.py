@@ -66,4 +66,6 @@ class ArticleAdmin(admin.ModelAdmin):
     def preview(self, article: Article):
         if not article.pk:
             return "Save the article to see its preview."
-        return format_html('<div class="support-article-preview">{}</div>', article.body_html)
+        return format_html(
+            '<div class="support-article-preview" data-article-preview>{}</div>', article.body_html
+        )

@@ -209,3 +209,13 @@ def ready_provider(*, effective: dt.date | None, trained_at: dt.datetime | None 
             )
     provider.refresh_from_db()
     return provider
+
+
+def make_live_provider(**fields) -> Provider:
+    """A provider live in the directory through the real pipeline: contracted from 20 days ago,
+    approved by a payer effective 10 days ago, training done 30 days ago."""
+    today = timezone.localdate()
+    fields.setdefault("contracted_start_date", today - dt.timedelta(days=20))
+    return ready_provider(
+        effective=today - dt.timedelta(days=10), trained_at=timezone.now() - dt.timedelta(days=30), **fields
+    )

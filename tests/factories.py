@@ -3,12 +3,20 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from accounts.models import User
 from onboarding import services
 from onboarding.models import LicenseType, MembershipAgreement, Provider
+from tests.helpers import formset, pdf_upload
+
+CAQH_PASSWORD = "caqh-Pa55word!"  # what insurance_form_answers() types into the form
 
 
 class ProviderFactory(factory.Factory):
-    """Providers are only ever created through the step-0 service, as in production."""
+    """Providers are only ever created through the step-0 service, as in production.
+
+    `ProviderFactory.build()` touches no database: an unsaved provider with an unsaved user and
+    agreement, for rules and templates that need only the values.
+    """
 
     class Meta:
         model = Provider
@@ -24,7 +32,13 @@ class ProviderFactory(factory.Factory):
     def _create(cls, model_class, **kwargs):
         return services.agreement_record(**kwargs)
 
-    _build = _create
+    @classmethod
+    def _build(cls, model_class, *, email, signed_at, source, **kwargs):
+        user = User(email=email.strip().lower())
+        user.set_unusable_password()  # as agreement_record leaves it: set at portal access
+        provider = model_class(user=user, **kwargs)
+        provider.agreement = MembershipAgreement(provider=provider, signed_at=signed_at, source=source)
+        return provider
 
 
 def general_onboarding_answers(**overrides) -> dict:
@@ -47,6 +61,33 @@ def general_onboarding_answers(**overrides) -> dict:
     }
     answers.update(overrides)
     return answers
+
+
+def insurance_form_answers(work_history=None, **overrides) -> dict:
+    """POST data for a complete, valid Insurance Form page (a PDF certificate included)."""
+    today = timezone.localdate()
+    data = {
+        "action": "submit",
+        "caqh_id": "12345678",
+        "caqh_username": "jrivera",
+        "caqh_password": CAQH_PASSWORD,
+        "npi": "1234567893",
+        "liability_carrier": "CM&F Group",
+        "liability_policy_number": "PL-55821",
+        "liability_per_claim": "1000000",
+        "liability_aggregate": "3000000",
+        "liability_effective": (today - dt.timedelta(days=100)).isoformat(),
+        "liability_expiry": (today + dt.timedelta(days=265)).isoformat(),
+        "liability_certificate": pdf_upload(),
+        **formset("licenses", [{"state": "NY", "license_type": "LCSW", "number": "R-081234",
+                                "expiry": (today + dt.timedelta(days=400)).isoformat()}]),
+        **formset("education", [{"institution": "Columbia University", "degree": "MSW",
+                                 "graduation_date": "2014-05-20"}]),
+        **formset("work_history", work_history or [{"employer": "Harbor Counseling", "role": "Therapist",
+                                                     "start_date": "2015-01-05", "end_date": ""}]),
+    }  # fmt: skip
+    data.update(overrides)
+    return data
 
 
 def insurance_form_values(**overrides) -> dict:

@@ -1,19 +1,12 @@
 """Bring a provider along the onboarding pipeline through the real services, as in production."""
 
-from django.contrib.auth.models import Permission
-
 from accounts.models import User
-from onboarding.models import OnboardingStep, ReviewedForm
+from onboarding.models import OnboardingStep, OutboxEmail, ReviewedForm
 from portal import services as portal_services
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
+from tests.helpers import staff_user
 
-PASSWORD = "Harbor-Counsel-2026"
-
-
-def staff_user(email: str, *codenames: str) -> User:
-    user = User.objects.create_user(email=email, password="Staff-Desk-2026!", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
+PASSWORD = "Harbor-Counsel-2026"  # the provider's portal password once access is granted
 
 
 def reviewer() -> User:
@@ -45,3 +38,8 @@ def grant_portal_access(provider, password: str = PASSWORD):
     portal_services.portal_access_grant(provider=provider)
     provider.refresh_from_db()
     return provider
+
+
+def completion_rows(provider):
+    """The provider's "onboarding complete" emails in the outbox (step 6 queues exactly one)."""
+    return OutboxEmail.objects.filter(provider=provider, step="onboarding_complete")

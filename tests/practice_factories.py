@@ -1,13 +1,6 @@
-"""Helpers for the help desk, payouts and client roster tests: rows made through the services,
-as in production, and what a reader sees on a page."""
+"""Help desk, payouts and client roster test data: rows made through the services, as in
+production, and the payouts form's answers."""
 
-import re
-from html import unescape
-
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils.html import strip_tags
-
-from conftest import image_bytes
 from helpdesk import services as helpdesk_services
 from helpdesk.models import TicketCategory
 from practice import services as practice_services
@@ -17,16 +10,17 @@ ACCOUNT_NUMBER = "000123456789"  # a plausible 12-digit account number; its last
 ROUTING_NUMBER = "011000015"  # a valid ABA routing number (Federal Reserve Bank of Boston)
 
 
-def text_of(html: str) -> str:
-    """What a reader sees: no tags, blocks apart, one space between words."""
-    blocks_apart = re.sub(
-        r"</?(?:dt|dd|p|br|div|li|h[1-6]|section|ul|ol|form|td|th|tr|label)\b[^>]*>", " ", html
-    )
-    return " ".join(unescape(strip_tags(blocks_apart)).split())
-
-
-def png_upload(name: str = "screenshot.png"):
-    return SimpleUploadedFile(name, image_bytes(), content_type="image/png")
+def payout_account_answers(**overrides) -> dict:
+    """POST data for the payouts-account form: valid bank details (the number typed twice)."""
+    values = {
+        "holder_name": "Jordan Rivera",
+        "account_type": "checking",
+        "routing_number": ROUTING_NUMBER,
+        "account_number": ACCOUNT_NUMBER,
+        "account_number_confirm": ACCOUNT_NUMBER,
+    }
+    values.update(overrides)
+    return values
 
 
 def open_ticket(provider, *, subject="My Insurance Form link expired", now=None, **overrides):

@@ -40,7 +40,7 @@ def test_a_provider_cannot_sign_in_before_setting_a_password(client, provider):
 
 def test_the_sign_in_page_uses_the_portal_layout(client):
     page = client.get(reverse("account_login")).text
-    assert "auth-card" in page
+    assert 'id="auth-card"' in page
     assert "navbar-alma" in page
 
 

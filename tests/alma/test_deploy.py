@@ -6,19 +6,13 @@ read Dockerfile, .dockerignore and docker-compose.yml.
 """
 
 import ast
-import json
-import os
-import secrets
 import shlex
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO, argv_of, dockerfile_instructions, manage, production_env
 
 # What an operator must provide before the production settings will load.
 REQUIRED_IN_PRODUCTION = (
@@ -30,45 +24,8 @@ REQUIRED_IN_PRODUCTION = (
     "SITE_URL",
     "FIELD_ENCRYPTION_KEYS",
 )
-# Variables a subprocess must not inherit from whoever runs the tests (CI, a developer's shell).
-INHERITED_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "ANYMAIL_")
-INHERITED_NAMES = ("SITE_URL", "FIELD_ENCRYPTION_KEYS")
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")
-
-
-def production_env(*, without: str | None = None) -> dict[str, str]:
-    """A clean environment with realistic production values, optionally missing one of them."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(INHERITED_PREFIXES) and name not in INHERITED_NAMES
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="alma.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="portal.alma.example,portal-internal.alma.example",
-        DATABASE_URL="postgres://alma:s3cret-db-password@127.0.0.1:5432/alma",
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        SITE_URL="https://portal.alma.example",
-        FIELD_ENCRYPTION_KEYS="3nlVx1dFOQt7cW-zF6pbTS3ejoi22o0QmK16yG1dx98=",
-    )
-    if without:
-        del env[without]
-    return env
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - fixed argv, no shell
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def variables_production_requires() -> set[str]:
@@ -218,26 +175,6 @@ def test_uploads_and_database_live_on_named_volumes(compose):
 
 
 # --- the image -----------------------------------------------------------------------------
-
-
-def dockerfile_instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs with line continuations joined and comments dropped."""
-    instructions, pending = [], ""
-    for raw in (REPO / "Dockerfile").read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        keyword, _, arguments = (pending + line).partition(" ")
-        instructions.append((keyword.upper(), arguments.strip()))
-        pending = ""
-    return instructions
-
-
-def argv_of(arguments: str) -> list[str]:
-    return json.loads(arguments) if arguments.startswith("[") else shlex.split(arguments)
 
 
 def test_image_does_not_run_as_root():

@@ -5,9 +5,7 @@ import datetime as dt
 import http.client
 import logging
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,20 +25,22 @@ from alma.logging import JsonFormatter, RedactSecrets, redact
 from credentialing import links as credentialing_links
 from onboarding import links
 from onboarding.models import ReviewedForm
-from tests.alma.test_deploy import REPO, argv_of, dockerfile_instructions
-from tests.credentialing.test_insurance_form import answers as insurance_form_answers
-from tests.factories import ProviderFactory, general_onboarding_answers
-from tests.pipeline import PASSWORD, reviewer, staff_user
-from tests.portal.test_portal_access import totp_code
-from tests.practice_factories import ACCOUNT_NUMBER
-from tests.training.test_training_webinar import seed_training
+from tests.factories import CAQH_PASSWORD, ProviderFactory, general_onboarding_answers, insurance_form_answers
+from tests.helpers import (
+    REPO,
+    STAFF_PASSWORD,
+    argv_of,
+    dockerfile_instructions,
+    emailed_link,
+    signed_in_client,
+    staff_user,
+    totp_code,
+)
+from tests.pipeline import PASSWORD, reviewer
+from tests.practice_factories import ACCOUNT_NUMBER, payout_account_answers
+from tests.smtp_sink import free_port
+from tests.training_factories import seed_training
 from training import links as training_links
-
-CAQH_PASSWORD = "caqh-Pa55word!"  # what tests.credentialing.test_insurance_form.answers() types in
-
-
-def urls_in(body: str) -> list[str]:
-    return [urlsplit(url).path for url in re.findall(r"https?://\S+", body)]
 
 
 def token_of(path: str) -> str:
@@ -51,15 +51,6 @@ def token_of(path: str) -> str:
     if parts[0] == "training":
         return parts[2]
     return parts[3]
-
-
-def link_to(mailoutbox, email: str, path_start: str) -> str:
-    for message in reversed(mailoutbox):
-        if message.to == [email]:
-            for path in urls_in(message.body):
-                if path.startswith(path_start):
-                    return path
-    raise AssertionError(f"no email to {email} links to {path_start}")
 
 
 def console_handler() -> logging.Handler:
@@ -229,7 +220,7 @@ def test_the_whole_pipeline_at_debug_logs_no_secret(
         with committed():
             provider = ProviderFactory(legal_name="Jordan Rivera")
         email = provider.user.email
-        general = link_to(mailoutbox, email, "/onboarding/")
+        general = emailed_link(mailoutbox, email, "/onboarding/")
         secrets["general onboarding token"] = token_of(general)
 
         # Bad links: tampered (400) and, later, expired (410), each a django.request warning.
@@ -241,7 +232,7 @@ def test_the_whole_pipeline_at_debug_logs_no_secret(
         answers = {**general_onboarding_answers(), "action": "submit", "photo": photo_upload}
         with committed():
             assert client.post(general, answers).status_code == 302
-        insurance = link_to(mailoutbox, email, "/onboarding/")
+        insurance = emailed_link(mailoutbox, email, "/onboarding/")
         assert "/insurance-form/" in insurance
         secrets["insurance form token"] = token_of(insurance)
         secrets["CAQH password"] = CAQH_PASSWORD
@@ -249,14 +240,14 @@ def test_the_whole_pipeline_at_debug_logs_no_secret(
             assert client.post(insurance, insurance_form_answers()).status_code == 302
 
         # Step 3: staff approve both forms through the review queue.
-        staff = client_for(reviewer())
+        staff = signed_in_client(reviewer())
         for form in (ReviewedForm.GENERAL_ONBOARDING, ReviewedForm.INSURANCE_FORM):
             url = reverse("admin:onboarding_reviewqueue_approve", args=[provider.pk, form])
             with committed():
                 assert staff.post(url, {"round": 1}).status_code == 302
 
         # Step 4: the set-password link.
-        set_password = link_to(mailoutbox, email, "/accounts/password/reset/key/")
+        set_password = emailed_link(mailoutbox, email, "/accounts/password/reset/key/")
         secrets["set-password key"] = token_of(set_password).split("-", 1)[1]
         # allauth answers a wrong key with a 200 page; the 4xx that names a key in its path is
         # a form posted without its CSRF cookie (a browser that lost it): django.security.csrf.
@@ -270,21 +261,15 @@ def test_the_whole_pipeline_at_debug_logs_no_secret(
         assert response.status_code == 302
 
         # Step 5 by the training link from the webinar email.
-        training = link_to(mailoutbox, email, "/training/")
+        training = emailed_link(mailoutbox, email, "/training/")
         secrets["training token"] = token_of(training)
         assert client.get(training).status_code == 200
 
         # The payouts account, signed in.
         secrets["account number"] = ACCOUNT_NUMBER
-        payouts = {
-            "holder_name": "Jordan Rivera",
-            "account_type": "checking",
-            "routing_number": "011000015",
-            "account_number": ACCOUNT_NUMBER,
-            "account_number_confirm": ACCOUNT_NUMBER,
-        }
         with committed():
-            assert client.post(reverse("practice:payouts_change"), payouts).status_code == 302
+            response = client.post(reverse("practice:payouts_change"), payout_account_answers())
+            assert response.status_code == 302
 
         # Staff turn on their authenticator app.
         secrets["TOTP secret"] = activate_totp()
@@ -306,21 +291,15 @@ def test_the_whole_pipeline_at_debug_logs_no_secret(
             assert secret not in said, f"{what} in a {record.name} record: {said[:300]}"
 
 
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def activate_totp() -> str:
     """A staff member activates TOTP (allauth MFA) after reauthenticating; returns the secret."""
 
     staff_user("security@alma.test", "view_provider")
     client = Client()
-    client.post(reverse("account_login"), {"login": "security@alma.test", "password": "Staff-Desk-2026!"})
+    client.post(reverse("account_login"), {"login": "security@alma.test", "password": STAFF_PASSWORD})
     response = client.get(reverse("mfa_activate_totp"))
     if response.status_code == 302 and "reauthenticate" in response.url:
-        client.post(response.url, {"password": "Staff-Desk-2026!"})
+        client.post(response.url, {"password": STAFF_PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     secret = page.context["form"].secret
     assert client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}).status_code == 302
@@ -328,12 +307,6 @@ def activate_totp() -> str:
 
 
 # --- gunicorn's access log, with the image's own command ------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def image_command(port: int) -> list[str]:

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import ExifTags, Image, ImageFile, PngImagePlugin
 
-from conftest import image_bytes
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft
@@ -21,9 +20,14 @@ from directory.models import DirectoryProfile
 from onboarding import links
 from onboarding.models import GeneralOnboarding
 from onboarding.services.general_onboarding import general_onboarding_save_draft
-from tests.credentialing.test_insurance_form import PDF, answers
 from tests.directory_factories import ready_provider
-from tests.factories import ProviderFactory, general_onboarding_answers, submit_general_onboarding
+from tests.factories import (
+    ProviderFactory,
+    general_onboarding_answers,
+    insurance_form_answers,
+    submit_general_onboarding,
+)
+from tests.helpers import PDF, form_errors, image_bytes, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +69,7 @@ def stored_photo(provider) -> Image.Image:
 
 
 def photo_errors(response) -> str:
-    return " ".join(response.context["form"].errors.get("photo", []))
-
-
-@pytest.fixture
-def form_url(provider):
-    return links.form_path(provider, links.GENERAL_ONBOARDING)
+    return " ".join(form_errors(response, "photo"))
 
 
 @pytest.fixture
@@ -90,11 +89,11 @@ def decodes(monkeypatch):
 # --- metadata ------------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_stored_without_its_location_or_camera(client, provider, form_url):
+def test_a_phone_photo_is_stored_without_its_location_or_camera(client, provider, general_onboarding_url):
     original = Image.open(io.BytesIO(phone_jpeg()))
     assert original.getexif().get_ifd(GPS)  # the upload does carry a location
 
-    client.post(form_url, {"action": "save_draft", "photo": upload(phone_jpeg())})
+    client.post(general_onboarding_url, {"action": "save_draft", "photo": upload(phone_jpeg())})
 
     stored = stored_photo(provider)
     assert stored.format == "JPEG"
@@ -109,7 +108,7 @@ def test_a_phone_photo_is_stored_without_its_location_or_camera(client, provider
     assert b"home sweet home" not in raw
 
 
-def test_a_png_loses_its_text_and_exif_chunks(client, provider, form_url):
+def test_a_png_loses_its_text_and_exif_chunks(client, provider, general_onboarding_url):
     text = PngImagePlugin.PngInfo()
     text.add_text("Location", "210 W 29th St, New York")
     buffer = io.BytesIO()
@@ -117,7 +116,10 @@ def test_a_png_loses_its_text_and_exif_chunks(client, provider, form_url):
         buffer, format="PNG", pnginfo=text, exif=exif_with_home()
     )
 
-    client.post(form_url, {"action": "save_draft", "photo": upload(buffer.getvalue(), "me.png", "image/png")})
+    client.post(
+        general_onboarding_url,
+        {"action": "save_draft", "photo": upload(buffer.getvalue(), "me.png", "image/png")},
+    )
 
     stored = stored_photo(provider)
     assert stored.format == "PNG"
@@ -125,26 +127,34 @@ def test_a_png_loses_its_text_and_exif_chunks(client, provider, form_url):
     assert not stored.getexif().get_ifd(GPS)
 
 
-def test_a_sideways_phone_photo_is_stored_upright(client, provider, form_url):
+def test_a_sideways_phone_photo_is_stored_upright(client, provider, general_onboarding_url):
     # Orientation 6: the camera was turned; viewers rotate it 90 degrees. Stripping the tag
     # without rotating would publish the provider lying on their side.
-    client.post(form_url, {"action": "save_draft", "photo": upload(phone_jpeg((300, 200), Orientation=6))})
+    client.post(
+        general_onboarding_url,
+        {"action": "save_draft", "photo": upload(phone_jpeg((300, 200), Orientation=6))},
+    )
     assert stored_photo(provider).size == (200, 300)
 
 
 # --- dimensions ----------------------------------------------------------------------------------
 
 
-def test_a_large_photo_is_stored_at_most_1024_pixels_on_its_long_side(client, provider, form_url):
+def test_a_large_photo_is_stored_at_most_1024_pixels_on_its_long_side(
+    client, provider, general_onboarding_url
+):
     response = client.post(
-        form_url, {"action": "save_draft", "photo": upload(image_bytes("JPEG", (3000, 2000)))}
+        general_onboarding_url, {"action": "save_draft", "photo": upload(image_bytes("JPEG", (3000, 2000)))}
     )
     assert response.status_code == 302
     assert stored_photo(provider).size == (1024, 683)
 
 
-def test_a_small_photo_keeps_its_size(client, provider, form_url):
-    client.post(form_url, {"action": "save_draft", "photo": upload(image_bytes("PNG", (400, 500)), "me.png")})
+def test_a_small_photo_keeps_its_size(client, provider, general_onboarding_url):
+    client.post(
+        general_onboarding_url,
+        {"action": "save_draft", "photo": upload(image_bytes("PNG", (400, 500)), "me.png")},
+    )
     assert stored_photo(provider).size == (400, 500)
 
 
@@ -171,11 +181,12 @@ def png_header_only(width: int, height: int) -> bytes:
 
 
 def test_a_12000_pixel_square_png_is_refused_by_its_header_and_never_decoded(
-    client, provider, form_url, huge_png, decodes
+    client, provider, general_onboarding_url, huge_png, decodes
 ):
     assert len(huge_png) < 100_000  # tiny on disk: the size limit alone lets it through
     response = client.post(
-        form_url, {**general_onboarding_answers(), "action": "submit", "photo": upload(huge_png, "me.png")}
+        general_onboarding_url,
+        {**general_onboarding_answers(), "action": "submit", "photo": upload(huge_png, "me.png")},
     )
     assert response.status_code == 200
     # Above twice the limit Pillow itself refuses it while reading the header.
@@ -188,25 +199,27 @@ def test_a_12000_pixel_square_png_is_refused_by_its_header_and_never_decoded(
     assert GeneralOnboarding.objects.get(provider=provider).practice_name == "Harbor Counseling"
 
 
-def test_a_photo_just_over_the_limit_is_refused_with_its_size(client, form_url, decodes):
+def test_a_photo_just_over_the_limit_is_refused_with_its_size(client, general_onboarding_url, decodes):
     photo = upload(png_header_only(7000, 7000), "me.png")
     with pytest.warns(Image.DecompressionBombWarning):  # Pillow's own guard notices too
-        response = client.post(form_url, {"action": "save_draft", "photo": photo})
+        response = client.post(general_onboarding_url, {"action": "save_draft", "photo": photo})
     assert photo_errors(response).startswith(
         "This photo is 7,000 x 7,000 pixels (49 megapixels); the limit is 40 megapixels."
     )
     assert decodes == []
 
 
-def test_a_photo_at_the_limit_is_accepted(client, provider, form_url):
+def test_a_photo_at_the_limit_is_accepted(client, provider, general_onboarding_url):
     photo = upload(image_bytes("JPEG", (8000, 5000)))
-    assert client.post(form_url, {"action": "save_draft", "photo": photo}).status_code == 302
+    assert client.post(general_onboarding_url, {"action": "save_draft", "photo": photo}).status_code == 302
     assert stored_photo(provider).size == (1024, 640)
 
 
-def test_a_damaged_photo_is_refused_with_a_message_not_an_error_page(client, form_url):
+def test_a_damaged_photo_is_refused_with_a_message_not_an_error_page(client, general_onboarding_url):
     damaged = image_bytes("PNG", (64, 64))[:60]
-    response = client.post(form_url, {"action": "save_draft", "photo": upload(damaged, "me.png")})
+    response = client.post(
+        general_onboarding_url, {"action": "save_draft", "photo": upload(damaged, "me.png")}
+    )
     assert response.status_code == 200
     assert "This photo could not be read" in photo_errors(response)
 
@@ -250,17 +263,17 @@ def save_then_fail(save) -> None:
         raise Boom
 
 
-def saved_photo_name(client, form_url, provider, content) -> str:
-    client.post(form_url, {"action": "save_draft", "photo": upload(content)})
+def saved_photo_name(client, general_onboarding_url, provider, content) -> str:
+    client.post(general_onboarding_url, {"action": "save_draft", "photo": upload(content)})
     return GeneralOnboarding.objects.get(provider=provider).photo.name
 
 
 def test_a_replaced_photo_is_deleted_when_the_save_commits(
-    client, provider, form_url, django_capture_on_commit_callbacks
+    client, provider, general_onboarding_url, django_capture_on_commit_callbacks
 ):
-    first = saved_photo_name(client, form_url, provider, image_bytes("JPEG", (100, 100)))
+    first = saved_photo_name(client, general_onboarding_url, provider, image_bytes("JPEG", (100, 100)))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        second = saved_photo_name(client, form_url, provider, image_bytes("JPEG", (120, 100)))
+        second = saved_photo_name(client, general_onboarding_url, provider, image_bytes("JPEG", (120, 100)))
     assert default_storage.exists(first)  # nothing is deleted before the commit
     for callback in callbacks:
         callback()
@@ -269,11 +282,11 @@ def test_a_replaced_photo_is_deleted_when_the_save_commits(
 
 
 def test_a_cleared_photo_is_deleted_when_the_save_commits(
-    client, provider, form_url, django_capture_on_commit_callbacks
+    client, provider, general_onboarding_url, django_capture_on_commit_callbacks
 ):
-    first = saved_photo_name(client, form_url, provider, image_bytes("JPEG", (100, 100)))
+    first = saved_photo_name(client, general_onboarding_url, provider, image_bytes("JPEG", (100, 100)))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(form_url, {"action": "save_draft", "photo-clear": "on"})
+        client.post(general_onboarding_url, {"action": "save_draft", "photo-clear": "on"})
     assert not GeneralOnboarding.objects.get(provider=provider).photo
     assert not default_storage.exists(first)
 
@@ -292,28 +305,29 @@ def test_a_replaced_photo_stays_when_the_save_rolls_back(provider, django_captur
     assert default_storage.exists(first)
 
 
-def certificate(content=PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile("certificate.pdf", content, content_type="application/pdf")
-
-
 def test_a_replaced_certificate_is_deleted_on_commit_and_kept_on_rollback(
     client, provider, django_capture_on_commit_callbacks
 ):
     submit_general_onboarding(provider)
     url = links.form_path(provider, credentialing_links.INSURANCE_FORM)
-    client.post(url, answers(action="save_draft"))
+    client.post(url, insurance_form_answers(action="save_draft"))
     first = InsuranceForm.objects.get().liability_certificate.name
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Boom):
         save_then_fail(
             lambda: insurance_form_save_draft(
-                provider=provider, values={"liability_certificate": certificate()}
+                provider=provider, values={"liability_certificate": pdf_upload()}
             )
         )
     assert default_storage.exists(first)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, answers(action="save_draft", liability_certificate=certificate(PDF + b"%v2\n")))
+        client.post(
+            url,
+            insurance_form_answers(
+                action="save_draft", liability_certificate=pdf_upload(content=PDF + b"%v2\n")
+            ),
+        )
     second = InsuranceForm.objects.get().liability_certificate.name
     assert second != first
     assert not default_storage.exists(first)
@@ -323,8 +337,6 @@ def test_a_replaced_certificate_is_deleted_on_commit_and_kept_on_rollback(
 def test_a_certificate_is_still_checked_by_its_content(client, provider):
     submit_general_onboarding(provider)
     url = links.form_path(provider, credentialing_links.INSURANCE_FORM)
-    fake = certificate(b"MZ\x90\x00 a Windows executable")
-    response = client.post(url, answers(action="save_draft", liability_certificate=fake))
-    assert "not a PDF or PNG or JPEG file" in " ".join(
-        response.context["form"].errors["liability_certificate"]
-    )
+    fake = pdf_upload(content=b"MZ\x90\x00 a Windows executable")
+    response = client.post(url, insurance_form_answers(action="save_draft", liability_certificate=fake))
+    assert "not a PDF or PNG or JPEG file" in " ".join(form_errors(response, "liability_certificate"))

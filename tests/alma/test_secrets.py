@@ -5,7 +5,6 @@ import importlib
 import time
 
 import pytest
-import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -15,7 +14,6 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from alma import secrets
@@ -23,9 +21,7 @@ from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft
 from practice.models import PayoutAccount
 from practice.services import payout_account_set
-from tests.pipeline import staff_user
-
-STAFF_PASSWORD = "Staff-Desk-2026!"  # tests.pipeline.staff_user's
+from tests.helpers import STAFF_PASSWORD, staff_user, totp_code
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -82,26 +78,15 @@ def raw_authenticator_data() -> str:
         return cursor.fetchone()[0] or ""
 
 
-def code_for(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
-
-
-@pytest.fixture
-def frozen_clock():
-    # One TOTP code per 30-second period, each usable once: tests move on a period between codes.
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        yield traveller
-
-
 @pytest.mark.django_db
-def test_an_activated_authenticator_app_is_stored_encrypted_and_still_signs_in(client, frozen_clock):
+def test_an_activated_authenticator_app_is_stored_encrypted_and_still_signs_in(client, clock):
     cache.clear()  # allauth remembers used codes in the cache
     staff = staff_user("support@alma.test", "view_provider")
     client.force_login(staff)
     response = client.get(reverse("mfa_activate_totp"))
     client.post(response.url, {"password": STAFF_PASSWORD})  # allauth asks for the password first
     secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
-    assert client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)}).status_code == 302
+    assert client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)}).status_code == 302
     recovery_codes = RecoveryCodes(Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES))
 
     stored = raw_authenticator_data()
@@ -111,10 +96,10 @@ def test_an_activated_authenticator_app_is_stored_encrypted_and_still_signs_in(c
     assert not any(code in stored for code in recovery_codes.generate_codes())
 
     client.post(reverse("account_logout"))
-    frozen_clock.shift(dt.timedelta(seconds=30))
+    clock.shift(dt.timedelta(seconds=30))
     response = client.post(reverse("account_login"), {"login": staff.email, "password": STAFF_PASSWORD})
     assert response.url == reverse("mfa_authenticate")
-    assert client.post(reverse("mfa_authenticate"), {"code": code_for(secret)}).status_code == 302
+    assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
 
 

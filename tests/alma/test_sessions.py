@@ -9,25 +9,16 @@ import datetime as dt
 from html import unescape
 
 import pytest
-import time_machine
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from alma.sessions import SIGNED_IN_AT
 from onboarding import links
-from tests.alma.test_deploy import manage, production_env
-from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved, staff_user
+from tests.helpers import manage, production_env, staff_user
+from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved
 
 pytestmark = pytest.mark.django_db
-
-STAFF_PASSWORD = "Staff-Desk-2026!"  # tests.pipeline.staff_user's
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        yield traveller
 
 
 def wait(clock, **elapsed) -> None:

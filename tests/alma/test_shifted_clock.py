@@ -6,17 +6,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import timezone
 
 from alma import shifted_clock
-
-ROOT = Path(__file__).resolve().parents[2]
-NEW_YORK = ZoneInfo("America/New_York")
+from tests.helpers import NEW_YORK, REPO
 
 # A process with the test settings reports its clock and the offset it hands down; then it starts
 # one more such process (as a worker test does) and reports that one's too.
@@ -60,7 +56,7 @@ def test_every_process_started_with_the_test_settings_agrees_on_the_moved_clock(
     }
     real_before = shifted_clock.real_time()
     output = subprocess.run(  # noqa: S603 - fixed argv, no shell
-        [sys.executable, "-c", REPORT_CLOCK], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", REPORT_CLOCK], cwd=REPO, env=env, capture_output=True, text=True, check=True
     ).stdout
     real_elapsed = shifted_clock.real_time() - real_before
     parent = json.loads(output)

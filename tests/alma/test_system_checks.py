@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from alma.checks import field_encryption_keys_check
-from tests.alma.test_deploy import manage, production_env
+from tests.helpers import manage, production_env
 
 GOOD_KEY = Fernet.generate_key().decode()
 

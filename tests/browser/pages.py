@@ -6,6 +6,10 @@ from html.parser import HTMLParser
 from django.core import mail
 from playwright.sync_api import Locator, Page, expect
 
+# The two screens every journey is checked on.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
 
 class _Anchors(HTMLParser):
     def __init__(self) -> None:

@@ -14,12 +14,9 @@ from playwright.sync_api import expect
 from credentialing.models import ApplicationStatus
 from onboarding.models import OnboardingStep, Provider
 from onboarding.services.steps import step_advance
-from tests.browser.pages import no_horizontal_scroll, open_page
+from tests.browser.pages import DESKTOP, PHONE, no_horizontal_scroll, open_page
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import ProviderFactory, submit_general_onboarding
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 
 
 def signed_in_page(new_context, live_server, provider, viewport):

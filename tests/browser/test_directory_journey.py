@@ -15,15 +15,13 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import image_bytes
 from directory import services as directory
 from directory.models import DirectoryProfile
-from tests.browser.pages import no_horizontal_scroll, open_page
+from tests.browser.pages import DESKTOP, PHONE, no_horizontal_scroll, open_page
 from tests.credentialing_factories import PayerFactory
 from tests.directory_factories import Setup, bulk_providers, ready_provider
+from tests.helpers import image_bytes
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
@@ -68,7 +66,7 @@ def test_a_client_finds_a_provider_by_insurance_and_words_and_opens_the_profile(
     page.get_by_role("button", name="Search").click()
 
     expect(page.get_by_role("heading", name="1 provider matches your search")).to_be_visible()
-    result = page.locator(".directory-result")
+    result = page.locator("li[data-slug]")
     expect(result).to_have_count(1)
     expect(result).to_contain_text("Jordan Rivera, LCSW")
     expect(result).to_contain_text("Aetna Test")
@@ -85,12 +83,12 @@ def test_a_client_finds_a_provider_by_insurance_and_words_and_opens_the_profile(
     expect(photo).to_be_visible()
     assert photo.evaluate("img => img.naturalWidth") > 0  # the private upload, served for a live profile
     page.get_by_role("link", name="Back to the search results").click()
-    expect(page.locator(".directory-result")).to_have_count(1)
+    expect(page.locator("li[data-slug]")).to_have_count(1)
 
     # On a phone: the same search, nothing wider than the screen, the profile one tap away.
     phone = open_page(new_context, PHONE, is_mobile=True, has_touch=True)
     phone.goto(f"{live_server.url}/directory/?payer=aetna-test&q=Rivera")
-    expect(phone.locator(".directory-result")).to_have_count(1)
+    expect(phone.locator("li[data-slug]")).to_have_count(1)
     no_horizontal_scroll(phone, PHONE["width"])
     phone.screenshot(path=str(ARTIFACTS / "directory-search-phone.png"), full_page=True)
     phone.get_by_role("link", name="Jordan Rivera, LCSW").tap()

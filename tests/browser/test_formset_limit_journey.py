@@ -7,10 +7,8 @@ from playwright.sync_api import expect
 from credentialing import links as credentialing_links
 from credentialing.forms import SECTION_MAX_ROWS
 from onboarding import links
-from tests.browser.pages import open_page
+from tests.browser.pages import DESKTOP, open_page
 from tests.factories import ProviderFactory, submit_general_onboarding
-
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.mark.django_db(transaction=True)

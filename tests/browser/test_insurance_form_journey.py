@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from credentialing.models import InsuranceForm
 from onboarding.models import OnboardingStep, ReviewStatus
 from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
     assert_error_next_to,
     delivered_email,
     field,
@@ -18,10 +20,7 @@ from tests.browser.pages import (
     open_page,
 )
 from tests.factories import ProviderFactory, submit_general_onboarding
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+from tests.helpers import PDF
 
 
 @pytest.mark.django_db(transaction=True)

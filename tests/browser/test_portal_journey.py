@@ -15,12 +15,10 @@ from playwright.sync_api import expect
 from credentialing.models import ApplicationStatus
 from helpdesk.models import Ticket
 from practice.models import Client
-from tests.browser.pages import delivered_email, field, link_in, open_page
+from tests.browser.pages import DESKTOP, PHONE, delivered_email, feedback, field, link_in, open_page
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.pipeline import provider_at_forms_approved
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 # Not test-results/: pytest-playwright empties that folder at the start of every run.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -86,8 +84,9 @@ def test_from_the_portal_access_email_to_a_first_client_and_a_help_ticket(live_s
     page.get_by_label("Insurance", exact=False).first.check()
     field(page, "Insurance payer").select_option(label="Aetna")
     page.get_by_role("button", name="Add client").click()
-    expect(page.locator("#id_payer_error, .invalid-feedback").first).to_contain_text("Aetna")
-    expect(page.locator("#id_payer_error, .invalid-feedback").first).to_contain_text("decision expected by")
+    payer_error = feedback(page, field(page, "Insurance payer"))
+    expect(payer_error).to_contain_text("Aetna")
+    expect(payer_error).to_contain_text("decision expected by")
     assert list(Client.objects.filter(provider=provider).values_list("last_name", flat=True)) == ["Lee"]
 
     # Help, from whatever page they are on.

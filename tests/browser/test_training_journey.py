@@ -9,13 +9,10 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from tests.browser.pages import delivered_email, link_in, no_horizontal_scroll, open_page
+from tests.browser.pages import DESKTOP, PHONE, delivered_email, link_in, no_horizontal_scroll, open_page
 from tests.factories import ProviderFactory
 from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved
 from training.models import Question, QuizAttempt, TrainingProgress
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 
 
 def seed() -> None:

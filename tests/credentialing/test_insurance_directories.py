@@ -3,19 +3,14 @@ credentialing, programs, and unenrolling with a confirmation step."""
 
 import datetime as dt
 import importlib
-import re
 from html import unescape
 
 import pytest
 from django.apps import apps
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
-from accounts.models import User
 from credentialing.models import (
     ApplicationStatus,
     Payer,
@@ -26,6 +21,7 @@ from credentialing.models import (
 from credentialing.services import applications as services
 from tests.credentialing_factories import PayerFactory, ProgramFactory, make_application
 from tests.factories import ProviderFactory
+from tests.helpers import count_queries, elements, text_at, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +46,6 @@ def reference_payers(db):
     importlib.import_module("credentialing.migrations.0002_seed_payers_and_programs").seed(apps, None)
 
 
-@pytest.fixture
-def signed_in(client, provider):
-    client.force_login(provider.user)
-    return client
-
-
-def text_of(html: str) -> str:
-    """What a reader sees: no tags, blocks apart, one space between words."""
-    blocks_apart = re.sub(r"</?(?:dt|dd|p|div|li|h[1-6]|section|ul|form)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(blocks_apart)).split())
-
-
 def page_html(client) -> str:
     response = client.get(PAGE)
     assert response.status_code == 200
@@ -74,9 +58,7 @@ def page_text(client) -> str:
 
 def card(html: str, payer_slug: str) -> str:
     """The text of one payer's card."""
-    match = re.search(rf'<section class="card[^"]*" id="payer-{payer_slug}".*?</section>', html, re.DOTALL)
-    assert match, f"no card for {payer_slug}"
-    return text_of(match.group(0))
+    return text_at(html, f"section[data-payer={payer_slug}]")
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, payer):
@@ -89,8 +71,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, payer):
     assert not PayerApplication.objects.exists()
 
 
-def test_a_member_of_staff_without_a_provider_account_gets_404(client):
-    staff = User.objects.create_user(email="staff@alma.test", password="x" * 12, is_staff=True)
+def test_a_member_of_staff_without_a_provider_account_gets_404(client, staff):
     client.force_login(staff)
     assert client.get(PAGE).status_code == 404
 
@@ -277,21 +258,15 @@ def add_payers(count: int, provider) -> None:
     make_application(provider=ProviderFactory(), payer=payer, status=S.SUBMITTED)
 
 
-def count_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        page_text(client)
-    return len(queries)
-
-
 def test_the_page_costs_the_same_with_5_and_20_payers(signed_in, provider, django_assert_num_queries):
     Program.objects.all().delete()  # only the payers made here (the reference ones have no rows yet)
     Payer.objects.all().delete()
     add_payers(5, provider)
-    at_5 = count_queries(signed_in)
+    at_5 = count_queries(signed_in, PAGE)
     add_payers(15, provider)
-    assert count_queries(signed_in) == at_5
+    assert count_queries(signed_in, PAGE) == at_5
     # session, user, provider; effective start date, payers, applications, programs, enrollments
     with django_assert_num_queries(8):
         html = page_html(signed_in)
-    assert html.count('<section class="card') == 20
+    assert len(elements(html, "section[data-payer]")) == 20
     assert text_of(html).count("Enrolled since") == 4  # payers 1, 7, 13 and 19 approved the provider

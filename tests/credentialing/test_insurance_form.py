@@ -6,57 +6,17 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm, SecretReveal
 from onboarding import links
 from onboarding.models import LicenseType, OnboardingStep, ReviewStatus
-from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.factories import CAQH_PASSWORD, ProviderFactory, insurance_form_answers, submit_general_onboarding
+from tests.helpers import PDF, form_errors, formset, pdf_upload, staff_user
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "caqh-Pa55word!"
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def pdf(name="certificate.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def formset(prefix, rows, initial=0):
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial)}
-    for index, row in enumerate(rows):
-        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
-    return data
-
-
-def answers(work_history=None, **overrides):
-    today = timezone.localdate()
-    data = {
-        "action": "submit",
-        "caqh_id": "12345678",
-        "caqh_username": "jrivera",
-        "caqh_password": PASSWORD,
-        "npi": "1234567893",
-        "liability_carrier": "CM&F Group",
-        "liability_policy_number": "PL-55821",
-        "liability_per_claim": "1000000",
-        "liability_aggregate": "3000000",
-        "liability_effective": (today - timedelta(days=100)).isoformat(),
-        "liability_expiry": (today + timedelta(days=265)).isoformat(),
-        "liability_certificate": pdf(),
-        **formset("licenses", [{"state": "NY", "license_type": "LCSW", "number": "R-081234",
-                                "expiry": (today + timedelta(days=400)).isoformat()}]),
-        **formset("education", [{"institution": "Columbia University", "degree": "MSW",
-                                 "graduation_date": "2014-05-20"}]),
-        **formset("work_history", work_history or [{"employer": "Harbor Counseling", "role": "Therapist",
-                                                     "start_date": "2015-01-05", "end_date": ""}]),
-    }  # fmt: skip
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -70,17 +30,13 @@ def url(ready_provider):
     return links.form_path(ready_provider, credentialing_links.INSURANCE_FORM)
 
 
-def errors_of(response, name):
-    return response.context["form"].errors.get(name, [])
-
-
 def test_the_form_waits_for_the_general_onboarding_form(client, provider):
     page = client.get(links.form_path(provider, credentialing_links.INSURANCE_FORM))
     assert "First, the General Onboarding form" in page.text
 
 
 def test_a_complete_form_is_submitted_for_review(client, ready_provider, url, mailoutbox):
-    response = client.post(url, answers())
+    response = client.post(url, insurance_form_answers())
     assert response.status_code == 302
     ready_provider.refresh_from_db()
     assert ready_provider.onboarding_step == OnboardingStep.INSURANCE_FORM_SUBMITTED
@@ -90,9 +46,9 @@ def test_a_complete_form_is_submitted_for_review(client, ready_provider, url, ma
     assert record.liability_certificate.name.endswith(".pdf")
     assert "certificate" not in record.liability_certificate.name.rsplit("/", 1)[-1]  # name not trusted
     assert "Thank you, your Insurance Form is in" in client.get(url).text
-    assert not any(PASSWORD in m.body or PASSWORD in str(m.alternatives) for m in mailoutbox)
+    assert not any(CAQH_PASSWORD in m.body or CAQH_PASSWORD in str(m.alternatives) for m in mailoutbox)
     home = client.get("/")  # not signed in: nothing of the form is shown
-    assert PASSWORD not in home.text
+    assert CAQH_PASSWORD not in home.text
 
 
 @pytest.mark.parametrize(
@@ -107,16 +63,16 @@ def test_a_complete_form_is_submitted_for_review(client, ready_provider, url, ma
     ],
 )
 def test_each_rule_is_shown_next_to_its_field(client, url, field, value, message):
-    response = client.post(url, answers(**{field: value}))
+    response = client.post(url, insurance_form_answers(**{field: value}))
     assert response.status_code == 200
-    assert any(message in error for error in errors_of(response, field)), errors_of(response, field)
+    assert any(message in error for error in form_errors(response, field)), form_errors(response, field)
     assert message in unescape(response.text)
 
 
 def test_a_renamed_executable_is_refused_as_a_certificate(client, url):
-    fake = pdf("certificate.pdf", b"MZ\x90\x00\x03 this is a Windows executable")
-    response = client.post(url, answers(liability_certificate=fake))
-    assert "not a PDF or PNG or JPEG file" in " ".join(errors_of(response, "liability_certificate"))
+    fake = pdf_upload("certificate.pdf", b"MZ\x90\x00\x03 this is a Windows executable")
+    response = client.post(url, insurance_form_answers(liability_certificate=fake))
+    assert "not a PDF or PNG or JPEG file" in " ".join(form_errors(response, "liability_certificate"))
 
 
 def test_a_gap_over_six_months_needs_an_explanation_on_the_position_after_it(client, url):
@@ -129,7 +85,7 @@ def test_a_gap_over_six_months_needs_an_explanation_on_the_position_after_it(cli
             "end_date": "2023-05-31",
         },
     ]
-    response = client.post(url, answers(work_history=rows))
+    response = client.post(url, insurance_form_answers(work_history=rows))
     assert response.status_code == 200
     work = response.context["bundle"].sections["work_history"]
     assert (
@@ -138,18 +94,18 @@ def test_a_gap_over_six_months_needs_an_explanation_on_the_position_after_it(cli
     )
 
     rows[0]["gap_explanation"] = "Parental leave."
-    assert client.post(url, answers(work_history=rows)).status_code == 302
+    assert client.post(url, insurance_form_answers(work_history=rows)).status_code == 302
 
 
 def test_every_section_needs_at_least_one_row(client, url):
-    data = answers(**formset("education", []))
+    data = insurance_form_answers(**formset("education", []))
     response = client.post(url, data)
     assert "Add at least one degree." in response.context["bundle"].sections["education"].non_form_errors()
 
 
 def test_a_graduation_date_in_the_future_is_refused(client, url):
     future = (timezone.localdate() + timedelta(days=30)).isoformat()
-    data = answers(
+    data = insurance_form_answers(
         **formset("education", [{"institution": "NYU", "degree": "PhD", "graduation_date": future}])
     )
     response = client.post(url, data)
@@ -164,59 +120,58 @@ def test_prescriber_sections_are_required_for_prescribers_and_absent_for_others(
     lcsw_page = client.get(links.form_path(lcsw, credentialing_links.INSURANCE_FORM)).text
     assert "DEA number" not in lcsw_page
     assert (
-        client.post(links.form_path(lcsw, credentialing_links.INSURANCE_FORM), answers()).status_code == 302
+        client.post(
+            links.form_path(lcsw, credentialing_links.INSURANCE_FORM), insurance_form_answers()
+        ).status_code
+        == 302
     )
 
     md_url = links.form_path(md, credentialing_links.INSURANCE_FORM)
     assert "DEA number" in client.get(md_url).text
-    response = client.post(md_url, answers())
+    response = client.post(md_url, insurance_form_answers())
     for field in ("dea_number", "dea_expiry", "dea_certificate", "board_name", "board_certificate"):
-        assert errors_of(response, field) == ["This field is required."], field
+        assert form_errors(response, field) == ["This field is required."], field
 
 
 def test_a_bad_dea_number_is_explained(client):
     md = ProviderFactory(license_type=LicenseType.MD, legal_name="Ada Brennan")
     submit_general_onboarding(md)
     response = client.post(
-        links.form_path(md, credentialing_links.INSURANCE_FORM), answers(dea_number="AB1234564")
+        links.form_path(md, credentialing_links.INSURANCE_FORM),
+        insurance_form_answers(dea_number="AB1234564"),
     )
-    assert "check digit is wrong" in errors_of(response, "dea_number")[0]
+    assert "check digit is wrong" in form_errors(response, "dea_number")[0]
 
 
 def test_a_draft_keeps_valid_rows_and_never_shows_the_password_back(client, url, caplog):
     with caplog.at_level(logging.DEBUG):
-        response = client.post(url, answers(action="save_draft", npi="1234567890"))
+        response = client.post(url, insurance_form_answers(action="save_draft", npi="1234567890"))
     assert response.status_code == 200
-    assert errors_of(response, "npi")
+    assert form_errors(response, "npi")
     record = InsuranceForm.objects.get()
     assert record.status == ReviewStatus.DRAFT
     assert record.licenses.count() == 1
     assert record.has_caqh_password
     page = client.get(url).text
-    assert PASSWORD not in page
-    assert PASSWORD not in response.text
+    assert CAQH_PASSWORD not in page
+    assert CAQH_PASSWORD not in response.text
     assert "A CAQH password is saved" in page
-    assert PASSWORD not in caplog.text
+    assert CAQH_PASSWORD not in caplog.text
     # Submitting later without retyping the password keeps the saved one.
-    data = answers()
+    data = insurance_form_answers()
     data["caqh_password"] = ""
     assert client.post(url, data).status_code == 302
 
 
 @pytest.fixture
 def submitted(client, url, ready_provider):
-    client.post(url, answers())
+    client.post(url, insurance_form_answers())
     client.logout()
     return InsuranceForm.objects.get(provider=ready_provider)
 
 
 def staff(codename=None):
-    user = User.objects.create_user(
-        email=f"{codename or 'nobody'}@alma.test", password="x" * 12, is_staff=True
-    )
-    if codename:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
+    return staff_user(f"{codename or 'nobody'}@alma.test", *([codename] if codename else []))
 
 
 def test_documents_are_served_only_to_the_owner_and_permitted_staff(client, submitted):
@@ -239,7 +194,7 @@ def test_documents_are_served_only_to_the_owner_and_permitted_staff(client, subm
 
 
 def test_the_owner_can_download_through_the_form_link(client, ready_provider, url):
-    client.post(url, answers(action="save_draft"))
+    client.post(url, insurance_form_answers(action="save_draft"))
     response = client.get(f"{url}documents/liability_certificate/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="liability-certificate.pdf"'
@@ -264,7 +219,7 @@ def test_staff_see_the_form_but_never_the_password_unless_they_reveal_it(client,
     change = reverse("admin:credentialing_insuranceform_change", args=[submitted.pk])
     page = client.get(change).text
     assert submitted.npi in page
-    assert PASSWORD not in page
+    assert CAQH_PASSWORD not in page
     assert submitted.caqh_password_encrypted not in page
     assert "Revealing it needs the reveal permission" in page
     reveal = reverse("admin:credentialing_insuranceform_reveal", args=[submitted.pk])
@@ -275,12 +230,12 @@ def test_staff_see_the_form_but_never_the_password_unless_they_reveal_it(client,
     client.force_login(revealer)
     assert "Reveal it" in client.get(change).text
     confirm = client.get(reveal)
-    assert PASSWORD not in confirm.text  # a GET only asks
+    assert CAQH_PASSWORD not in confirm.text  # a GET only asks
     assert not SecretReveal.objects.exists()
     with caplog.at_level(logging.DEBUG):
         shown = client.post(reveal)
-    assert PASSWORD in shown.text
+    assert CAQH_PASSWORD in shown.text
     assert shown["Cache-Control"].startswith("max-age=0")
-    assert PASSWORD not in caplog.text
+    assert CAQH_PASSWORD not in caplog.text
     audit = SecretReveal.objects.get()
     assert (audit.revealed_by, audit.field) == (revealer, "caqh_password")

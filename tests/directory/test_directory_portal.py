@@ -2,25 +2,21 @@
 in admin (hide, unhide, offboard, review), and the go-live card of the Onboarding Dashboard."""
 
 import datetime as dt
-import importlib
-import re
 from html import unescape
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from accounts.models import User
 from directory import services as directory
 from directory.models import DirectoryProfile, ProfileEvent
 from tests.credentialing_factories import PayerFactory, make_application
-from tests.directory_factories import Setup, bulk_providers, finish_training, ready_provider
+from tests.directory_factories import Setup, bulk_providers, finish_training
 from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.helpers import days_ago, staff_user, text_at, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,37 +27,14 @@ NEW_BIO = (
 )
 
 
-def text_of(html: str) -> str:
-    spaced = re.sub(r"</?(?:p|div|li|dt|dd|h[1-6]|section|ul|address|br|span|a|strong)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(spaced)).split())
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
-
-
 @pytest.fixture
-def live_provider(db):
-    return ready_provider(
-        effective=days_ago(10),
-        trained_at=timezone.now() - dt.timedelta(days=30),
-        contracted_start_date=days_ago(20),
-        legal_name="Morgan Alvarez",
-    )
-
-
-@pytest.fixture
-def signed_in(client, live_provider):
-    client.force_login(live_provider.user)
-    return client
+def provider(live_provider):
+    """Here the provider is live in the directory (the root conftest's `signed_in` signs them in)."""
+    return live_provider
 
 
 def staff_with(*codenames: str) -> User:
-    user = User.objects.create_user(
-        email=f"{'-'.join(codenames) or 'plain'}@alma.test", password="x" * 16, is_staff=True
-    )
-    user.user_permissions.add(*Permission.objects.filter(codename__in=[*codenames, "view_directoryprofile"]))
-    return user
+    return staff_user(f"{'-'.join(codenames) or 'plain'}@alma.test", *codenames, "view_directoryprofile")
 
 
 def edit(client, provider, **changes):
@@ -240,16 +213,8 @@ def test_staff_without_the_permission_cannot_hide_or_review(client, live_provide
 # --- the Onboarding Dashboard's go-live card -----------------------------------------------------------
 
 
-@pytest.fixture
-def support_articles(db):
-    importlib.import_module("support.migrations.0002_seed_articles").seed(apps, None)
-
-
 def go_live_card(client) -> str:
-    html = client.get("/portal/onboarding/").text
-    return text_of(
-        re.search(r'<section class="card h-100" id="go-live".*?</section>', html, re.DOTALL).group(0)
-    )
+    return text_at(client.get("/portal/onboarding/").text, "#go-live")
 
 
 def test_the_dashboard_shows_a_live_profile_with_its_link(signed_in, live_provider, support_articles):

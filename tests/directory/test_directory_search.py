@@ -17,14 +17,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.html import strip_tags
 
-from conftest import image_bytes
 from credentialing.models import ApplicationStatus, PayerApplication
 from directory import services as directory
 from directory.models import DirectoryProfile
 from tests.credentialing_factories import PayerFactory
 from tests.directory_factories import Setup, bulk_providers, live_providers
+from tests.helpers import attribute_of, elements, image_bytes, text_at, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +35,14 @@ def trained_long_ago() -> dt.datetime:
     return timezone.now() - dt.timedelta(days=400)
 
 
-def text_of(html: str) -> str:
-    """What a reader sees, with block elements apart."""
-    spaced = re.sub(r"</?(?:p|div|li|dt|dd|h[1-6]|section|ul|ol|address|br|span|a)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(spaced)).split())
-
-
 def names_on(response) -> list[str]:
     """The result names, in the order shown."""
     assert response.status_code == 200
-    return [
-        unescape(strip_tags(m)).split(",")[0]
-        for m in re.findall(r'<h3 class="h6 mb-1"><a [^>]*>(.*?)</a></h3>', response.text)
-    ]
+    return [text_of(link).split(",")[0] for link in elements(response.text, "a[data-profile-link]")]
 
 
 def slugs_on(response) -> list[str]:
-    return re.findall(r'<li class="card mb-3 directory-result" data-slug="([^"]+)"', response.text)
+    return [attribute_of(result, "data-slug") for result in elements(response.text, "li[data-slug]")]
 
 
 def publish(setups, payer, **kwargs):
@@ -162,7 +152,7 @@ def test_a_payer_counts_only_from_its_effective_date(client, evergreen, bluebird
     assert names_on(client.get(f"{SEARCH}?payer={bluebird.slug}")) == []
     assert names_on(client.get(f"{SEARCH}?payer={evergreen.slug}")) == ["Dana Early"]
     page = client.get(DirectoryProfile.objects.get(provider=provider).get_absolute_url()).text
-    insurance = re.search(r'id="insurance".*?</section>', page, re.DOTALL).group(0)
+    insurance = text_at(page, "#insurance")
     assert "Evergreen Health" in insurance
     assert "Bluebird Care" not in insurance
     with time_machine.travel(dt.datetime.combine(later, dt.time(9), tzinfo=timezone.get_current_timezone())):

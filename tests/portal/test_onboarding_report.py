@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 import io
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,27 +12,27 @@ from django.core.management import CommandError, call_command
 from onboarding.models import OnboardingStep
 from portal.reports import onboarding_report
 from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.helpers import NEW_YORK
 
-NY = ZoneInfo("America/New_York")
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pipeline():
     """Two providers who took one and three business days over the General Onboarding form."""
-    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=NY), tick=False):  # a Friday
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=NEW_YORK), tick=False):  # a Friday
         quick, slow, waiting = ProviderFactory(), ProviderFactory(), ProviderFactory()
-    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=NY), tick=False):  # Monday: 1 day
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=NEW_YORK), tick=False):  # Monday: 1 day
         submit_general_onboarding(quick)
     with time_machine.travel(
-        dt.datetime(2026, 11, 27, 9, 0, tzinfo=NY), tick=False
+        dt.datetime(2026, 11, 27, 9, 0, tzinfo=NEW_YORK), tick=False
     ):  # Fri after Thanksgiving: 4
         submit_general_onboarding(slow)
     return quick, slow, waiting
 
 
 def test_the_report_counts_steps_and_medians_in_business_days(pipeline):
-    report = onboarding_report(now=dt.datetime(2026, 11, 30, 12, 0, tzinfo=NY))
+    report = onboarding_report(now=dt.datetime(2026, 11, 30, 12, 0, tzinfo=NEW_YORK))
     lines = {line.step: line for line in report.steps}
     assert lines[OnboardingStep.ACCOUNT_CREATED].providers_here == 1
     assert lines[OnboardingStep.GENERAL_ONBOARDING_SUBMITTED].providers_here == 2

@@ -5,18 +5,16 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client as Browser
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from credentialing.models import ApplicationStatus
 from practice.errors import InsuranceNotAllowed
 from practice.models import Client, PaymentMethod
 from tests.credentialing_factories import PayerFactory, make_application
-from tests.practice_factories import add_client, text_of
+from tests.helpers import count_queries, text_of
+from tests.practice_factories import add_client
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +26,6 @@ ADD = reverse("practice:client_add")
 @pytest.fixture
 def payer(db):
     return PayerFactory(name="Evergreen Health", slug="evergreen")
-
-
-@pytest.fixture
-def signed_in(client, provider):
-    client.force_login(provider.user)
-    return client
 
 
 def day(value: dt.date) -> str:
@@ -192,16 +184,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(url):
     assert not Client.objects.exists()
 
 
-def test_staff_without_a_provider_account_get_404(client):
-    client.force_login(User.objects.create_user(email="staff@alma.test", password="x" * 12, is_staff=True))
+def test_staff_without_a_provider_account_get_404(client, staff):
+    client.force_login(staff)
     assert client.get(ROSTER).status_code == 404
     assert client.post(ADD, client_answers()).status_code == 404
-
-
-def count_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(ROSTER).status_code == 200
-    return len(queries)
 
 
 def add_clients(provider, payers, start: int, count: int) -> None:
@@ -216,9 +202,9 @@ def test_the_roster_costs_the_same_with_5_and_50_clients(signed_in, provider, dj
             provider=provider, payer=payer, status=S.APPROVED, effective_date=timezone.localdate()
         )
     add_clients(provider, payers, 0, 5)
-    at_5 = count_queries(signed_in)
+    at_5 = count_queries(signed_in, ROSTER)
     add_clients(provider, payers, 5, 45)
-    assert count_queries(signed_in) == at_5
+    assert count_queries(signed_in, ROSTER) == at_5
     # session, user, provider; client count, clients with payers; effective start date, payers in effect
     with django_assert_num_queries(7):
         html = signed_in.get(ROSTER).text

@@ -1,38 +1,22 @@
 """The Support Center: search, articles at stable addresses, safe Markdown, drafts, admin."""
 
-import importlib
-import re
-from html import unescape
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import strip_tags
 
-from accounts.models import User
 from support.action_items import ActionItem
 from support.models import Article
+from tests.helpers import element, elements, staff_user, text_of
 
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("support:index")
 
 
-def text_of(html: str) -> str:
-    blocks_apart = re.sub(r"</?(?:p|div|li|h[1-6]|a|td|th)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(blocks_apart)).split())
-
-
 def results(response) -> list[str]:
     """Article titles in the result list, in order."""
     assert response.status_code == 200
-    titles = re.findall(
-        r'<a class="list-group-item[^"]*" href="/support/[^"]+/">\s*<div class="fw-semibold">(.*?)</div>',
-        response.text,
-    )
-    return [unescape(title) for title in titles]
+    return [text_of(title) for title in elements(response.text, "div[data-article-title]")]
 
 
 def article(**fields) -> Article:
@@ -49,12 +33,7 @@ def only_our_articles(db):
     Article.objects.all().delete()
 
 
-@pytest.fixture
-def seeded(db):
-    importlib.import_module("support.migrations.0002_seed_articles").seed(apps, None)
-
-
-def test_every_dashboard_action_item_has_a_published_article_out_of_the_box(client, seeded):
+def test_every_dashboard_action_item_has_a_published_article_out_of_the_box(client, support_articles):
     for key, label in ActionItem.choices:
         found = Article.objects.published().about(key)
         assert found.exists(), f"no article for {label}"
@@ -67,7 +46,7 @@ def test_every_dashboard_action_item_has_a_published_article_out_of_the_box(clie
     assert "<strong>CAQH ProView</strong>" in page.text
 
 
-def test_the_insurance_form_article_states_the_liability_limits(client, seeded):
+def test_the_insurance_form_article_states_the_liability_limits(client, support_articles):
     text = text_of(client.get(reverse("support:article", args=["insurance-form"])).text)
     assert "at least $1,000,000 per claim and $3,000,000 aggregate" in text
     assert "10 digits with a valid check digit" in text
@@ -102,9 +81,7 @@ def test_staff_preview_a_draft_at_its_future_address(client, only_our_articles):
     draft = article(
         title="Quiz tips", body="## Before you start\n\nWatch the *whole* webinar.", is_published=False
     )
-    staff = User.objects.create_user(email="editor@alma.test", password="x" * 16, is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_article"))
-    client.force_login(staff)
+    client.force_login(staff_user("editor@alma.test", "view_article"))
     page = client.get(draft.get_absolute_url())
     assert page.status_code == 200
     assert "Draft preview: only staff can see this article until it is published." in text_of(page.text)
@@ -133,7 +110,7 @@ def test_script_and_event_handlers_in_an_article_body_never_reach_the_page(clien
         '<p style="position:fixed">styled</p><iframe src="https://evil.example"></iframe>'
     )
     page = client.get(article(title="Unsafe", body=body).get_absolute_url()).text
-    body_html = re.search(r'<div class="article-body">(.*?)</div>\s*</div></article>', page, re.S).group(1)
+    body_html = element(page, "#article-body")
     assert "<strong>there</strong>" in body_html
     assert "<script" not in body_html
     assert "alert('stolen')" not in body_html
@@ -198,7 +175,7 @@ def test_admin_searches_articles_and_previews_them_sanitized(admin_client, only_
     assert "Quiz tips" not in listing.text
 
     change = admin_client.get(reverse("admin:support_article_change", args=[saved.pk])).text
-    assert '<div class="support-article-preview"><p>Your <strong>CAQH</strong> login.</p>' in change
+    assert "<p>Your <strong>CAQH</strong> login.</p>" in element(change, "[data-article-preview]")
     assert "<script>alert(1)</script>" not in change.replace("&lt;script&gt;", "")
 
 

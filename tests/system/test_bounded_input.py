@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from alma.text import without_bidi_controls
-from conftest import image_bytes
 from credentialing import checks
 from credentialing import links as credentialing_links
 from credentialing.forms import SECTION_MAX_ROWS
@@ -20,10 +19,10 @@ from directory import services as directory
 from directory.models import DirectoryProfile
 from onboarding import links
 from onboarding.models import GeneralOnboarding, ReviewStatus
-from tests.credentialing.test_insurance_form import answers, formset
 from tests.credentialing_factories import PayerFactory
 from tests.directory_factories import Setup, bulk_providers, ready_provider
-from tests.factories import general_onboarding_answers, submit_general_onboarding
+from tests.factories import general_onboarding_answers, insurance_form_answers, submit_general_onboarding
+from tests.helpers import formset, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +53,8 @@ def hostile_licenses(total: int) -> dict:
 @pytest.mark.parametrize("total", [2001, 10**9])
 @pytest.mark.parametrize("action", ["save_draft", "submit"])
 def test_a_huge_row_count_gets_a_clear_error_on_a_normal_page_and_loses_nothing(client, url, total, action):
-    assert client.post(url, answers(action="save_draft")).status_code == 302  # a saved draft
-    data = answers(action=action, caqh_username="j.rivera", **hostile_licenses(total))
+    assert client.post(url, insurance_form_answers(action="save_draft")).status_code == 302  # a saved draft
+    data = insurance_form_answers(action=action, caqh_username="j.rivera", **hostile_licenses(total))
     response = client.post(url, data)
 
     assert response.status_code == 200
@@ -79,11 +78,14 @@ def test_a_section_at_its_limit_is_accepted_and_one_more_is_refused(client, url)
         {"state": "NY", "license_type": "LCSW", "number": f"R-{n:06d}", "expiry": expiry}
         for n in range(SECTION_MAX_ROWS["licenses"])
     ]
-    assert client.post(url, answers(action="save_draft", **formset("licenses", rows))).status_code == 302
+    assert (
+        client.post(url, insurance_form_answers(action="save_draft", **formset("licenses", rows))).status_code
+        == 302
+    )
     assert InsuranceForm.objects.get().licenses.count() == 30
 
     rows.append({"state": "NJ", "license_type": "LCSW", "number": "R-999999", "expiry": expiry})
-    response = client.post(url, answers(**formset("licenses", rows)))
+    response = client.post(url, insurance_form_answers(**formset("licenses", rows)))
     assert response.status_code == 200
     assert "takes at most 30 state licenses" in unescape(response.text)
     assert len(response.context["bundle"].sections["licenses"].forms) == 30  # the saved ones
@@ -93,7 +95,9 @@ def test_a_section_at_its_limit_is_accepted_and_one_more_is_refused(client, url)
 
 
 def test_a_row_count_django_reads_but_int_does_not_is_refused_too(client, url):
-    response = client.post(url, answers(action="save_draft", **{"licenses-TOTAL_FORMS": "31.0"}))
+    response = client.post(
+        url, insurance_form_answers(action="save_draft", **{"licenses-TOTAL_FORMS": "31.0"})
+    )
     assert "takes at most 30 state licenses" in unescape(response.text)
     assert not InsuranceForm.objects.get().licenses.exists()  # nothing saved from that section
 
@@ -109,8 +113,8 @@ def test_a_row_count_django_reads_but_int_does_not_is_refused_too(client, url):
 )
 @pytest.mark.parametrize("action", ["save_draft", "submit"])
 def test_a_section_with_a_row_to_fix_keeps_the_rows_saved_before(client, url, broken, action):
-    assert client.post(url, answers(action="save_draft")).status_code == 302
-    data = answers(action=action, caqh_username="j.rivera")
+    assert client.post(url, insurance_form_answers(action="save_draft")).status_code == 302
+    data = insurance_form_answers(action=action, caqh_username="j.rivera")
     for key, value in broken.items():
         if value is None:
             del data[key]
@@ -146,7 +150,7 @@ def test_an_npi_typed_with_spaces_or_dashes_is_read_as_its_digits(typed):
 
 @pytest.mark.parametrize("typed", ["1234 567 893", "1234-567-893"])
 def test_the_form_stores_the_npi_as_ten_digits(client, url, typed):
-    assert client.post(url, answers(npi=typed)).status_code == 302
+    assert client.post(url, insurance_form_answers(npi=typed)).status_code == 302
     assert InsuranceForm.objects.get().npi == "1234567893"
 
 
@@ -160,7 +164,7 @@ def test_the_form_stores_the_npi_as_ten_digits(client, url, typed):
     ],
 )
 def test_an_npi_that_is_not_ten_digits_gets_a_clear_message(client, url, typed, message):
-    response = client.post(url, answers(npi=typed))
+    response = client.post(url, insurance_form_answers(npi=typed))
     [error] = response.context["form"].errors["npi"]
     assert error.startswith(message), error
     assert "Ensure this value" not in error  # never Django's generic length message

@@ -2,12 +2,12 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+
 COMMANDS = [
     "seed_demo",
     "import_agreements",
@@ -23,7 +23,7 @@ COMMANDS = [
 def test_every_command_explains_itself(command):
     result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", command, "--help"],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True, text=True, check=False, cwd=REPO,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "alma.settings.test"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

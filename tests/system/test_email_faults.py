@@ -43,11 +43,11 @@ from onboarding.models import OutboxEmail
 from onboarding.services.outbox import REFUSED, outbox_possible_duplicates
 from portal.sla import sla_board
 from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.helpers import REPO
 from tests.smtp_sink import SmtpSink, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = REPO / "test-artifacts"
 CONCURRENCY = 3
 # Short enough for CI, in the proportions production keeps (onboarding/checks.py): a send
 # waits at most EMAIL_TIMEOUT per reply; tasks end within their limits, well inside the lease.
@@ -130,7 +130,7 @@ class CeleryProcess:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
                 [sys.executable, "-m", "celery", "-A", "alma", *self.arguments],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
 
         def started() -> bool:

@@ -14,7 +14,6 @@ Each endpoint gets a fresh provider per example, so one example's accepted submi
 hide the next one's bug. Examples are derandomized: CI runs the same inputs every time.
 """
 
-import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -22,15 +21,12 @@ import pytest
 from django.conf import settings as site_settings
 from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import image_bytes
 from credentialing import links as credentialing_links
 from credentialing.forms import InsuranceFormBundle, InsuranceFormForm
 from credentialing.models import InsuranceForm
@@ -46,18 +42,19 @@ from onboarding.services import general_onboarding_save_draft
 from practice.forms import ClientForm, PayoutAccountForm
 from practice.models import Client as RosterClient
 from practice.models import PayoutAccount
-from tests.credentialing.test_insurance_form import answers as insurance_form_answers
-from tests.directory_factories import ready_provider
+from tests.directory_factories import make_live_provider
 from tests.factories import (
     ProviderFactory,
     general_onboarding_answers,
+    insurance_form_answers,
     insurance_form_rows,
     insurance_form_values,
     submit_general_onboarding,
 )
+from tests.helpers import png_upload, signed_in_client
 from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved
 from tests.practice_factories import ROUTING_NUMBER, open_ticket, set_payout_account
-from tests.training.test_training_webinar import link_path, seed_training
+from tests.training_factories import link_path, seed_training
 from training import rules as training_rules
 from training.models import QuizAttempt, WebinarViewing
 from training.services import quiz_attempt_start
@@ -162,12 +159,6 @@ def changed(before: dict, after: dict) -> set[str]:
     return {name for name in before if before[name] != after[name]}
 
 
-def signed_in(provider) -> Client:
-    client = Client()
-    client.force_login(provider.user)
-    return client
-
-
 # --- the emailed form links ----------------------------------------------------------------------
 
 GO_FIELDS = GeneralOnboarding.PROVIDER_FIELDS
@@ -182,7 +173,7 @@ def saved_general_onboarding(provider) -> dict:
 @given(pairs=hostile_post(GO_BASE, form_names(GeneralOnboardingForm)))
 def test_general_onboarding_link(pairs):
     provider = ProviderFactory()
-    photo = SimpleUploadedFile("me.png", image_bytes(), content_type="image/png")
+    photo = png_upload("me.png")
     general_onboarding_save_draft(
         provider=provider, values={**general_onboarding_answers(offers_telehealth=True), "photo": photo}
     )
@@ -298,11 +289,6 @@ PLAYER_BODY = st.one_of(
 CONTENT_TYPES = st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"])
 
 
-@pytest.fixture
-def webinar(db):
-    return seed_training()
-
-
 def viewing_of(provider):
     return list(WebinarViewing.objects.filter(provider=provider).values())
 
@@ -327,7 +313,7 @@ def test_webinar_progress_endpoint(webinar, body, content_type, by_link):
     if by_link:
         client, url = Client(), link_path(provider, "webinar_progress")
     else:
-        client, url = signed_in(provider), reverse("training:webinar_progress")
+        client, url = signed_in_client(provider), reverse("training:webinar_progress")
     client.post(url, json.dumps({"event": "play", "position": 0}), content_type="application/json")
     before = viewing_of(provider)
 
@@ -342,7 +328,7 @@ def test_webinar_progress_endpoint(webinar, body, content_type, by_link):
 
 def test_a_player_report_longer_than_any_real_one_is_refused_unread(webinar):
     provider = ProviderFactory()
-    client, url = signed_in(provider), reverse("training:webinar_progress")
+    client, url = signed_in_client(provider), reverse("training:webinar_progress")
     padded = json.dumps({"event": "play", "position": 0}).encode() + b" " * 4_096  # valid JSON still
 
     response = client.post(url, padded, content_type="application/json")
@@ -394,7 +380,7 @@ CLIENT_BASE = {
 )  # fmt: skip
 def test_help_request_new(pairs, came_from):
     provider = ProviderFactory()
-    client = signed_in(provider)
+    client = signed_in_client(provider)
     get_with(client, reverse("helpdesk:new"), [("from", came_from)])
 
     response = post_form(client, reverse("helpdesk:new"), pairs)
@@ -410,7 +396,7 @@ def test_help_request_follow_up(pairs):
     ticket = open_ticket(provider)
     before = list(ticket.messages.values()), ticket.status
 
-    response = post_form(signed_in(provider), reverse("helpdesk:detail", args=[ticket.pk]), pairs)
+    response = post_form(signed_in_client(provider), reverse("helpdesk:detail", args=[ticket.pk]), pairs)
 
     if response.status_code != 302:
         ticket.refresh_from_db()
@@ -433,7 +419,7 @@ def test_payouts_account_change(pairs):
     set_payout_account(provider)
     before = list(PayoutAccount.objects.filter(provider=provider).values())
 
-    response = post_form(signed_in(provider), reverse("practice:payouts_change"), pairs)
+    response = post_form(signed_in_client(provider), reverse("practice:payouts_change"), pairs)
 
     if response.status_code != 302:
         assert list(PayoutAccount.objects.filter(provider=provider).values()) == before
@@ -449,23 +435,13 @@ def test_payouts_account_change(pairs):
 )  # fmt: skip
 def test_client_roster_add_and_page(pairs, page):
     provider = ProviderFactory()
-    client = signed_in(provider)
+    client = signed_in_client(provider)
     get_with(client, reverse("practice:clients"), [("page", page)])
 
     response = post_form(client, reverse("practice:client_add"), pairs)
 
     if response.status_code != 302:
         assert not RosterClient.objects.filter(provider=provider).exists()
-
-
-@pytest.fixture
-def live_provider(db):
-    today = timezone.localdate()
-    return ready_provider(
-        effective=today - dt.timedelta(days=10),
-        trained_at=timezone.now() - dt.timedelta(days=30),
-        contracted_start_date=today - dt.timedelta(days=20),
-    )
 
 
 def profile_base(profile: DirectoryProfile) -> dict:
@@ -487,7 +463,7 @@ def test_directory_profile_editor(live_provider, data):
     pairs = data.draw(hostile_post(profile_base(profile), form_names(ProfileForm)))
     before = DirectoryProfile.objects.filter(pk=profile.pk).values().get()
 
-    response = post_form(signed_in(live_provider), reverse("directory:my_profile"), pairs)
+    response = post_form(signed_in_client(live_provider), reverse("directory:my_profile"), pairs)
 
     if response.status_code != 302:
         assert DirectoryProfile.objects.filter(pk=profile.pk).values().get() == before
@@ -546,7 +522,7 @@ def test_set_and_change_password(provider_with_password, data):
     page = client.get(reset_path, follow=True)  # allauth moves the key into the session
     pairs = data.draw(hostile_post({"password1": "short", "password2": "other"}, ["password1", "password2"]))
     response = post_form(client, page.redirect_chain[-1][0] if page.redirect_chain else reset_path, pairs)
-    signed = signed_in(provider_with_password)
+    signed = signed_in_client(provider_with_password)
     pairs = data.draw(
         hostile_post(
             {"oldpassword": "not-it", "password1": "x", "password2": "y"},
@@ -602,20 +578,16 @@ def _signed_in(url_name, base, form_class, *, prepare=None):
     def setup():
         provider = ProviderFactory()
         args = prepare(provider) if prepare else ()
-        return signed_in(provider), reverse(url_name, args=args), base, form_names(form_class)
+        return signed_in_client(provider), reverse(url_name, args=args), base, form_names(form_class)
 
     return setup
 
 
 def _profile_editor():
-    provider = ready_provider(
-        effective=timezone.localdate() - dt.timedelta(days=10),
-        trained_at=timezone.now() - dt.timedelta(days=30),
-        contracted_start_date=timezone.localdate() - dt.timedelta(days=20),
-    )
+    provider = make_live_provider()
     profile = DirectoryProfile.objects.get(provider=provider)
     return (
-        signed_in(provider),
+        signed_in_client(provider),
         reverse("directory:my_profile"),
         profile_base(profile),
         form_names(ProfileForm),
@@ -670,7 +642,7 @@ def test_each_field_alone_with_each_of_the_nastiest_values(endpoint):
     ],
 )
 def test_each_query_parameter_alone_with_each_of_the_nastiest_values(url_name, names):
-    client = signed_in(ProviderFactory())
+    client = signed_in_client(ProviderFactory())
     for name in names:
         for value in NASTIEST:
             get_with(client, reverse(url_name), [(name, value)])

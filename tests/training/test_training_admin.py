@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ProviderFactory
-from tests.pipeline import staff_user
-from tests.training.test_training_quiz import answers
-from tests.training.test_training_webinar import START, link_path, seed_training
+from tests.helpers import staff_user
+from tests.training_factories import START, link_path, quiz_answers
 from training.models import Question, QuizAttempt, Webinar, WebinarViewing
 from training.services import (
     quiz_attempt_start,
@@ -23,19 +22,14 @@ from training.services import (
     webinar_unpublish,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def webinar():
-    return seed_training()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webinar")]
 
 
 def attempts(count: int, *, wrong: int) -> None:
     """`count` providers, each with one scored attempt missing the first `wrong` questions."""
     for _ in range(count):
         attempt = quiz_attempt_start(provider=ProviderFactory())
-        quiz_attempt_submit(attempt=attempt, answers=answers(attempt, wrong=wrong))
+        quiz_attempt_submit(attempt=attempt, answers=quiz_answers(attempt, wrong=wrong))
 
 
 def rows(page) -> dict[str, str]:
@@ -74,7 +68,7 @@ def test_staff_read_attempts_with_their_answers_but_cannot_change_them(client):
     client.force_login(staff_user("support@alma.test", "view_quizattempt", "view_trainingprogress"))
     provider = ProviderFactory(legal_name="Ada Brennan")
     attempt = quiz_attempt_start(provider=provider)
-    quiz_attempt_submit(attempt=attempt, answers=answers(attempt, wrong=2))
+    quiz_attempt_submit(attempt=attempt, answers=quiz_answers(attempt, wrong=2))
 
     listing = unescape(client.get(reverse("admin:training_quizattempt_changelist")).text)
     assert "Ada Brennan" in listing

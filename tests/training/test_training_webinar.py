@@ -2,7 +2,6 @@
 signed in, with the same progress either way; the server alone decides "watched"."""
 
 import datetime as dt
-import importlib
 import json
 import logging
 import re
@@ -11,7 +10,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -19,25 +17,17 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from onboarding import links
+from tests.helpers import WEBINAR_SUBJECT, signed_in_client
 from tests.pipeline import grant_portal_access, provider_at_forms_approved
+from tests.training_factories import START, link_path, report, seed_training, watch
 from training import links as training_links
 from training.models import TrainingProgress, Webinar, WebinarViewing
 from training.services import webinar_mark_watched
 
 pytestmark = pytest.mark.django_db
 
-START = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
-WEBINAR_SUBJECT = "Step 5 of your Alma onboarding: the Insurance Program Training Webinar"
 
-
-# --- helpers the other training tests share -------------------------------------------------------
-
-
-def seed_training() -> Webinar:
-    """The demo webinar and the quiz's questions (the data migration; tests that flush the
-    database lose them)."""
-    importlib.import_module("training.migrations.0003_seed_webinar_and_quiz").seed(apps, None)
-    return Webinar.objects.current()
+# --- helpers of this file (the shared ones are in tests/training_factories.py) -----------------------
 
 
 def publish_only(webinar: Webinar) -> Webinar:
@@ -49,56 +39,8 @@ def publish_only(webinar: Webinar) -> Webinar:
     return webinar
 
 
-def link_path(provider, name: str = "webinar", **kwargs) -> str:
-    token = links.make_token(provider, training_links.TRAINING)
-    return reverse(
-        f"training:{name}_link", kwargs={"provider_id": provider.public_id, "token": token, **kwargs}
-    )
-
-
 def progress_url_of(page_html: str) -> str:
     return unescape(re.search(r'data-progress-url="([^"]+)"', page_html).group(1))
-
-
-def report(client, url: str, event: str, position: float, **extra):
-    response = client.post(
-        url, json.dumps({"event": event, "position": position, **extra}), content_type="application/json"
-    )
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def watch(
-    client, url: str, traveller, *, start: float = 0.0, end: float | None = None, duration: float = 6.0
-):
-    """Play from `start` to `end` (default: the end) in real time, reporting as the player does:
-    "play", "progress" every 5 s, "ended" at the end. Returns the last answer."""
-    end = duration if end is None else end
-    state = report(client, url, "play", start)
-    position = start
-    while position < end:
-        step = min(5.0, end - position)
-        traveller.shift(dt.timedelta(seconds=step))
-        position += step
-        state = report(client, url, "ended" if position >= duration else "progress", position)
-    return state
-
-
-@pytest.fixture
-def webinar():
-    return seed_training()
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-def signed_in_client(provider) -> Client:
-    client = Client()
-    client.force_login(provider.user)
-    return client
 
 
 # --- the emailed link ----------------------------------------------------------------------------
