@@ -5,7 +5,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,10 +169,6 @@ def submitted(client, url, ready_provider):
     return InsuranceForm.objects.get(provider=ready_provider)
 
 
-def staff(codename=None):
-    return staff_user(f"{codename or 'nobody'}@alma.test", *([codename] if codename else []))
-
-
 def test_documents_are_served_only_to_the_owner_and_permitted_staff(client, submitted):
     owner = submitted.provider
     document = reverse("documents:insurance_document", args=[owner.public_id, "liability_certificate"])
@@ -181,7 +176,7 @@ def test_documents_are_served_only_to_the_owner_and_permitted_staff(client, subm
     assert client.get(document).status_code == 404  # anonymous
     client.force_login(ProviderFactory().user)
     assert client.get(document).status_code == 404  # another provider
-    client.force_login(staff())
+    client.force_login(staff_user("nobody@alma.test"))
     assert client.get(document).status_code == 404  # staff without the permission
 
     client.force_login(owner.user)
@@ -189,7 +184,7 @@ def test_documents_are_served_only_to_the_owner_and_permitted_staff(client, subm
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
-    client.force_login(staff("view_insuranceform"))
+    client.force_login(staff_user("viewer@alma.test", "view_insuranceform"))
     assert client.get(document).status_code == 200
 
 
@@ -214,7 +209,7 @@ def test_media_files_have_no_public_url(client, submitted, settings):
 
 
 def test_staff_see_the_form_but_never_the_password_unless_they_reveal_it(client, submitted, caplog):
-    viewer = staff("view_insuranceform")
+    viewer = staff_user("viewer@alma.test", "view_insuranceform")
     client.force_login(viewer)
     change = reverse("admin:credentialing_insuranceform_change", args=[submitted.pk])
     page = client.get(change).text
@@ -225,8 +220,7 @@ def test_staff_see_the_form_but_never_the_password_unless_they_reveal_it(client,
     reveal = reverse("admin:credentialing_insuranceform_reveal", args=[submitted.pk])
     assert client.post(reveal).status_code == 403
 
-    revealer = staff("reveal_caqh_password")
-    revealer.user_permissions.add(Permission.objects.get(codename="view_insuranceform"))
+    revealer = staff_user("revealer@alma.test", "reveal_caqh_password", "view_insuranceform")
     client.force_login(revealer)
     assert "Reveal it" in client.get(change).text
     confirm = client.get(reveal)
