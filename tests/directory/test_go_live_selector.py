@@ -2,7 +2,6 @@
 provider's directory page show, says what the publishing sweep does for that provider."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,10 +12,10 @@ from directory.models import DirectoryProfile
 from onboarding.models import Provider
 from tests.credentialing_factories import PayerFactory
 from tests.directory_factories import Setup, bulk_providers
+from tests.helpers import NEW_YORK
 
 pytestmark = pytest.mark.django_db
 
-NEW_YORK = ZoneInfo("America/New_York")
 TODAY = dt.date(2026, 6, 15)
 MIDNIGHT_JOB = dt.datetime(2026, 6, 15, 0, 5, tzinfo=NEW_YORK)
 LONG_AGO = dt.datetime(2026, 1, 10, 14, tzinfo=NEW_YORK)

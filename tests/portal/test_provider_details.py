@@ -28,7 +28,8 @@ from portal.services import form_approve, provider_details_correct
 from portal.services.provider_details import TRIGGER, DetailsRefused
 from tests.directory_factories import committed, make_live_provider
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
-from tests.pipeline import provider_at_forms_approved, reviewer, staff_user
+from tests.helpers import staff_user
+from tests.pipeline import provider_at_forms_approved, reviewer
 
 pytestmark = pytest.mark.django_db
 

@@ -18,16 +18,13 @@ from directory.models import DirectoryProfile
 from onboarding.models import OnboardingStep, Provider
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.directory_factories import committed, ready_provider
+from tests.helpers import days_ago
 from tests.pipeline import grant_portal_access
 from training.models import TrainingProgress
 from training.services import quiz_mark_passed, webinar_mark_watched
 from training.signals import training_completed
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
 
 
 def due_but_untrained() -> Provider:
