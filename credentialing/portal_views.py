@@ -1,7 +1,6 @@
 """The provider portal's Insurance & Directories page: thin views over credentialing services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +9,7 @@ from credentialing import selectors
 from credentialing.errors import CredentialingError
 from credentialing.models import ApplicationStatus, Payer, PayerApplication, Program
 from credentialing.services import applications as services
-from onboarding.selectors import provider_for_user
+from onboarding.decorators import provider_required
 
 
 def _back_to(payer: Payer):
@@ -18,9 +17,8 @@ def _back_to(payer: Payer):
     return redirect(f"{reverse('insurance:overview')}#payer-{payer.slug}")
 
 
-@login_required
-def overview(request):
-    provider = provider_for_user(request.user)
+@provider_required
+def overview(request, provider):
     return render(
         request,
         "credentialing/insurance_directories.html",
@@ -28,10 +26,9 @@ def overview(request):
     )
 
 
-@login_required
+@provider_required
 @require_POST
-def request_credentialing(request, payer_slug: str):
-    provider = provider_for_user(request.user)
+def request_credentialing(request, provider, payer_slug: str):
     payer = get_object_or_404(Payer, slug=payer_slug)
     try:
         services.application_request(provider=provider, payer=payer, actor=request.user)
@@ -46,11 +43,10 @@ def request_credentialing(request, payer_slug: str):
     return _back_to(payer)
 
 
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
-def unenroll(request, payer_slug: str):
+def unenroll(request, provider, payer_slug: str):
     """GET shows what unenrolling means; only the POST from that page (with its CSRF token) acts."""
-    provider = provider_for_user(request.user)
     application = get_object_or_404(
         PayerApplication.objects.select_related("payer"), provider=provider, payer__slug=payer_slug
     )
@@ -75,10 +71,9 @@ def unenroll(request, payer_slug: str):
     return render(request, "credentialing/insurance_directories/unenroll_confirm.html", context)
 
 
-@login_required
+@provider_required
 @require_POST
-def enroll(request, program_id: int):
-    provider = provider_for_user(request.user)
+def enroll(request, provider, program_id: int):
     program = get_object_or_404(Program.objects.select_related("payer"), pk=program_id)
     try:
         services.program_enroll(provider=provider, program=program, actor=request.user)
@@ -89,10 +84,9 @@ def enroll(request, program_id: int):
     return _back_to(program.payer)
 
 
-@login_required
+@provider_required
 @require_POST
-def leave(request, program_id: int):
-    provider = provider_for_user(request.user)
+def leave(request, provider, program_id: int):
     program = get_object_or_404(Program.objects.select_related("payer"), pk=program_id)
     try:
         services.program_leave(provider=provider, program=program, actor=request.user)

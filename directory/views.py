@@ -1,7 +1,6 @@
 """The public directory (search and profile pages, no sign-in) and the provider's own profile."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from directory import selectors, services
 from directory.errors import DirectoryError, ProfileNotReady
 from directory.forms import ProfileForm, SearchForm
 from directory.models import DirectoryProfile
-from onboarding.models import Provider
+from onboarding.decorators import provider_required
 
 # The profile's free text, as the public pages show it.
 PUBLIC_TEXT = (
@@ -98,15 +97,6 @@ def photo(request, slug: str):
     return response
 
 
-def _provider(request) -> Provider:
-    if request.user.is_staff:
-        raise Http404("The directory profile page is for providers.")
-    found = Provider.objects.select_related("user").filter(user=request.user).first()
-    if found is None:
-        raise Http404("No provider account is linked to this login.")
-    return found
-
-
 def _initial(profile: DirectoryProfile) -> dict:
     return {
         **{name: getattr(profile, name) for name in services.EDITABLE_FIELDS},
@@ -114,10 +104,9 @@ def _initial(profile: DirectoryProfile) -> dict:
     }
 
 
-@login_required
-def my_profile(request):
+@provider_required
+def my_profile(request, provider):
     """The provider's directory profile: whether and when it is live, and their edits."""
-    provider = _provider(request)
     try:
         mine = services.profile_for(provider)
     except ProfileNotReady as error:

@@ -5,7 +5,6 @@ another provider's ticket or attachment is a 404, as if it did not exist.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
@@ -16,7 +15,7 @@ from alma.uploads import serve_private_file
 from helpdesk import selectors, services
 from helpdesk.forms import FollowUpForm, TicketForm, local_page
 from helpdesk.models import TicketCategory, TicketMessage, TicketStatus
-from onboarding.selectors import provider_for_user
+from onboarding.decorators import provider_required
 
 # The topic a request most likely has, from the section of the portal it was asked from.
 CATEGORY_BY_SECTION = {
@@ -43,10 +42,9 @@ def _likely_category(page: str) -> str:
     return ""
 
 
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
-def ticket_new(request):
-    provider = provider_for_user(request.user)
+def ticket_new(request, provider):
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
         if form.is_valid():
@@ -63,9 +61,8 @@ def ticket_new(request):
     return render(request, "helpdesk/ticket_new.html", {"provider": provider, "form": form})
 
 
-@login_required
-def ticket_list(request):
-    provider = provider_for_user(request.user)
+@provider_required
+def ticket_list(request, provider):
     return render(
         request,
         "helpdesk/ticket_list.html",
@@ -73,10 +70,9 @@ def ticket_list(request):
     )
 
 
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
-def ticket_detail(request, ticket_id: int):
-    provider = provider_for_user(request.user)
+def ticket_detail(request, provider, ticket_id: int):
     ticket = selectors.ticket_of(provider, ticket_id)
     if request.method == "POST":
         form = FollowUpForm(request.POST, request.FILES)

@@ -1,8 +1,8 @@
 """The signed-in provider's front door: where / sends each user, and the Onboarding Dashboard."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from onboarding.decorators import provider_required
 from portal import dashboard as onboarding_dashboard
 
 
@@ -14,11 +14,10 @@ def home(request):
     return redirect("portal:dashboard")
 
 
-@login_required
-def dashboard(request):
+@provider_required(fetch=onboarding_dashboard.provider_for_dashboard)  # all it reads, in one query
+def dashboard(request, provider):
     """The Onboarding Dashboard (Onboarding, later Explore > Alma Basics): always the signed-in
     provider's own; staff and accounts without a provider get 404."""
-    provider = onboarding_dashboard.provider_for_dashboard(request.user)
     return render(
         request,
         "onboarding/dashboard.html",

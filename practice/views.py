@@ -1,21 +1,19 @@
 """The provider's payouts account and client roster pages: thin views over practice services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from onboarding.selectors import provider_for_user
+from onboarding.decorators import provider_required
 from practice import selectors, services
 from practice.errors import InsuranceNotAllowed, InvalidBankDetails
 from practice.forms import ClientForm, PayoutAccountForm
 from practice.models import AccountType, PaymentMethod
 
 
-@login_required
-def payouts(request):
-    provider = provider_for_user(request.user)
+@provider_required
+def payouts(request, provider):
     return render(
         request,
         "practice/payouts.html",
@@ -24,10 +22,9 @@ def payouts(request):
 
 
 @never_cache
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
-def payouts_change(request):
-    provider = provider_for_user(request.user)
+def payouts_change(request, provider):
     account = selectors.payout_account_of(provider)
     if request.method == "POST":
         form = PayoutAccountForm(request.POST)
@@ -57,9 +54,8 @@ def payouts_change(request):
     )
 
 
-@login_required
-def clients(request):
-    provider = provider_for_user(request.user)
+@provider_required
+def clients(request, provider):
     context = {
         "provider": provider,
         "page": selectors.client_page(provider, request.GET.get("page")),
@@ -68,10 +64,9 @@ def clients(request):
     return render(request, "practice/clients.html", context)
 
 
-@login_required
+@provider_required
 @require_http_methods(["GET", "POST"])
-def client_add(request):
-    provider = provider_for_user(request.user)
+def client_add(request, provider):
     network = selectors.network_status(provider)
     payers = selectors.payers_to_choose(provider, network.today)
     form = ClientForm(request.POST or None, payers=payers, network=network)

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from onboarding import links
+from onboarding.decorators import provider_required
 from onboarding.models import Provider
-from onboarding.selectors import provider_for_user
 from training import links as training_links
 from training import selectors, services
 from training.errors import AttemptAlreadySubmitted, InvalidAnswers, QuizUnavailable
@@ -60,11 +59,10 @@ def training_view(view):
     """(signed-in view, link view) for a view(request, access, ...)."""
 
     @functools.wraps(view)
-    @login_required
+    @provider_required  # staff and accounts without a provider get 404: no training to show
     @never_cache
-    def signed_in(request, **kwargs):
-        # Staff and accounts without a provider record get 404: there is no training to show.
-        return view(request, Access(provider_for_user(request.user)), **kwargs)
+    def signed_in(request, provider, **kwargs):
+        return view(request, Access(provider), **kwargs)
 
     @functools.wraps(view)
     @links.form_link_view(training_links.TRAINING)  # a bad, expired or foreign link gets the link error page
