@@ -12,6 +12,7 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
+from credentialing.decision_clock import DECISION_DAYS, expected_decision_at
 from credentialing.models import (
     ApplicationStatus,
     InsuranceForm,
@@ -24,12 +25,8 @@ from credentialing.services.applications import can_move
 from onboarding.models import Provider
 
 ALL_STATES = frozenset(code for code, _name in US_STATES)  # the 50 states and DC
-# A payer decides within 45 days of submission; later applications are flagged (PRODUCT.md).
-DECISION_DAYS = 45
-
-
-def expected_decision_at(submitted_at: datetime) -> datetime:
-    return submitted_at + timedelta(days=DECISION_DAYS)
+# DECISION_DAYS and expected_decision_at, the payer's 45-day decision clock, are defined in the
+# pure credentialing.decision_clock (imported above) and are still read from here.
 
 
 def in_effect_on(on: date, prefix: str = "") -> Q:

@@ -6,4 +6,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Provider directory"
 
     def ready(self) -> None:
-        from directory import receivers  # noqa: F401, PLC0415 - connects the receivers at app-ready time
+        # Imported here: both load models, which exist once apps are ready; receivers connect on import.
+        from directory import emails, receivers  # noqa: F401, PLC0415
+        from onboarding import email_kinds  # noqa: PLC0415
+
+        email_kinds.register(*emails.KINDS)

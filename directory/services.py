@@ -12,9 +12,10 @@ every provider or over the few an event concerns:
 2. select FOR UPDATE the profiles whose `is_live` differs from the rule on the day (SQL,
    directory.selectors.with_go_live_inputs), each checked once more against the pure rule;
 3. one UPDATE for those going live, one for those coming down, one INSERT of their
-   ProfileEvents (with the reason in words) and one INSERT of the "your profile is live" emails
-   into the outbox (ON CONFLICT DO NOTHING on its (provider, step, round) key: a provider gets
-   that email once, however often the profile comes and goes, however often the sweep runs);
+   ProfileEvents (with the reason in words) and one INSERT of their emails into the outbox
+   (outbox_enqueue_many, ON CONFLICT DO NOTHING on (provider, kind, key)): "your profile is
+   live" once per provider, however often the profile comes and goes, however often the sweep
+   runs; "your profile was taken down", with why, once per take-down (directory/emails.py);
    INSERTs go in batches of 5,000 rows, which only a first run over a backlog reaches.
 4. after commit, one task sends the queued emails (not one task per provider).
 
@@ -24,20 +25,17 @@ A second run finds nothing to change. A dry run is the same run, rolled back.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from alma.text import without_bidi_controls
-from alma.timekeeping import one_business_day_after
-from directory import selectors
+from directory import emails, selectors
 from directory.errors import (
     NothingToReview,
     ProfileNotReady,
@@ -45,9 +43,10 @@ from directory.errors import (
     PublishDateRefused,
     ReasonRequired,
 )
+from directory.golive import GoLiveDecision
 from directory.models import DirectoryProfile, ProfileEvent
-from onboarding.models import EmailStep, OutboxEmail, Provider, ReviewStatus
-from onboarding.services.outbox import outbox_enqueue
+from onboarding.models import Provider, ReviewStatus
+from onboarding.services.outbox import OutgoingEmail, outbox_enqueue, outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +188,7 @@ def profiles_publish_due(
     actor=None,
 ) -> PublishResult:
     """Publish every profile whose go-live date has come, unpublish every live one that is no
-    longer due; record each with its reason and queue "your profile is live" emails.
+    longer due; record each with its reason and queue the "live" and "taken down" emails.
 
     `as_of` (default: today in the company time zone) may differ from today only in a dry run:
     a real run never publishes early, and today's run already covers every earlier day.
@@ -227,6 +226,7 @@ def _publish(
     result = PublishResult(as_of=as_of, dry_run=dry_run, trigger=trigger)
     result.created = profiles_create_missing(now=now, provider_ids=provider_ids)
     going_live, coming_down, events = [], [], []
+    decisions: dict[int, GoLiveDecision] = {}  # by profile: what a take-down email says
     rows = selectors.profiles_to_change(as_of=as_of, provider_ids=provider_ids).select_for_update(
         of=("self",)
     )
@@ -246,6 +246,7 @@ def _publish(
             continue
         reason = decision.summary(as_of)
         (going_live if due else coming_down).append(row)
+        decisions[row["pk"]] = decision
         name = f"{row['display_name']}, {row['credentials']}" if row["credentials"] else row["display_name"]
         result.changes.append(
             Change(
@@ -278,43 +279,44 @@ def _publish(
         )
     if events:
         ProfileEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
-    if going_live:
-        _queue_live_emails(going_live, now=now)
+    _queue_emails(going_live, coming_down, events, decisions, now=now, as_of=as_of)
     return result
 
 
-def _queue_live_emails(rows: list[dict], *, now: datetime) -> None:
-    due_at = one_business_day_after(now)
-    OutboxEmail.objects.bulk_create(
-        [
-            OutboxEmail(
+def _queue_emails(
+    going_live: list[dict],
+    coming_down: list[dict],
+    events: list[ProfileEvent],
+    decisions: dict[int, GoLiveDecision],
+    *,
+    now: datetime,
+    as_of: date,
+) -> None:
+    """The run's emails in one INSERT; after commit, one task sends them (outbox_enqueue_many).
+
+    "Your profile is live" has the key "": one per provider, ever (a profile that comes down and
+    goes live again, or a second sweep, finds the row there and adds nothing). "Your profile was
+    taken down" is keyed by its UNPUBLISHED event (whose pk the INSERT returned): one per
+    take-down, saying why, except on offboarding (directory/emails.py)."""
+    queued = [
+        OutgoingEmail(provider_id=row["provider_id"], to_email=row["email"], kind=emails.PROFILE_LIVE)
+        for row in going_live
+    ]
+    down = {row["pk"]: row for row in coming_down}
+    for event in events:
+        row = down.get(event.profile_id)
+        if row is None or not emails.taken_down_is_emailed(decisions[row["pk"]]):
+            continue
+        queued.append(
+            OutgoingEmail(
                 provider_id=row["provider_id"],
-                step=EmailStep.PROFILE_LIVE,
-                round=1,
                 to_email=row["email"],
-                message_id=f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>",
-                created_at=now,
-                due_at=due_at,
+                kind=emails.PROFILE_TAKEN_DOWN,
+                key=f"event-{event.pk}",
+                context=emails.taken_down_context(decisions[row["pk"]], as_of=as_of),
             )
-            for row in rows
-        ],
-        # One "your profile is live" per provider, ever: a profile that comes down and goes live
-        # again, or a second sweep, finds the row there and adds nothing.
-        ignore_conflicts=True,
-        batch_size=INSERT_BATCH,
-    )
-    transaction.on_commit(_request_delivery)
-
-
-def _request_delivery() -> None:
-    """After commit: one task sends every unsent outbox email (these among them)."""
-    from onboarding.tasks import send_unsent_emails  # noqa: PLC0415 - tasks import services
-
-    try:
-        send_unsent_emails.delay()
-    except Exception:
-        # The rows are committed; the periodic onboarding sweep delivers them.
-        logger.warning("Broker unavailable; profile-live emails wait for the next sweep", exc_info=True)
+        )
+    outbox_enqueue_many(emails=queued, now=now)
 
 
 def profiles_sync(*, provider_ids: Iterable[int], trigger: str, now: datetime | None = None, actor=None):
@@ -559,12 +561,12 @@ def profile_bio_send_back(
         profile.updated_at = now
         profile.save(update_fields=["bio_pending_since", "bio_review_note", "updated_at"])
         event = _event(profile, E.BIO_SENT_BACK, now=now, actor=reviewer, reason=reason, trigger="staff")
-        # The provider hears it by email too, with the reason (round: this decision's event).
+        # The provider hears it by email too, with the reason (key: this decision's event).
         outbox_enqueue(
             provider=profile.provider,
-            step=EmailStep.BIO_SENT_BACK,
+            kind=emails.BIO_SENT_BACK,
             now=now,
-            round=event.pk,
+            key=f"event-{event.pk}",
             context={"reason": reason},
         )
     return profile

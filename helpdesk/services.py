@@ -25,9 +25,10 @@ from django.utils.formats import date_format
 from alma.timekeeping import one_business_day_after
 from alma.transitions import TransitionTable
 from alma.uploads import check_upload
+from helpdesk import emails
 from helpdesk.errors import InvalidTicketTransition, NotStaff
 from helpdesk.models import Ticket, TicketEvent, TicketMessage, TicketStatus
-from onboarding.models import EmailStep, Provider
+from onboarding.models import Provider
 from onboarding.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -143,9 +144,9 @@ def ticket_open(
         _status_event(ticket, from_status=NEW, to_status=S.OPEN, actor=provider.user, now=now)
         outbox_enqueue(
             provider=provider,
-            step=EmailStep.HELP_TICKET_RECEIVED,
+            kind=emails.HELP_TICKET_RECEIVED,
             now=now,
-            round=ticket.pk,
+            key=f"ticket-{ticket.pk}",
             context={
                 "reference": ticket.reference,
                 "subject": ticket.subject,
@@ -246,9 +247,9 @@ def ticket_reply(*, ticket: Ticket, author, message: str, now: datetime | None =
             )
         outbox_enqueue(
             provider=locked.provider,
-            step=EmailStep.HELP_TICKET_REPLY,
+            kind=emails.HELP_TICKET_REPLY,
             now=now,
-            round=reply.pk,
+            key=f"reply-{reply.pk}",
             context={
                 "reference": locked.reference,
                 "subject": locked.subject,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from alma.admin import ReadOnlyAdmin
+from onboarding import email_kinds
 from onboarding.models import (
     FormReview,
     GeneralOnboarding,
@@ -67,19 +68,32 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset if chosen is None else chosen(queryset)
 
 
+class EmailKindFilter(admin.SimpleListFilter):
+    """The kinds the installed apps declare (onboarding.email_kinds), by their labels."""
+
+    title = "kind"
+    parameter_name = "step"
+
+    def lookups(self, request, model_admin):
+        return sorted(((kind.code, kind.label) for kind in email_kinds.kinds()), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() is None else queryset.filter(step=self.value())
+
+
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(ReadOnlyAdmin):
     list_display = (
         "provider",
-        "step",
-        "round",
+        "kind",
+        "key",
         "to_email",
         "due_at",
         "delivery",
         "attempts",
         "sent_at",
     )
-    list_filter = (DeliveryFilter, "step")
+    list_filter = (DeliveryFilter, EmailKindFilter)
     search_fields = ("provider__legal_name", "to_email", "message_id")
     actions = ("resend",)
 
@@ -96,6 +110,10 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     list_select_related = ("provider",)
     date_hierarchy = "due_at"
     readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+
+    @admin.display(description="kind", ordering="step")
+    def kind(self, row):
+        return row.kind_label
 
     @admin.display(description="delivery")
     def delivery(self, row):

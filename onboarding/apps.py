@@ -6,4 +6,7 @@ class OnboardingConfig(AppConfig):
     verbose_name = "Onboarding"
 
     def ready(self) -> None:
-        from onboarding import checks  # noqa: F401, PLC0415 - registers the startup checks
+        # checks registers the startup checks on import; emails.py loads models (ready by now).
+        from onboarding import checks, email_kinds, emails  # noqa: F401, PLC0415
+
+        email_kinds.register(*emails.KINDS)

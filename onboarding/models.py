@@ -13,6 +13,8 @@ from django.utils import timezone
 from localflavor.us.models import USStateField, USZipCodeField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from onboarding import email_kinds
+
 
 class LicenseType(models.TextChoices):
     LCSW = "LCSW", "LCSW - Licensed Clinical Social Worker"
@@ -294,22 +296,20 @@ class ReviewQueue(FormReview):
         verbose_name_plural = "review queue"
 
 
-class EmailStep(models.TextChoices):
-    """Which onboarding email an outbox row carries."""
+class _KindCodes(type):
+    def __getattr__(cls, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return name.lower()
 
-    GENERAL_ONBOARDING = "general_onboarding", "General Onboarding form"
-    INSURANCE_FORM = "insurance_form", "Insurance Form"
-    GENERAL_ONBOARDING_CHANGES = "general_onboarding_changes", "Changes requested: General Onboarding form"
-    INSURANCE_FORM_CHANGES = "insurance_form_changes", "Changes requested: Insurance Form"
-    PORTAL_ACCESS = "portal_access", "Portal access: set your password"
-    WEBINAR = "webinar", "Insurance Program Training Webinar and quiz"
-    ONBOARDING_COMPLETE = "onboarding_complete", "Onboarding complete"
-    HELP_TICKET_RECEIVED = "help_ticket_received", "Help request received"
-    HELP_TICKET_REPLY = "help_ticket_reply", "Help request answered"
-    PAYOUT_ACCOUNT_CHANGED = "payout_account_changed", "Payouts account set or changed"
-    PROFILE_LIVE = "profile_live", "Your directory profile is live"
-    BIO_SENT_BACK = "bio_sent_back", "Your edited bio needs changes"
-    EXPIRY_REMINDER = "expiry_reminder", "A credential expires soon"
+
+class EmailStep(metaclass=_KindCodes):
+    """Transitional, names no kind: `EmailStep.WEBINAR` is the string "webinar".
+
+    Email kinds are declared by the apps that send them (onboarding.email_kinds, each app's
+    emails.py: e.g. training.emails.WEBINAR). Only portal's dashboard still reads this; once it
+    takes its words from `email_kinds.kind(code).timeline`, delete this class.
+    """
 
 
 class OutboxEmailQuerySet(models.QuerySet):
@@ -329,23 +329,37 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """One onboarding email, written in the transaction of the transition that earned it.
+    """One email to a provider, written in the transaction of the transition that earned it.
 
-    One row per (provider, step, round, resend); the row is the promise (due_at) and the
-    record of delivery. Senders claim it with a lease before sending and mark it sent only
-    after the mail server accepted it, so delivery is at least once: a second copy, with the
-    same Message-ID, goes out only if a sender was stopped between the server's acceptance and
-    marking the row sent (onboarding/services/outbox.py says when). `attempts` counts claims;
-    a sent row with more than one attempt is a possible duplicate. A failed row says why in
-    `last_error`: "Refused by the mail server: ..." (a 5xx reply) or "Gave up after N
-    attempts: ..." (OUTBOX_MAX_ATTEMPTS transient failures).
+    One row per (provider, kind, key, resend): `step` holds the kind's code (declared by the
+    app that sends it, onboarding.email_kinds) and `key` says which occurrence of it this is.
+    The row is the promise (due_at) and the record of delivery. Senders claim it with a lease
+    before sending and mark it sent only after the mail server accepted it, so delivery is at
+    least once: a second copy, with the same Message-ID, goes out only if a sender was stopped
+    between the server's acceptance and marking the row sent (onboarding/services/outbox.py
+    says when). `attempts` counts claims; a sent row with more than one attempt is a possible
+    duplicate. A failed row says why in `last_error`: "Refused by the mail server: ..." (a 5xx
+    reply) or "Gave up after N attempts: ..." (OUTBOX_MAX_ATTEMPTS transient failures).
     """
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="outbox_emails")
-    step = models.CharField(max_length=40, choices=EmailStep.choices)
-    # The n-th email of its kind for this provider (a review round, a payout change, a ticket).
-    # The service that queues the email owns this number; staff resends never take one.
-    round = models.PositiveIntegerField(default=1)
+    # The email kind's code. No choices: the kinds are registered by the apps at ready time, so
+    # a new email needs no migration (the admin and the SLA board show the registry's labels).
+    step = models.CharField("kind", max_length=40)
+    # The de-duplication key: one email per (provider, kind, key). The service that queues the
+    # email chooses it, naming what the email is about, "<what>-<its id>":
+    #   ""                     an email sent once per provider (the form invitations, webinar,
+    #                          onboarding complete, profile live, the first portal-access email)
+    #   "round-2"              a review round (the change-request emails)
+    #   "send-2"               the n-th send of an email staff send again as a new email
+    #                          (portal access)
+    #   "ticket-17", "reply-5" a help ticket, a staff reply
+    #   "payout-v3"            a version of the payouts account
+    #   "reminder-9"           an expiry reminder
+    #   "event-4"              a directory profile event (bio sent back, profile taken down)
+    #   "application-3-event-8" a payer application's move (submitted, approved, denied)
+    # Staff resends of the same email keep its key and take the next `resend` number.
+    key = models.CharField(max_length=100, blank=True, default="")
     # 0 for the email itself; 1, 2, ... for each time staff sent it again.
     resend = models.PositiveIntegerField(default=0)
     to_email = models.EmailField()
@@ -373,7 +387,7 @@ class OutboxEmail(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "step", "round", "resend"], name="outbox_one_email_per_step_round"
+                fields=["provider", "step", "key", "resend"], name="outbox_one_email_per_kind_key"
             ),
         ]
         indexes = [
@@ -381,7 +395,17 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} email to {self.to_email} (round {self.round})"
+        occurrence = f" ({self.key})" if self.key else ""
+        return f"{self.kind_label} email to {self.to_email}{occurrence}"
+
+    @property
+    def kind_label(self) -> str:
+        """Staff's name for the email's kind, from the registry."""
+        return email_kinds.label(self.step)
+
+    def get_step_display(self) -> str:
+        # The name Django gives a field with choices; kept for readers of the kind's label.
+        return self.kind_label
 
     @property
     def status(self) -> str:

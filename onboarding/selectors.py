@@ -19,8 +19,9 @@ def provider_for_user(user: User) -> Provider:
         raise Http404("No provider account is linked to this login.") from exc
 
 
-def next_step_email(provider: Provider, step: str) -> OutboxEmail | None:
-    return OutboxEmail.objects.filter(provider=provider, step=step).order_by("-round").first()
+def next_step_email(provider: Provider, kind: str) -> OutboxEmail | None:
+    """The provider's latest email of this kind (the one a page tells them to look for)."""
+    return OutboxEmail.objects.filter(provider=provider, step=kind).order_by("-created_at", "-pk").first()
 
 
 def provider_timeline(provider: Provider) -> QuerySet[OnboardingEvent]:

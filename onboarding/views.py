@@ -5,10 +5,12 @@ from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
 from onboarding.form_pages import saved_outcome
 from onboarding.forms import GeneralOnboardingForm
-from onboarding.models import EmailStep, GeneralOnboarding, ReviewedForm, ReviewStatus
+from onboarding.models import GeneralOnboarding, ReviewedForm, ReviewStatus
 
 # The training app's link kind (training/links.py), looked up in the registry by name.
 TRAINING_LINK = "training"
+# Credentialing's email kind (credentialing/emails.py) that invites to step 2, looked up by code.
+INSURANCE_FORM_EMAIL = "insurance_form"
 
 
 @links.form_link_view(links.GENERAL_ONBOARDING)
@@ -17,7 +19,7 @@ def general_onboarding(request, provider):
         provider=provider
     )
     if record.status in {ReviewStatus.SUBMITTED, ReviewStatus.APPROVED}:
-        next_email = selectors.next_step_email(provider, EmailStep.INSURANCE_FORM)
+        next_email = selectors.next_step_email(provider, INSURANCE_FORM_EMAIL)
         return render(
             request,
             "onboarding/general_onboarding_submitted.html",

@@ -82,7 +82,7 @@ class ProviderDetailsChangeInline(ReadOnlyInline):
 
 class OutboxEmailInline(ReadOnlyInline):
     model = OutboxEmail
-    fields = ("step", "round", "due_at", "sent_at", "attempts", "last_error")
+    fields = ("step", "key", "due_at", "sent_at", "attempts", "last_error")
     readonly_fields = fields
 
 
@@ -263,10 +263,10 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
             except OnboardingError as error:
                 messages.warning(request, str(error))
             else:
-                self.log_change(request, provider, f"Resent the portal-access email (send {row.round}).")
+                send = row.key.removeprefix("send-")  # "send-2": the second portal-access email
+                self.log_change(request, provider, f"Resent the portal-access email (send {send}).")
                 messages.success(
-                    request,
-                    f"Portal-access email to {provider.user.email} queued again (send {row.round}).",
+                    request, f"Portal-access email to {provider.user.email} queued again (send {send})."
                 )
 
     @admin.display(ordering="user__email")

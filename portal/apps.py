@@ -9,4 +9,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Provider portal"
 
     def ready(self) -> None:
-        from portal import receivers  # noqa: F401, PLC0415 - connects the receivers at app-ready time
+        # Imported here: both load models, which exist once apps are ready; receivers connect on import.
+        from onboarding import email_kinds  # noqa: PLC0415
+        from portal import emails, receivers  # noqa: F401, PLC0415
+
+        email_kinds.register(*emails.KINDS)

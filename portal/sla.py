@@ -68,7 +68,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
     resent_later = OutboxEmail.objects.filter(
         provider=OuterRef("provider"),
         step=OuterRef("step"),
-        round=OuterRef("round"),
+        key=OuterRef("key"),
         resend__gt=OuterRef("resend"),
     )
     emails = (
@@ -76,10 +76,10 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
         .filter(Q(due_at__lt=horizon) | Q(failed_at__isnull=False))
         .exclude(Q(failed_at__isnull=False) & Exists(resent_later))
         .select_related("provider")
-        .only("step", "round", "due_at", "failed_at", "last_error", "provider__legal_name")
+        .only("step", "key", "due_at", "failed_at", "last_error", "provider__legal_name")
     )
     for email in emails:
-        what = f"{email.get_step_display()} email, round {email.round}"
+        what = f"{email.kind_label} email" + (f" ({email.key})" if email.key else "")
         promise = Promise(
             "Email",
             email.provider.legal_name,

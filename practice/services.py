@@ -19,9 +19,9 @@ from django.utils.formats import date_format
 from alma import secrets
 from credentialing.models import Payer
 from credentialing.selectors import in_network
-from onboarding.models import EmailStep, Provider
+from onboarding.models import Provider
 from onboarding.services.outbox import outbox_enqueue
-from practice import rules
+from practice import emails, rules
 from practice.errors import InsuranceNotAllowed, InvalidBankDetails
 from practice.models import Client, PaymentMethod, PayoutAccount, PayoutAccountChange
 from practice.selectors import insurance_refusal
@@ -83,9 +83,9 @@ def payout_account_set(
         )
         outbox_enqueue(
             provider=provider,
-            step=EmailStep.PAYOUT_ACCOUNT_CHANGED,
+            kind=emails.PAYOUT_ACCOUNT_CHANGED,
             now=now,
-            round=account.version,
+            key=f"payout-v{account.version}",
             context={
                 "first_time": account.version == 1,
                 "account_type": account.get_account_type_display().lower(),

@@ -11,8 +11,9 @@ stay readable in the event history (an approval's note carries its effective dat
 note its reason, a withdrawal's note the programs it ended).
 
 Bulk moves (the admin actions) are set-based: whatever the number of rows, one SELECT ... FOR
-UPDATE, one UPDATE and one INSERT of events. Rows that cannot make the move are left as they
-are and reported back with the reason; the others move.
+UPDATE, one UPDATE, one INSERT of events and, for the moves the provider is emailed about
+(submitted, approved, denied: credentialing/emails.py), one INSERT into the outbox. Rows that
+cannot make the move are left as they are and reported back with the reason; the others move.
 """
 
 import logging
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from alma.transitions import TransitionTable
+from credentialing.emails import application_email
 from credentialing.errors import (
     AlreadyEnrolled,
     DecisionDetailsMissing,
@@ -46,6 +48,7 @@ from credentialing.models import (
 )
 from credentialing.signals import network_changed
 from onboarding.models import Provider
+from onboarding.services.outbox import outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +115,10 @@ def _move_problem(application: PayerApplication, to_status: str) -> str | None:
 def _lock(queryset: QuerySet[PayerApplication]) -> list[PayerApplication]:
     # Lock only the application rows (not the joined provider and payer), in id order so that
     # two bulk moves over overlapping selections cannot deadlock.
-    return list(queryset.select_for_update(of=("self",)).select_related("provider", "payer").order_by("pk"))
+    # The provider's user comes along for the emails a move earns (its address).
+    return list(
+        queryset.select_for_update(of=("self",)).select_related("provider__user", "payer").order_by("pk")
+    )
 
 
 def _apply(
@@ -145,6 +151,10 @@ def _apply(
         for name, value in changes.items():
             setattr(application, name, value)
     PayerApplicationEvent.objects.bulk_create(events)
+    # The provider hears of staff's moves (submitted, approved with its effective date, denied
+    # with its reason): one email per event, in this transaction, one INSERT for all.
+    decision_emails = [application_email(a, e) for a, e in zip(applications, events, strict=True)]
+    outbox_enqueue_many(emails=[email for email in decision_emails if email is not None], now=now)
 
 
 def _move_one(

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from credentialing import emails
 from credentialing.expirables import (
     CAQH_ATTESTATION_VALID,
     KIND_LABELS,
@@ -16,7 +17,7 @@ from credentialing.expirables import (
     reminder_due,
 )
 from credentialing.models import ExpiryReminder, InsuranceForm, StateLicense
-from onboarding.models import EmailStep, Provider, ReviewStatus
+from onboarding.models import Provider, ReviewStatus
 from onboarding.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -100,9 +101,9 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
                 )
                 outbox_enqueue(
                     provider=providers[item.provider_id],
-                    step=EmailStep.EXPIRY_REMINDER,
+                    kind=emails.EXPIRY_REMINDER,
                     now=now,
-                    round=reminder.pk,
+                    key=f"reminder-{reminder.pk}",
                     context={
                         "credential": KIND_LABELS[item.kind],
                         "reference": item.reference,

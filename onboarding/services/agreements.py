@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from onboarding import emails
 from onboarding.errors import ProviderAlreadyExists
 from onboarding.models import (
-    EmailStep,
     MembershipAgreement,
     OnboardingEvent,
     OnboardingStep,
@@ -63,7 +63,7 @@ def agreement_record(
                 note=f"Membership agreement signed {signed_at:%Y-%m-%d}",
                 occurred_at=now,
             )
-            outbox_enqueue(provider=provider, step=EmailStep.GENERAL_ONBOARDING, now=now)
+            outbox_enqueue(provider=provider, kind=emails.GENERAL_ONBOARDING, now=now)
     except IntegrityError as exc:
         # Two staff recording the same provider at once: the unique email index decides.
         raise ProviderAlreadyExists(f"{email} already has an account.") from exc

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from alma.uploads import replaced_files_delete_on_commit
-from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, Provider
-from onboarding.services.outbox import outbox_enqueue
+from onboarding.models import GeneralOnboarding, OnboardingStep, Provider
 from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
+from onboarding.signals import general_onboarding_submitted
 
 # Anything else in `values` is ignored.
 FORM_FIELDS = GeneralOnboarding.PROVIDER_FIELDS
@@ -58,7 +58,8 @@ def general_onboarding_save_draft(
 def general_onboarding_submit(
     *, provider: Provider, values: dict[str, Any], actor: User | None, now: datetime | None = None
 ) -> GeneralOnboarding:
-    """Step 1 done: keep the validated answers and queue the Insurance Form email.
+    """Step 1 done: keep the validated answers and announce it (general_onboarding_submitted:
+    credentialing queues the Insurance Form email in this transaction).
 
     A resubmission after staff asked for changes goes back to the review queue as the next
     round; the pipeline has already moved on, so no step changes and no email is queued.
@@ -75,5 +76,6 @@ def general_onboarding_submit(
             step_advance(
                 provider=provider, to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED, actor=actor, now=now
             )
-            outbox_enqueue(provider=provider, step=EmailStep.INSURANCE_FORM, now=now)
+            # Credentialing queues the Insurance Form email in this transaction (its receiver).
+            general_onboarding_submitted.send(sender=GeneralOnboarding, provider=provider, now=now)
     return form

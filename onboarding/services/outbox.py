@@ -19,6 +19,10 @@ tests/system/test_email_faults.py):
   second copy. Staff can list the rows sent after more than one attempt, which are the only
   possible duplicates (`outbox_possible_duplicates`, admin "Sent after a retry"). A staff
   resend (`outbox_resend`) is a different email: a new row with a new Message-ID.
+- One email per (provider, kind, key). The kinds are declared by the apps that send them
+  (onboarding.email_kinds); the key is chosen by the service that queues the email
+  (OutboxEmail.key says the scheme). `outbox_enqueue` and `outbox_enqueue_many` are the only
+  writers of outbox rows; a staff resend goes through `outbox_enqueue` too.
 - Refusals are visible at once. A 5xx reply (or anymail's permanent errors) fails the row on
   the spot as refused; 4xx replies and connection errors are retried with a backoff in the
   database, and after OUTBOX_MAX_ATTEMPTS attempts the row fails as given up. Both show on the
@@ -30,10 +34,10 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from celery.exceptions import SoftTimeLimitExceeded
@@ -43,14 +47,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F, Max, QuerySet
 from django.template import Context, Engine
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from alma.timekeeping import one_business_day_after
-from credentialing import links as credentialing_links
-from onboarding import links
-from onboarding.models import EmailStep, OutboxEmail, Provider
-from training import links as training_links
+from onboarding import email_kinds
+from onboarding.models import OutboxEmail, Provider
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,24 +69,8 @@ GAVE_UP = "Gave up after "  # "... 12 attempts: <the last error>"
 # pauses (seconds): a dropped connection must not turn an accepted email into a resend.
 RECONNECT_PAUSES = (0.2, 1.0, 3.0)
 
-# Where each step's email sends the provider (built at send time, so links start fresh).
-ACTION_URLS = {
-    EmailStep.GENERAL_ONBOARDING: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
-    EmailStep.INSURANCE_FORM: lambda p: links.form_url(p, credentialing_links.INSURANCE_FORM),
-    EmailStep.GENERAL_ONBOARDING_CHANGES: lambda p: links.form_url(p, links.GENERAL_ONBOARDING),
-    EmailStep.INSURANCE_FORM_CHANGES: lambda p: links.form_url(p, credentialing_links.INSURANCE_FORM),
-    EmailStep.PORTAL_ACCESS: links.set_password_url,
-    EmailStep.WEBINAR: training_links.webinar_url,
-    EmailStep.ONBOARDING_COMPLETE: lambda p: f"{settings.SITE_URL}{reverse('home')}",
-    # Portal pages behind sign-in (no token): the provider has a password by then.
-    EmailStep.HELP_TICKET_RECEIVED: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
-    EmailStep.HELP_TICKET_REPLY: lambda p: f"{settings.SITE_URL}{reverse('helpdesk:list')}",
-    EmailStep.PAYOUT_ACCOUNT_CHANGED: lambda p: f"{settings.SITE_URL}{reverse('practice:payouts')}",
-    # The public profile page (no sign-in): what clients see.
-    EmailStep.PROFILE_LIVE: lambda p: f"{settings.SITE_URL}{p.directory_profile.get_absolute_url()}",
-    EmailStep.BIO_SENT_BACK: lambda p: f"{settings.SITE_URL}{reverse('directory:my_profile')}",
-    EmailStep.EXPIRY_REMINDER: lambda p: f"{settings.SITE_URL}{reverse('home')}",
-}
+# Rows per INSERT in outbox_enqueue_many: a bounded statement, reached only over a backlog.
+INSERT_BATCH = 5000
 
 
 class TransientDeliveryError(Exception):
@@ -107,16 +92,24 @@ class SweepResult:
 def outbox_enqueue(
     *,
     provider: Provider,
-    step: str,
+    kind: str,
     now: datetime,
-    round: int = 1,  # noqa: A002 - the domain's word for a review round
-    context: dict | None = None,
+    key: str = "",
+    context: dict[str, Any] | None = None,
+    resend: int = 0,
 ) -> OutboxEmail:
-    """Write the email row inside the caller's transaction; hand it to a worker on commit."""
+    """Write the email row inside the caller's transaction; hand it to a worker on commit.
+
+    `kind` is a registered email kind's code (an unknown one is refused here, not when sending);
+    `key` says which occurrence of it this is (OutboxEmail.key). A second email with the same
+    (provider, kind, key, resend) is refused by the database (IntegrityError), so a service
+    that ran twice cannot send twice. `resend` is for outbox_resend."""
+    email_kinds.kind(kind)
     row = OutboxEmail.objects.create(
         provider=provider,
-        step=step,
-        round=round,
+        step=kind,
+        key=key,
+        resend=resend,
         context=context or {},
         to_email=provider.user.email,
         message_id=_new_message_id(),
@@ -125,6 +118,51 @@ def outbox_enqueue(
     )
     transaction.on_commit(lambda: _publish(row.pk))
     return row
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One email for outbox_enqueue_many: to whom, which kind, its key and what it says."""
+
+    provider_id: int
+    to_email: str
+    kind: str
+    key: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def outbox_enqueue_many(*, emails: Sequence[OutgoingEmail], now: datetime) -> None:
+    """Write many email rows inside the caller's transaction, set-based: one INSERT (per
+    INSERT_BATCH rows) that skips every row whose (provider, kind, key) already has its email,
+    so queuing the same emails again adds nothing. After commit, one task sends every unsent
+    email (these among them), not one task per row.
+
+    Only for kinds declared `bulk` (onboarding.email_kinds): a single email goes through
+    outbox_enqueue, which hands that row to a worker at once and refuses a duplicate loudly."""
+    if not emails:
+        return
+    for code in {email.kind for email in emails}:
+        if not email_kinds.kind(code).bulk:
+            raise ValueError(f"Email kind {code!r} is not declared bulk; queue it with outbox_enqueue")
+    due_at = one_business_day_after(now)
+    OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                provider_id=email.provider_id,
+                step=email.kind,
+                key=email.key,
+                context=email.context,
+                to_email=email.to_email,
+                message_id=_new_message_id(),
+                created_at=now,
+                due_at=due_at,
+            )
+            for email in emails
+        ],
+        ignore_conflicts=True,
+        batch_size=INSERT_BATCH,
+    )
+    transaction.on_commit(_request_sweep)
 
 
 def _new_message_id() -> str:
@@ -141,6 +179,17 @@ def _publish(email_id: int) -> None:
         logger.warning(
             "Broker unavailable; outbox email %s waits for the next sweep", email_id, exc_info=True
         )
+
+
+def _request_sweep() -> None:
+    """After commit: one task sends every unsent outbox email (a bulk enqueue's among them)."""
+    from onboarding.tasks import send_unsent_emails  # noqa: PLC0415 - tasks import this module
+
+    try:
+        send_unsent_emails.delay()
+    except Exception:
+        # The rows are committed; the periodic sweep delivers them.
+        logger.warning("Broker unavailable; queued outbox emails wait for the next sweep", exc_info=True)
 
 
 def _backoff_seconds(attempts: int) -> int:
@@ -209,13 +258,16 @@ def _release(rows: list[OutboxEmail]) -> None:
     )
 
 
-@functools.cache
 def _text_engine() -> Engine:
     """Django templates without HTML escaping (engine and context both say so), for subjects and
     plain-text bodies: a subject is not HTML, and "O'Brien & Co" must read as typed. The HTML part
-    stays escaped."""
-    options = settings.TEMPLATES[0]
-    return Engine(dirs=[str(d) for d in options["DIRS"]], app_dirs=True, autoescape=False)
+    stays escaped. One engine per template directory list (settings may change it in tests)."""
+    return _text_engine_for(tuple(str(d) for d in settings.TEMPLATES[0]["DIRS"]))
+
+
+@functools.cache
+def _text_engine_for(dirs: tuple[str, ...]) -> Engine:
+    return Engine(dirs=list(dirs), app_dirs=True, autoescape=False)
 
 
 def _render_text(name: str, context: dict) -> str:
@@ -223,14 +275,17 @@ def _render_text(name: str, context: dict) -> str:
 
 
 def render_outbox_email(row: OutboxEmail) -> EmailMultiAlternatives:
+    """The email as it goes out: its kind's templates (onboarding.email_kinds) with the row's
+    context, and the kind's link built now for this provider."""
+    kind = email_kinds.kind(row.step)
     context = {
         **row.context,
         "provider": row.provider,
-        "action_url": ACTION_URLS[row.step](row.provider),
+        "action_url": kind.action_url(row.provider),
         "link_days": settings.FORM_LINK_MAX_AGE_DAYS,
         "site_url": settings.SITE_URL,
     }
-    template = f"emails/{row.step}"
+    template = kind.template
     subject = " ".join(_render_text(f"{template}.subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -294,10 +349,10 @@ def _fail(row: OutboxEmail, reason: str) -> str:
         last_error=reason[:2000],
     )
     logger.error(
-        "Outbox email %s (%s, round %s) to provider %s will not be sent: %s",
+        "Outbox email %s (%s, key %r) to provider %s will not be sent: %s",
         row.pk,
         row.step,
-        row.round,
+        row.key,
         row.provider_id,
         reason,
     )
@@ -346,10 +401,10 @@ def _mark_sent(row: OutboxEmail, message: EmailMultiAlternatives) -> None:
         )
         raise
     logger.info(
-        "Outbox email %s (%s, round %s) sent to provider %s (attempt %s)",
+        "Outbox email %s (%s, key %r) sent to provider %s (attempt %s)",
         row.pk,
         row.step,
-        row.round,
+        row.key,
         row.provider_id,
         row.attempts,
     )
@@ -442,7 +497,7 @@ def outbox_sweep(
                 result.failed += outcome == "failed"
     overdue = _with_reconnect(
         lambda: list(
-            OutboxEmail.objects.overdue(timezone.now()).only("pk", "provider_id", "step", "round", "due_at")[
+            OutboxEmail.objects.overdue(timezone.now()).only("pk", "provider_id", "step", "key", "due_at")[
                 :200
             ]
         ),
@@ -451,10 +506,10 @@ def outbox_sweep(
     for row in overdue:
         result.overdue += 1
         logger.error(
-            "Outbox email %s (%s, round %s) for provider %s is past due since %s",
+            "Outbox email %s (%s, key %r) for provider %s is past due since %s",
             row.pk,
             row.step,
-            row.round,
+            row.key,
             row.provider_id,
             row.due_at.isoformat(),
         )
@@ -485,36 +540,31 @@ def outbox_failure(row: OutboxEmail) -> str:
     return REFUSED + row.last_error  # rows failed before the cause was written down
 
 
-def outbox_enqueue_next_round(
-    *, provider: Provider, step: str, now: datetime, context: dict | None = None
-) -> OutboxEmail:
-    """Queue `step`'s email again as its next round (a new, recorded send; earlier rows stay)."""
-    last_round = OutboxEmail.objects.filter(provider=provider, step=step).aggregate(last=Max("round"))["last"]
-    return outbox_enqueue(provider=provider, step=step, now=now, round=(last_round or 0) + 1, context=context)
+def outbox_next_send_key(*, provider: Provider, kind: str) -> str:
+    """The key of the next send of an email that is sent again as a new email ("send-2",
+    "send-3": the first send's key is ""). The caller holds the provider's lock."""
+    sends = OutboxEmail.objects.filter(provider=provider, step=kind, resend=0).count()
+    return f"send-{sends + 1}"
 
 
 def outbox_resend(*, email: OutboxEmail, actor, now: datetime | None = None) -> OutboxEmail:
-    """Staff send an onboarding email again: a new row with the same step and round (the round
-    belongs to the service that queued the email) and the next resend number, the same content
-    and fresh links, recording who asked. The original row keeps its own delivery record."""
+    """Staff send an email again: a new row with the same kind and key (the key belongs to the
+    service that queued the email) and the next resend number, the same content and fresh
+    links, recording who asked. The original row keeps its own delivery record."""
     now = now or timezone.now()
     with transaction.atomic():
         # The provider's lock orders this with the transitions that queue emails.
         provider = Provider.objects.select_for_update().select_related("user").get(pk=email.provider_id)
-        last = OutboxEmail.objects.filter(provider=provider, step=email.step, round=email.round).aggregate(
+        last = OutboxEmail.objects.filter(provider=provider, step=email.step, key=email.key).aggregate(
             last=Max("resend")
         )["last"]
-        row = OutboxEmail.objects.create(
+        row = outbox_enqueue(
             provider=provider,
-            step=email.step,
-            round=email.round,
+            kind=email.step,
+            key=email.key,
             resend=(last or 0) + 1,
+            now=now,
             context={**email.context, "resent_by": getattr(actor, "email", "")},
-            to_email=provider.user.email,
-            message_id=_new_message_id(),
-            created_at=now,
-            due_at=one_business_day_after(now),
         )
-        transaction.on_commit(lambda: _publish(row.pk))
     logger.info("Outbox email %s resent as %s by %s", email.pk, row.pk, actor)
     return row

@@ -3,7 +3,7 @@
 Called after each of the events that can be the last one: portal access (step 4), the webinar
 and the quiz (step 5), which PRODUCT.md allows in any order. The provider lock makes the check
 and the move one decision, so the confirmation email is queued exactly once; the outbox's
-(provider, step, round) key would refuse a second one anyway.
+(provider, kind, key) would refuse a second one anyway.
 """
 
 from datetime import datetime
@@ -11,9 +11,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from onboarding.models import EmailStep, OnboardingStep, Provider
+from onboarding.models import OnboardingStep, Provider
 from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
+from portal import emails
 from training.selectors import training_is_done
 
 
@@ -35,5 +36,5 @@ def onboarding_complete_if_done(*, provider: Provider, now: datetime | None = No
             now=now,
             note="Portal access, webinar and quiz all done",
         )
-        outbox_enqueue(provider=provider, step=EmailStep.ONBOARDING_COMPLETE, now=now, round=1)
+        outbox_enqueue(provider=provider, kind=emails.ONBOARDING_COMPLETE, now=now)
     return True

@@ -20,8 +20,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from credentialing import emails as credentialing_emails
+from onboarding import emails as onboarding_emails
 from onboarding.models import (
-    EmailStep,
     LinkRenewal,
     OnboardingStep,
     OutboxEmail,
@@ -30,15 +31,20 @@ from onboarding.models import (
     ReviewStatus,
 )
 from onboarding.services.outbox import outbox_resend
+from portal import emails as portal_emails
 from portal.services.review import FORM_MODELS
+from training import emails as training_emails
 from training.selectors import training_is_done
 
 logger = logging.getLogger(__name__)
 
 # The emails that carry each form's link: the first invitation and the change requests.
 FORM_EMAILS: dict[str, tuple[str, ...]] = {
-    ReviewedForm.GENERAL_ONBOARDING: (EmailStep.GENERAL_ONBOARDING, EmailStep.GENERAL_ONBOARDING_CHANGES),
-    ReviewedForm.INSURANCE_FORM: (EmailStep.INSURANCE_FORM, EmailStep.INSURANCE_FORM_CHANGES),
+    ReviewedForm.GENERAL_ONBOARDING: (
+        onboarding_emails.GENERAL_ONBOARDING,
+        portal_emails.GENERAL_ONBOARDING_CHANGES,
+    ),
+    ReviewedForm.INSURANCE_FORM: (credentialing_emails.INSURANCE_FORM, portal_emails.INSURANCE_FORM_CHANGES),
 }
 # A form the provider still has to fill in (or fix); a submitted or approved one needs no link.
 STILL_TO_FILL = frozenset({ReviewStatus.DRAFT, ReviewStatus.CHANGES_REQUESTED})
@@ -52,7 +58,7 @@ class FreshLinks:
 
     @property
     def email_names(self) -> list[str]:
-        return [EmailStep(row.step).label for row in self.emails]
+        return [row.kind_label for row in self.emails]
 
 
 def _latest_email(provider: Provider, steps: tuple[str, ...]) -> OutboxEmail | None:
@@ -70,9 +76,9 @@ def _emails_still_needed(provider: Provider) -> list[OutboxEmail]:
         if (record.status if record is not None else ReviewStatus.DRAFT) in STILL_TO_FILL:
             latest.append(_latest_email(provider, FORM_EMAILS[form]))
     if provider.onboarding_step == OnboardingStep.FORMS_APPROVED and not provider.user.has_usable_password():
-        latest.append(_latest_email(provider, (EmailStep.PORTAL_ACCESS,)))
+        latest.append(_latest_email(provider, (portal_emails.PORTAL_ACCESS,)))
     if not training_is_done(provider):
-        latest.append(_latest_email(provider, (EmailStep.WEBINAR,)))
+        latest.append(_latest_email(provider, (training_emails.WEBINAR,)))
     return [row for row in latest if row is not None and (row.sent_at or row.failed_at)]
 
 

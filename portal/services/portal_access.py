@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from accounts.passwords import password_link_lifetime
 from onboarding.errors import InvalidTransition
-from onboarding.models import EmailStep, OnboardingStep, OutboxEmail, Provider
-from onboarding.services.outbox import outbox_enqueue, outbox_enqueue_next_round
+from onboarding.models import OnboardingStep, OutboxEmail, Provider
+from onboarding.services.outbox import outbox_enqueue, outbox_next_send_key
 from onboarding.services.steps import step_advance
+from portal import emails
 from portal.services.completion import onboarding_complete_if_done
+from training import emails as training_emails
 from training.selectors import training_progress
 
 logger = logging.getLogger(__name__)
@@ -60,9 +62,8 @@ def portal_access_grant(
         else:
             outbox_enqueue(
                 provider=provider,
-                step=EmailStep.WEBINAR,
+                kind=training_emails.WEBINAR,
                 now=now,
-                round=1,
                 # Half done (webinar watched, quiz not yet, or the reverse): the email says so.
                 context={
                     "webinar_watched": progress.webinar_completed_at is not None,
@@ -76,8 +77,8 @@ def portal_access_email_resend(*, provider: Provider, actor, now: datetime | Non
     """Staff send the portal-access email again: a new, recorded send with a fresh link.
 
     Only while the provider is waiting for portal access (FORMS_APPROVED); the new row is the
-    next round, so the outbox keeps every send. Links in earlier emails keep working until they
-    expire or a password is set.
+    next send ("send-2", "send-3"), so the outbox keeps every send. Links in earlier emails
+    keep working until they expire or a password is set.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -87,11 +88,12 @@ def portal_access_email_resend(*, provider: Provider, actor, now: datetime | Non
                 f"{provider} is not waiting for portal access "
                 f"({OnboardingStep(provider.onboarding_step).label.lower()}); no email was sent."
             )
-        row = outbox_enqueue_next_round(
+        row = outbox_enqueue(
             provider=provider,
-            step=EmailStep.PORTAL_ACCESS,
+            kind=emails.PORTAL_ACCESS,
+            key=outbox_next_send_key(provider=provider, kind=emails.PORTAL_ACCESS),
             now=now,
             context={"link_valid_for": password_link_lifetime(), "resent_by": getattr(actor, "email", "")},
         )
-    logger.info("Portal-access email resent to provider %s by %s (round %s)", provider.pk, actor, row.round)
+    logger.info("Portal-access email resent to provider %s by %s (%s)", provider.pk, actor, row.key)
     return row

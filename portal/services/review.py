@@ -18,7 +18,6 @@ from credentialing.models import InsuranceForm
 from directory.services import profiles_sync
 from onboarding.errors import InvalidTransition, OnboardingError
 from onboarding.models import (
-    EmailStep,
     FormReview,
     GeneralOnboarding,
     OnboardingStep,
@@ -28,14 +27,15 @@ from onboarding.models import (
 )
 from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
+from portal import emails
 
 FORM_MODELS: dict[str, type[Model]] = {
     ReviewedForm.GENERAL_ONBOARDING: GeneralOnboarding,
     ReviewedForm.INSURANCE_FORM: InsuranceForm,
 }
 CHANGES_EMAILS = {
-    ReviewedForm.GENERAL_ONBOARDING: EmailStep.GENERAL_ONBOARDING_CHANGES,
-    ReviewedForm.INSURANCE_FORM: EmailStep.INSURANCE_FORM_CHANGES,
+    ReviewedForm.GENERAL_ONBOARDING: emails.GENERAL_ONBOARDING_CHANGES,
+    ReviewedForm.INSURANCE_FORM: emails.INSURANCE_FORM_CHANGES,
 }
 # Only a submission waiting for review can be decided; everything else is a bad move.
 REVIEW_TRANSITIONS = TransitionTable(
@@ -133,9 +133,9 @@ def _decide(
             if to_status == ReviewStatus.CHANGES_REQUESTED:
                 outbox_enqueue(
                     provider=provider,
-                    step=CHANGES_EMAILS[form],
+                    kind=CHANGES_EMAILS[form],
                     now=now,
-                    round=record.review_round,
+                    key=f"round-{record.review_round}",
                     context={"reason": reason},
                 )
             elif provider.onboarding_step == OnboardingStep.INSURANCE_FORM_SUBMITTED and _both_forms_approved(
@@ -152,9 +152,8 @@ def _decide(
                 )
                 outbox_enqueue(
                     provider=provider,
-                    step=EmailStep.PORTAL_ACCESS,
+                    kind=emails.PORTAL_ACCESS,
                     now=now,
-                    round=1,
                     context={"link_valid_for": password_link_lifetime()},
                 )
     except IntegrityError as exc:

@@ -12,7 +12,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding import emails as onboarding_emails
+from onboarding.models import OutboxEmail
 from tests.factories import ProviderFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,7 @@ def test_a_real_worker_delivers_the_general_onboarding_email(worker, celery_brok
     with celery_broker(REDIS_URL):
         provider = ProviderFactory(email="worker.test@example.com")
 
-    row = OutboxEmail.objects.get(provider=provider, step=EmailStep.GENERAL_ONBOARDING)
+    row = OutboxEmail.objects.get(provider=provider, step=onboarding_emails.GENERAL_ONBOARDING)
     deadline = time.monotonic() + 30
     while row.sent_at is None and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, OutboxEmail
+from credentialing import emails as credentialing_emails
+from onboarding.models import GeneralOnboarding, OnboardingStep, OutboxEmail
 from tests.browser.pages import (
     assert_error_next_to,
     delivered_email,
@@ -167,7 +168,7 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.GENERAL_ONBOARDING_SUBMITTED
 
-    row = OutboxEmail.objects.get(provider=provider, step=EmailStep.INSURANCE_FORM)
+    row = OutboxEmail.objects.get(provider=provider, step=credentialing_emails.INSURANCE_FORM)
     assert row.sent_at is not None
     insurance = delivered_email(provider.email, "Step 2")
     assert insurance.extra_headers["Message-ID"] == row.message_id
@@ -177,7 +178,8 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_test_id("submitted")).to_be_visible()
     assert GeneralOnboarding.objects.get(provider=provider).bio == BIO
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.INSURANCE_FORM).count() == 1
+    emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
+    assert emails.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from credentialing import emails as credentialing_emails
 from credentialing.models import ExpiryReminder, InsuranceForm, StateLicense
 from credentialing.services.expirables import expirables_within, expiry_reminders_send
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
 from tests.factories import submit_general_onboarding, submit_insurance_form
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_one_reminder_per_credential_and_threshold_however_often_the_sweep_runs(
     for _ in range(3):
         expiry_reminders_send(today=today + dt.timedelta(days=20))
     assert reminders(credentialed) == [("license", 30), ("license", 60)]
-    emails = OutboxEmail.objects.filter(provider=credentialed, step=EmailStep.EXPIRY_REMINDER)
+    emails = OutboxEmail.objects.filter(provider=credentialed, step=credentialing_emails.EXPIRY_REMINDER)
     assert emails.count() == 2
     assert emails.first().context["reference"].startswith("NY LCSW license")
 

@@ -20,12 +20,13 @@ from accounts.models import User
 from alma.celery import app as celery_app
 from credentialing.models import ApplicationStatus, PayerApplication
 from credentialing.services import applications as credentialing
+from directory import emails as directory_emails
 from directory import services as directory
 from directory.errors import ProfileOffboarded, PublishDateRefused
 from directory.golive import go_live_decision
 from directory.models import DirectoryProfile, ProfileEvent
 from directory.tasks import publish_due_profiles
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
 from onboarding.services import outbox_sweep
 from onboarding.tasks import onboarding_sweep
 from tests.credentialing_factories import PayerFactory, make_application
@@ -56,7 +57,7 @@ def events(provider, *kinds) -> list[ProfileEvent]:
 
 
 def live_emails(provider=None):
-    rows = OutboxEmail.objects.filter(step=EmailStep.PROFILE_LIVE)
+    rows = OutboxEmail.objects.filter(step=directory_emails.PROFILE_LIVE)
     return rows.filter(provider=provider) if provider else rows
 
 
@@ -346,8 +347,14 @@ def test_one_sweep_over_a_thousand_providers_publishes_exactly_those_due(
     assert ProfileEvent.objects.filter(kind=E.UNPUBLISHED).count() == len(result.unpublished)
     assert all("has come" in c.reason for c in result.published)
     assert all(c.reason.startswith(("blocked: ", "go-live date")) for c in result.unpublished)
-    # One "your profile is live" email for each newly live provider.
+    # One "your profile is live" email for each newly live provider, and in the same INSERT one
+    # "taken down" email for each profile that came down, unless its provider was offboarded.
     assert live_emails().count() == len(result.published)
+    offboarded = {p.pk for p, s in zip(providers, setups, strict=True) if s.offboarded}
+    taken_down = OutboxEmail.objects.filter(step=directory_emails.PROFILE_TAKEN_DOWN)
+    assert sorted(taken_down.values_list("provider_id", flat=True)) == sorted(
+        c.provider_id for c in result.unpublished if c.provider_id not in offboarded
+    )
 
     # The second run: nothing to build, nothing to change, no new email: two queries (and the savepoint).
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(4):

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from credentialing import links as credentialing_links
+from helpdesk import emails as helpdesk_emails
 from helpdesk import services
 from helpdesk.errors import InvalidTicketTransition, NotStaff
 from helpdesk.forms import local_page
 from helpdesk.models import Ticket, TicketCategory, TicketEvent, TicketStatus
 from onboarding import links
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
 from tests.factories import ProviderFactory
 from tests.practice_factories import open_ticket, png_upload, text_of
 
@@ -153,8 +154,8 @@ def test_a_provider_opens_a_ticket_with_an_attachment_and_gets_a_confirmation(
         email.body.split()
     )
     assert f"/help/{ticket.pk}/" in email.body
-    row = OutboxEmail.objects.get(step=EmailStep.HELP_TICKET_RECEIVED)
-    assert row.round == ticket.pk
+    row = OutboxEmail.objects.get(step=helpdesk_emails.HELP_TICKET_RECEIVED)
+    assert row.key == f"ticket-{ticket.pk}"
     assert row.sent_at is not None
 
     page = text_of(signed_in.get(response["Location"]).text)

@@ -7,9 +7,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from onboarding import emails as onboarding_emails
 from onboarding import services
 from onboarding.errors import ProviderAlreadyExists
-from onboarding.models import EmailStep, MembershipAgreement, OnboardingStep, OutboxEmail, Provider
+from onboarding.models import MembershipAgreement, OnboardingStep, OutboxEmail, Provider
 
 NY = ZoneInfo("America/New_York")
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_agreement_creates_provider_without_password_and_queues_first_email(
     assert (event.from_step, event.to_step) == ("", OnboardingStep.ACCOUNT_CREATED)
 
     row = OutboxEmail.objects.get(provider=provider)
-    assert row.step == EmailStep.GENERAL_ONBOARDING
+    assert row.step == onboarding_emails.GENERAL_ONBOARDING
     assert row.due_at == dt.datetime(2026, 11, 23, 17, 0, tzinfo=NY)  # Friday 17:00 + 1 business day
     assert row.sent_at is not None
 

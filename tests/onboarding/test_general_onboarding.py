@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import image_bytes
+from credentialing import emails as credentialing_emails
 from credentialing import links as credentialing_links
 from onboarding import links
-from onboarding.models import EmailStep, GeneralOnboarding, OnboardingStep, OutboxEmail
+from onboarding.models import GeneralOnboarding, OnboardingStep, OutboxEmail
 from tests.factories import general_onboarding_answers
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,8 @@ def test_submitting_an_incomplete_form_names_each_missing_answer(client, provide
     assert field_errors(response, "city") == ["This field is required."]
     assert "at least 150 characters" in field_errors(response, "bio")[0]
     assert field_errors(response, "offers_telehealth") == ["Choose telehealth, in-person sessions, or both."]
-    assert not OutboxEmail.objects.filter(provider=provider, step=EmailStep.INSURANCE_FORM).exists()
+    emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
+    assert not emails.exists()
 
 
 def test_submitting_queues_the_insurance_form_email(
@@ -91,7 +93,7 @@ def test_submitting_queues_the_insurance_form_email(
     assert record.photo.name.startswith(f"providers/{provider.public_id}/")
     assert "me.png" not in record.photo.name  # the uploaded name is not trusted
 
-    row = OutboxEmail.objects.get(provider=provider, step=EmailStep.INSURANCE_FORM)
+    row = OutboxEmail.objects.get(provider=provider, step=credentialing_emails.INSURANCE_FORM)
     assert row.sent_at is not None
     insurance = [m for m in mailoutbox if "Insurance Form" in m.subject]
     assert len(insurance) == 1
@@ -108,7 +110,8 @@ def test_submitting_twice_sends_one_insurance_email(client, provider, form_url, 
     response = client.post(form_url, answers)
     assert response.status_code == 200
     assert "your General Onboarding form is in" in unescape(response.text)
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.INSURANCE_FORM).count() == 1
+    emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
+    assert emails.count() == 1
 
 
 def test_a_photo_saved_with_the_draft_counts_at_submission(client, provider, form_url, photo_upload):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from onboarding.models import EmailStep, LicenseType, MembershipAgreement, OutboxEmail, Provider
+from onboarding import emails as onboarding_emails
+from onboarding.models import LicenseType, MembershipAgreement, OutboxEmail, Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_a_good_file_creates_providers_and_queues_their_emails(tmp_path, capsys)
     assert ben.license_type == LicenseType.NP
     assert ben.agreement.source == MembershipAgreement.Source.IMPORT
     assert ben.agreement.source_reference == "agreements.csv:3"
-    assert OutboxEmail.objects.filter(step=EmailStep.GENERAL_ONBOARDING).count() == 3
+    assert OutboxEmail.objects.filter(step=onboarding_emails.GENERAL_ONBOARDING).count() == 3
 
 
 def test_a_bad_row_names_its_line_and_nothing_is_imported(tmp_path):

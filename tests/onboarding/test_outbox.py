@@ -1,4 +1,4 @@
-"""The email outbox: one row per (provider, step, round), delivered at least once, never lost;
+"""The email outbox: one row per (provider, kind, key), delivered at least once, never lost;
 refusals and give-ups visible at once; a second copy only through the documented window."""
 
 import collections
@@ -21,10 +21,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from onboarding import emails as onboarding_emails
 from onboarding import services, tasks
 from onboarding.checks import outbox_timeouts_below_the_lease
 from onboarding.management.commands.onboarding_sweep import Command as OnboardingSweep
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
 from onboarding.services import outbox as services_outbox
 from tests.factories import ProviderFactory
 from tests.smtp_sink import SmtpSink, free_port
@@ -203,7 +204,7 @@ def test_a_broker_outage_loses_nothing(celery_broker, caplog):
     # Redis is down (nothing listens on the port): publishing fails, the transition commits.
     with celery_broker("redis://127.0.0.1:1/0"):
         provider = ProviderFactory()
-    row = OutboxEmail.objects.get(provider=provider, step=EmailStep.GENERAL_ONBOARDING)
+    row = OutboxEmail.objects.get(provider=provider, step=onboarding_emails.GENERAL_ONBOARDING)
     assert row.sent_at is None
     assert "waits for the next sweep" in caplog.text
     assert "Connection refused" in caplog.text  # really the broker being down

@@ -22,7 +22,6 @@ from accounts.models import User
 from credentialing.models import ApplicationStatus, Payer, PayerApplication, PayerApplicationEvent
 from onboarding import services
 from onboarding.models import (
-    EmailStep,
     FormReview,
     OnboardingEvent,
     OnboardingStep,
@@ -44,6 +43,7 @@ from tests.factories import (
     submit_general_onboarding,
     submit_insurance_form,
 )
+from training import emails as training_emails
 from training import services as training
 
 pytestmark = pytest.mark.django_db
@@ -568,8 +568,8 @@ def add_history(provider, *, payers: int, events: int, articles: int) -> None:
     OutboxEmail.objects.bulk_create(
         OutboxEmail(
             provider=provider,
-            step=EmailStep.WEBINAR,
-            round=base + n,
+            step=training_emails.WEBINAR,
+            key=f"round-{base + n}",
             to_email=provider.email,
             message_id=f"<dash-{base + n}@alma.test>",
             due_at=now,

@@ -9,9 +9,12 @@ from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
+from credentialing import emails as credentialing_emails
 from credentialing import links as credentialing_links
+from onboarding import emails as onboarding_emails
 from onboarding import links
-from onboarding.models import EmailStep, LinkRenewal, OutboxEmail, ReviewedForm
+from onboarding.models import LinkRenewal, OutboxEmail, ReviewedForm
+from portal import emails as portal_emails
 from portal.services import form_request_changes
 from portal.services.links import provider_links_renew
 from tests.factories import ProviderFactory, submit_general_onboarding
@@ -103,7 +106,7 @@ def test_staff_send_fresh_links_and_the_old_link_says_it_was_replaced(
     assert (renewal.from_version, renewal.to_version, renewal.actor.email) == (1, 2, "support@alma.test")
     assert renewal.note == "Sent again: General Onboarding form"
     [_first, resent] = OutboxEmail.objects.filter(provider=provider).order_by("pk")
-    assert (resent.step, resent.round, resent.resend) == (EmailStep.GENERAL_ONBOARDING, 1, 1)
+    assert (resent.step, resent.key, resent.resend) == (onboarding_emails.GENERAL_ONBOARDING, "", 1)
     assert resent.sent_at is not None
     provider_page = support_client.get(reverse("admin:onboarding_provider_change", args=[provider.pk]))
     assert "links replaced" in provider_page.text
@@ -167,8 +170,8 @@ def test_a_form_sent_back_for_changes_gets_its_change_request_again(
 
     # The Insurance Form (a draft) and the General Onboarding change request, with its reason.
     assert sorted(row.step for row in renewal.emails) == [
-        EmailStep.GENERAL_ONBOARDING_CHANGES,
-        EmailStep.INSURANCE_FORM,
+        portal_emails.GENERAL_ONBOARDING_CHANGES,
+        credentialing_emails.INSURANCE_FORM,
     ]
     [changes] = [m for m in mailoutbox if "Please add your suite number." in m.body]
     general = [p for p in link_paths(changes.body) if "/general-onboarding/" in p]

@@ -16,10 +16,12 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from onboarding.errors import InvalidTransition
-from onboarding.models import EmailStep, OnboardingStep, OutboxEmail
+from onboarding.models import OnboardingStep, OutboxEmail
+from portal import emails as portal_emails
 from portal import services as portal_services
 from tests.factories import ProviderFactory, submit_general_onboarding
 from tests.pipeline import PASSWORD, provider_at_forms_approved, staff_user
+from training import emails as training_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +109,8 @@ def test_the_emailed_link_sets_a_password_signs_in_and_queues_the_webinar_email(
 
     # The next step's email: the webinar, with the provider's signed training link (no password
     # needed; tests/training/test_training_webinar.py opens it).
-    [row] = OutboxEmail.objects.filter(provider=provider, step=EmailStep.WEBINAR)
-    assert row.round == 1
+    [row] = OutboxEmail.objects.filter(provider=provider, step=training_emails.WEBINAR)
+    assert row.key == ""
     assert row.sent_at is not None
     [email] = emails_with(mailoutbox, WEBINAR_SUBJECT)
     assert email.to == [provider.user.email]
@@ -187,8 +189,8 @@ def test_staff_resend_the_portal_access_email_as_a_new_recorded_send(
     shown = [str(m) for m in response.context["messages"]]
     assert f"Portal-access email to {provider.user.email} queued again (send 2)." in shown
     assert any("Noor Haddad is not waiting for portal access" in m for m in shown)
-    rows = OutboxEmail.objects.filter(step=EmailStep.PORTAL_ACCESS).order_by("round")
-    assert [(r.provider, r.round) for r in rows] == [(provider, 1), (provider, 2)]
+    rows = OutboxEmail.objects.filter(step=portal_emails.PORTAL_ACCESS).order_by("created_at", "pk")
+    assert [(r.provider, r.key) for r in rows] == [(provider, ""), (provider, "send-2")]
     assert rows[1].sent_at is not None
     assert rows[1].message_id != rows[0].message_id
     assert rows[1].context["resent_by"] == "support@alma.test"
@@ -207,7 +209,7 @@ def test_staff_resend_the_portal_access_email_as_a_new_recorded_send(
     # Once the provider has portal access there is nothing to resend.
     response = resend(support_client, provider)
     assert any("is not waiting for portal access" in str(m) for m in response.context["messages"])
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS).count() == 2
+    assert OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS).count() == 2
 
 
 def test_resending_needs_the_change_provider_permission(approved, client):
@@ -217,7 +219,7 @@ def test_resending_needs_the_change_provider_permission(approved, client):
     assert "Resend the portal-access email" not in changelist.text
 
     resend(client, approved)
-    assert OutboxEmail.objects.filter(provider=approved, step=EmailStep.PORTAL_ACCESS).count() == 1
+    assert OutboxEmail.objects.filter(provider=approved, step=portal_emails.PORTAL_ACCESS).count() == 1
     with pytest.raises(InvalidTransition):
         portal_services.portal_access_email_resend(provider=ProviderFactory(), actor=None)
 
@@ -265,7 +267,7 @@ def test_forgot_password_before_the_forms_are_approved_skips_no_step(
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.GENERAL_ONBOARDING_SUBMITTED
     assert not provider.onboarding_events.filter(to_step=OnboardingStep.PORTAL_ACCESS_GRANTED).exists()
-    assert not OutboxEmail.objects.filter(provider=provider, step=EmailStep.WEBINAR).exists()
+    assert not OutboxEmail.objects.filter(provider=provider, step=training_emails.WEBINAR).exists()
     client.logout()
 
     # Once both forms are approved, signing in with that password is portal access.
@@ -281,7 +283,7 @@ def test_forgot_password_before_the_forms_are_approved_skips_no_step(
     # Signing in again later changes nothing.
     client.logout()
     client.post(reverse("account_login"), {"login": provider.user.email, "password": PASSWORD})
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.WEBINAR).count() == 1
+    assert OutboxEmail.objects.filter(provider=provider, step=training_emails.WEBINAR).count() == 1
 
 
 def totp_code(secret: str) -> str:

@@ -17,13 +17,13 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from accounts.models import User
+from credentialing import emails as credentialing_emails
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_submit
 from onboarding import links, selectors, services
 from onboarding.errors import InvalidTransition
 from onboarding.models import (
-    EmailStep,
     FormReview,
     GeneralOnboarding,
     OnboardingStep,
@@ -31,6 +31,7 @@ from onboarding.models import (
     ReviewedForm,
     ReviewStatus,
 )
+from portal import emails as portal_emails
 from portal import selectors as portal_selectors
 from portal import services as portal_services
 from portal.services import review as review_service
@@ -128,8 +129,8 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
     assert queue_rows(reviewer_client) == [(provider, GENERAL, 1)]
     assert InsuranceForm.objects.get(provider=provider).status == ReviewStatus.CHANGES_REQUESTED
 
-    [row] = OutboxEmail.objects.filter(provider=provider, step=EmailStep.INSURANCE_FORM_CHANGES)
-    assert (row.round, row.context) == (1, {"reason": REASON})
+    [row] = OutboxEmail.objects.filter(provider=provider, step=portal_emails.INSURANCE_FORM_CHANGES)
+    assert (row.key, row.context) == ("round-1", {"reason": REASON})
     [email] = mailoutbox
     assert email.to == [provider.user.email]
     assert "Insurance Form" in email.subject
@@ -164,7 +165,7 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
         reviewer_client.post(approve_url(provider, GENERAL), {"round": 1})
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.INSURANCE_FORM_SUBMITTED
-    assert not OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS).exists()
+    assert not OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS).exists()
 
     # Approving the second one does: step 3 is done and the portal-access email goes out once.
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,8 +176,8 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.FORMS_APPROVED
     assert provider.onboarding_events.last().actor == reviewer
-    [portal] = OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS)
-    assert portal.round == 1
+    [portal] = OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS)
+    assert portal.key == ""
     assert portal.sent_at is not None
     assert [m.subject for m in mailoutbox][-1] == "Your Alma portal is ready: set your password"
 
@@ -192,7 +193,7 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
     # A second approval is refused and changes nothing.
     with pytest.raises(InvalidTransition, match="approved"):
         portal_services.form_approve(provider=provider, form=INSURANCE, reviewer=reviewer)
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS).count() == 1
+    assert OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS).count() == 1
     assert FormReview.objects.filter(provider=provider).count() == 3
 
 
@@ -247,7 +248,7 @@ def test_only_a_submitted_form_can_be_reviewed(provider, make_provider, reviewer
 
     assert FormReview.objects.count() == 1
     assert GeneralOnboarding.objects.get(provider=drafting).status == ReviewStatus.DRAFT
-    assert not OutboxEmail.objects.filter(step=EmailStep.PORTAL_ACCESS).exists()
+    assert not OutboxEmail.objects.filter(step=portal_emails.PORTAL_ACCESS).exists()
 
 
 def test_a_blank_reason_is_refused_next_to_the_field(submitted, reviewer, reviewer_client):
@@ -269,7 +270,7 @@ def test_a_blank_reason_is_refused_next_to_the_field(submitted, reviewer, review
 
     assert GeneralOnboarding.objects.get(provider=provider).status == ReviewStatus.SUBMITTED
     assert not FormReview.objects.exists()
-    assert not OutboxEmail.objects.filter(step=EmailStep.GENERAL_ONBOARDING_CHANGES).exists()
+    assert not OutboxEmail.objects.filter(step=portal_emails.GENERAL_ONBOARDING_CHANGES).exists()
 
 
 def test_the_provider_sees_the_reason_on_the_general_onboarding_form_and_resubmits(
@@ -309,7 +310,8 @@ def test_the_provider_sees_the_reason_on_the_general_onboarding_form_and_resubmi
     assert "asked for changes" not in client.get(path_of(link)).text
     assert (provider, GENERAL, 2) in queue_rows(reviewer_client)
     # Resubmitting moves no step and sends no second Insurance Form email.
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.INSURANCE_FORM).count() == 1
+    emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
+    assert emails.count() == 1
     assert selectors.latest_change_request(provider, GENERAL).reason == REASON
     assert selectors.latest_change_request(provider, INSURANCE) is None
 
@@ -498,4 +500,4 @@ def test_two_reviewers_approving_the_two_forms_at_once_grant_portal_access_once(
     assert errors == []
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.FORMS_APPROVED
-    assert OutboxEmail.objects.filter(provider=provider, step=EmailStep.PORTAL_ACCESS).count() == 1
+    assert OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS).count() == 1

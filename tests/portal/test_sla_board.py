@@ -7,14 +7,16 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from credentialing import emails as credentialing_emails
 from credentialing.models import ApplicationStatus
 from helpdesk.services import ticket_open
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
 from onboarding.services.outbox import outbox_enqueue, outbox_resend
 from portal.sla import sla_board
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import submit_general_onboarding
 from tests.pipeline import staff_user
+from training import emails as training_emails
 
 NY = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=NY)  # the Friday after Thanksgiving, noon
@@ -31,8 +33,8 @@ def promises(make_provider):
     """One overdue and one not-yet-overdue promise of each kind."""
     ada, ben = make_provider(legal_name="Ada Late"), make_provider(legal_name="Ben Ontime")
     # Emails: Wednesday 09:00 + 1 business day (Thanksgiving skipped) = Friday 09:00: overdue.
-    outbox_enqueue(provider=ada, step=EmailStep.WEBINAR, now=at(WEDNESDAY, 9))
-    outbox_enqueue(provider=ben, step=EmailStep.WEBINAR, now=at(WEDNESDAY, 14))  # due Fri 14:00
+    outbox_enqueue(provider=ada, kind=training_emails.WEBINAR, now=at(WEDNESDAY, 9))
+    outbox_enqueue(provider=ben, kind=training_emails.WEBINAR, now=at(WEDNESDAY, 14))  # due Fri 14:00
     # Reviews: submitted Wednesday 10:00 is due Friday 10:00; Wednesday 15:00 is due 15:00.
     with time_machine.travel(at(WEDNESDAY, 10), tick=False):
         submit_general_onboarding(ada)
@@ -59,6 +61,8 @@ def promises(make_provider):
         status=ApplicationStatus.SUBMITTED,
         submitted_at=NOW - dt.timedelta(days=10),
     )
+    # Their "we sent your application" emails went out when they were submitted.
+    OutboxEmail.objects.filter(step=credentialing_emails.APPLICATION_SUBMITTED).update(sent_at=NOW)
     # Help requests: opened Wednesday 09:00 (due Friday 09:00) and Friday 11:00 (due Monday).
     ticket_open(
         provider=ada, category="other", subject="Where is my webinar?", message="Hi", now=at(WEDNESDAY, 9)
@@ -120,7 +124,7 @@ def test_the_board_costs_the_same_with_more_rows(promises, django_assert_num_que
     for index in range(10):
         outbox_enqueue(
             provider=make_provider(),
-            step=EmailStep.WEBINAR,
+            kind=training_emails.WEBINAR,
             now=at(WEDNESDAY, 8) + dt.timedelta(minutes=index),
         )
     with django_assert_num_queries(5):
@@ -136,20 +140,20 @@ def test_an_email_that_will_not_be_sent_is_on_the_board_at_once_named_as_such(ma
             (refused, "Refused by the mail server: 550 5.1.1 No such user"),
             (gave_up, "Gave up after 12 attempts: SMTPServerDisconnected: Connection unexpectedly closed"),
         ]:
-            row = outbox_enqueue(provider=provider, step=EmailStep.WEBINAR, now=NOW)  # due Monday
+            row = outbox_enqueue(provider=provider, kind=training_emails.WEBINAR, now=NOW)  # due Monday
             OutboxEmail.objects.filter(pk=row.pk).update(failed_at=NOW, last_error=error)
         board = sla_board(now=NOW)
         overdue = {p.provider: p.what for p in board.overdue}
         assert (
-            overdue["Rae Fused"] == "Insurance Program Training Webinar and quiz email, round 1: "
+            overdue["Rae Fused"] == "Insurance Program Training Webinar and quiz email: "
             "Refused by the mail server: 550 5.1.1 No such user"
         )
         assert overdue["Gus Gaveup"].endswith(
-            "email, round 1: Gave up after 12 attempts: "
-            "SMTPServerDisconnected: Connection unexpectedly closed"
+            "quiz email: Gave up after 12 attempts: SMTPServerDisconnected: Connection unexpectedly closed"
         )
         assert "Rae Fused" in admin_client.get(reverse("admin:sla")).text
 
         # Once staff resend it, the new row is the promise; the refused one leaves the board.
-        outbox_resend(email=OutboxEmail.objects.get(provider=refused, step=EmailStep.WEBINAR), actor=None)
+        webinar = OutboxEmail.objects.get(provider=refused, step=training_emails.WEBINAR)
+        outbox_resend(email=webinar, actor=None)
         assert "Rae Fused" not in {p.provider for p in sla_board(now=NOW).overdue}

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from alma import secrets
-from onboarding.models import EmailStep, OutboxEmail
+from onboarding.models import OutboxEmail
+from practice import emails as practice_emails
 from practice import rules
 from practice.models import PayoutAccount, PayoutAccountChange
 from practice.services import payout_account_numbers_rotate
@@ -123,7 +124,7 @@ def test_setting_up_the_account_shows_only_the_last_four_and_emails_the_provider
     assert "checking account ending in 6789" in body
     assert ACCOUNT_NUMBER not in email.body
     assert ACCOUNT_NUMBER not in email.alternatives[0][0]
-    assert OutboxEmail.objects.get(step=EmailStep.PAYOUT_ACCOUNT_CHANGED).round == 1
+    assert OutboxEmail.objects.get(step=practice_emails.PAYOUT_ACCOUNT_CHANGED).key == "payout-v1"
     assert ACCOUNT_NUMBER not in caplog.text
     assert "ending in 6789" in caplog.text
 
@@ -171,11 +172,8 @@ def test_replacing_the_account_emails_again_and_keeps_the_history(
     assert SECOND_ACCOUNT not in email.body
     assert "Didn't make this change?" in body
     assert list(
-        OutboxEmail.objects.filter(step=EmailStep.PAYOUT_ACCOUNT_CHANGED).values_list("round", flat=True)
-    ) == [
-        2,
-        1,
-    ]
+        OutboxEmail.objects.filter(step=practice_emails.PAYOUT_ACCOUNT_CHANGED).values_list("key", flat=True)
+    ) == ["payout-v2", "payout-v1"]
 
     assert "Savings •••• 4321" in text_of(signed_in.get(PAGE).text)
     account = PayoutAccount.objects.get()

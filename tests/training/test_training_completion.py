@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from onboarding.models import EmailStep, OnboardingStep, OutboxEmail
+from onboarding.models import OnboardingStep, OutboxEmail
 from tests.pipeline import grant_portal_access, provider_at_forms_approved
 from tests.training.test_training_quiz import answers, attempt_path, post_data, start
 from tests.training.test_training_webinar import START, WEBINAR_SUBJECT, link_path, seed_training, watch
+from training import emails as training_emails
 from training.models import QuizAttempt, TrainingProgress
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def take_quiz(browser, provider, *, wrong: int) -> QuizAttempt:
 
 
 def completion_rows(provider):
-    return OutboxEmail.objects.filter(provider=provider, step=EmailStep.ONBOARDING_COMPLETE)
+    return OutboxEmail.objects.filter(provider=provider, step="onboarding_complete")
 
 
 def test_training_before_the_general_onboarding_form_completes_onboarding_right_after_portal_access(
@@ -74,7 +75,7 @@ def test_training_before_the_general_onboarding_form_completes_onboarding_right_
     [row] = completion_rows(provider)
     granted = provider.onboarding_events.get(to_step=OnboardingStep.PORTAL_ACCESS_GRANTED)
     assert row.created_at == granted.occurred_at
-    assert not OutboxEmail.objects.filter(provider=provider, step=EmailStep.WEBINAR).exists()
+    assert not OutboxEmail.objects.filter(provider=provider, step=training_emails.WEBINAR).exists()
 
 
 def test_training_done_last_from_the_webinar_email_sends_one_completion_email_when_the_quiz_is_passed(

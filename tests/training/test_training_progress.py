@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from onboarding.models import EmailStep, OnboardingStep, OutboxEmail
+from onboarding import emails as onboarding_emails
+from onboarding.models import OnboardingStep, OutboxEmail
 from tests.factories import ProviderFactory
 from tests.pipeline import staff_user
 from training.models import TrainingProgress
@@ -50,7 +51,7 @@ def test_training_early_moves_no_onboarding_step_and_sends_nothing(provider):
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.ACCOUNT_CREATED
     assert list(OutboxEmail.objects.filter(provider=provider).values_list("step", flat=True)) == [
-        EmailStep.GENERAL_ONBOARDING
+        onboarding_emails.GENERAL_ONBOARDING
     ]
 
 
