@@ -71,7 +71,7 @@ KINDS = (
 )
 
 # Which email a move to this status earns (the others earn none).
-APPLICATION_EMAILS = {
+APPLICATION_EMAILS: dict[str, str] = {
     ApplicationStatus.SUBMITTED: APPLICATION_SUBMITTED,
     ApplicationStatus.APPROVED: APPLICATION_APPROVED,
     ApplicationStatus.DENIED: APPLICATION_DENIED,

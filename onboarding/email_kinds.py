@@ -105,3 +105,10 @@ def label(code: str) -> str:
     """Staff's name for a kind; the bare code for rows of a kind no installed app declares."""
     found = _KINDS.get(code)
     return found.label if found is not None else code
+
+
+def timeline(code: str) -> str:
+    """The provider's words for an email of this kind ("We emailed you: <timeline>"); the bare
+    code for rows of a kind no installed app declares."""
+    found = _KINDS.get(code)
+    return found.timeline if found is not None else code

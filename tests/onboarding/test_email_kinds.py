@@ -172,6 +172,7 @@ def test_a_kind_registered_by_a_feature_is_queued_and_delivered_with_its_own_tem
     assert message.body == f"We saw A & more. Open: {settings.SITE_URL}/?from=feature\n"
     assert "We saw A" in message.alternatives[0][0]
     assert message.extra_headers["Message-ID"] == row.message_id
+    assert email_kinds.timeline(feature_kind.code) == "thanks from a feature"  # the dashboard's words
     row.refresh_from_db()
     assert (row.kind_label, str(row)) == (
         "Thanks from a feature",
