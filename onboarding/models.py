@@ -296,22 +296,6 @@ class ReviewQueue(FormReview):
         verbose_name_plural = "review queue"
 
 
-class _KindCodes(type):
-    def __getattr__(cls, name: str) -> str:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return name.lower()
-
-
-class EmailStep(metaclass=_KindCodes):
-    """Transitional, names no kind: `EmailStep.WEBINAR` is the string "webinar".
-
-    Email kinds are declared by the apps that send them (onboarding.email_kinds, each app's
-    emails.py: e.g. training.emails.WEBINAR). Only portal's dashboard still reads this; once it
-    takes its words from `email_kinds.kind(code).timeline`, delete this class.
-    """
-
-
 class OutboxEmailQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True, failed_at__isnull=True)

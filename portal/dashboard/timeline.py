@@ -11,7 +11,8 @@ from alma.timekeeping import one_business_day_after
 from credentialing.models import ApplicationStatus
 from credentialing.selectors import expected_decision_at, is_overdue
 from directory.golive import day_label
-from onboarding.models import EmailStep, FormReview, OnboardingStep, Provider, ReviewStatus
+from onboarding import email_kinds
+from onboarding.models import FormReview, OnboardingStep, Provider, ReviewStatus
 from portal.dashboard.action_items import Facts, related
 
 TIMELINE_LIMIT = 20
@@ -52,20 +53,6 @@ STEP_EVENTS = {
     OnboardingStep.PORTAL_ACCESS_GRANTED: "You set your password and joined the portal",
     OnboardingStep.ONBOARDING_COMPLETE: "Onboarding complete",
 }
-EMAILS = {
-    EmailStep.GENERAL_ONBOARDING: "the General Onboarding form",
-    EmailStep.INSURANCE_FORM: "the Insurance Form",
-    EmailStep.GENERAL_ONBOARDING_CHANGES: "changes requested on your General Onboarding form",
-    EmailStep.INSURANCE_FORM_CHANGES: "changes requested on your Insurance Form",
-    EmailStep.PORTAL_ACCESS: "portal access: set your password",
-    EmailStep.WEBINAR: "the Insurance Program Training Webinar and quiz",
-    EmailStep.ONBOARDING_COMPLETE: "your onboarding is complete",
-    # Emails of the help desk and payouts (their apps add these steps).
-    "help_ticket_received": "we received your help request",
-    "help_ticket_reply": "an answer to your help request",
-    "payout_account_changed": "your payouts account was set or changed",
-    EmailStep.PROFILE_LIVE: "your directory profile is live",
-}
 
 
 def timeline(provider: Provider, step_events, sent_emails, reviews, decisions) -> list[TimelineEntry]:
@@ -74,7 +61,7 @@ def timeline(provider: Provider, step_events, sent_emails, reviews, decisions) -
         for event in step_events
     ]
     entries += [
-        TimelineEntry(email.sent_at, f"We emailed you: {EMAILS.get(email.step, email.get_step_display())}")
+        TimelineEntry(email.sent_at, f"We emailed you: {email_kinds.timeline(email.step)}")
         for email in sent_emails
     ]
     for review in reviews:
@@ -113,7 +100,7 @@ def upcoming(provider: Provider, facts: Facts, next_email, applications) -> list
         dates.append(
             Upcoming(
                 next_email.due_at,
-                f"We email you: {EMAILS.get(next_email.step, next_email.get_step_display())}",
+                f"We email you: {email_kinds.timeline(next_email.step)}",
                 overdue=next_email.due_at < now,
             )
         )
