@@ -7,6 +7,7 @@ X is allowed only from X's effective date). Every other read here builds on it.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,18 @@ from credentialing.models import (
 )
 from credentialing.services.applications import can_move
 from onboarding.models import Provider
+
+if TYPE_CHECKING:
+    # Only the type checker reads this: django-stubs-ext is a development dependency.
+    from django_stubs_ext import WithAnnotations
+
+    class _ProgramPrefetch(TypedDict):
+        active_enrollments: list[ProgramEnrollment]
+
+    class _PayerPrefetch(TypedDict):
+        provider_applications: list[PayerApplication]
+        listed_programs: list[WithAnnotations[Program, _ProgramPrefetch]]
+
 
 ALL_STATES = frozenset(code for code, _name in US_STATES)  # the 50 states and DC
 # DECISION_DAYS and expected_decision_at, the payer's 45-day decision clock, are defined in the
@@ -131,7 +144,7 @@ class InsuranceOverview:
         return self.effective_start_date is not None and self.effective_start_date <= self.today
 
 
-def _payer_rows(provider: Provider) -> QuerySet[Payer]:
+def _payer_rows(provider: Provider) -> "QuerySet[WithAnnotations[Payer, _PayerPrefetch]]":
     mine = PayerApplication.objects.filter(provider=provider)
     active_enrollments = ProgramEnrollment.objects.filter(provider=provider, left_at__isnull=True)
     # Payers and programs no longer offered still show while the provider has something there
@@ -189,8 +202,5 @@ def insurance_form_missing_answers(provider: Provider) -> list[str]:
     record = InsuranceForm.objects.filter(provider=provider).first()
     if record is None or not provider.is_prescriber:
         return []
-    return [
-        str(InsuranceForm._meta.get_field(name).verbose_name)
-        for name in InsuranceForm.PRESCRIBER_FIELDS
-        if not getattr(record, name)
-    ]
+    labels = {field.name: str(field.verbose_name) for field in InsuranceForm._meta.concrete_fields}
+    return [labels[name] for name in InsuranceForm.PRESCRIBER_FIELDS if not getattr(record, name)]

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import User
 from alma.text import without_bidi_controls
 from directory import emails, selectors
 from directory.errors import (
@@ -185,7 +186,7 @@ def profiles_publish_due(
     dry_run: bool = False,
     provider_ids: Iterable[int] | None = None,
     trigger: str = SWEEP,
-    actor=None,
+    actor: User | None = None,
 ) -> PublishResult:
     """Publish every profile whose go-live date has come, unpublish every live one that is no
     longer due; record each with its reason and queue the "live" and "taken down" emails.
@@ -221,11 +222,19 @@ def profiles_publish_due(
 
 
 def _publish(
-    *, now: datetime, as_of: date, dry_run: bool, provider_ids: list[int] | None, trigger: str, actor
+    *,
+    now: datetime,
+    as_of: date,
+    dry_run: bool,
+    provider_ids: list[int] | None,
+    trigger: str,
+    actor: User | None,
 ) -> PublishResult:
     result = PublishResult(as_of=as_of, dry_run=dry_run, trigger=trigger)
     result.created = profiles_create_missing(now=now, provider_ids=provider_ids)
-    going_live, coming_down, events = [], [], []
+    going_live: list[dict[str, Any]] = []
+    coming_down: list[dict[str, Any]] = []
+    events: list[ProfileEvent] = []
     decisions: dict[int, GoLiveDecision] = {}  # by profile: what a take-down email says
     rows = selectors.profiles_to_change(as_of=as_of, provider_ids=provider_ids).select_for_update(
         of=("self",)
@@ -319,7 +328,9 @@ def _queue_emails(
     outbox_enqueue_many(emails=queued, now=now)
 
 
-def profiles_sync(*, provider_ids: Iterable[int], trigger: str, now: datetime | None = None, actor=None):
+def profiles_sync(
+    *, provider_ids: Iterable[int], trigger: str, now: datetime | None = None, actor: User | None = None
+) -> PublishResult:
     """Bring these providers' profiles in line with the rule now (an event that may change it)."""
     return profiles_publish_due(now=now, provider_ids=provider_ids, trigger=trigger, actor=actor)
 
@@ -334,7 +345,7 @@ def profile_publish_if_due(*, provider: Provider, now: datetime | None = None) -
 
 
 def profile_identity_refresh(
-    *, provider: Provider, actor, trigger: str, now: datetime | None = None
+    *, provider: Provider, actor: User | None, trigger: str, now: datetime | None = None
 ) -> DirectoryProfile | None:
     """Staff corrected the provider's name or licence type: the profile shows the new ones.
 
@@ -375,15 +386,21 @@ def _locked(profile: DirectoryProfile) -> DirectoryProfile:
 
 
 def _event(
-    profile: DirectoryProfile, kind: str, *, now: datetime, actor=None, reason: str = "", trigger: str = ""
-):
+    profile: DirectoryProfile,
+    kind: str,
+    *,
+    now: datetime,
+    actor: User | None = None,
+    reason: str = "",
+    trigger: str = "",
+) -> ProfileEvent:
     return ProfileEvent.objects.create(
         profile=profile, kind=kind, reason=reason, actor=actor, occurred_at=now, trigger=trigger
     )
 
 
 def profile_hide(
-    *, profile: DirectoryProfile, actor, reason: str, now: datetime | None = None
+    *, profile: DirectoryProfile, actor: User | None, reason: str, now: datetime | None = None
 ) -> DirectoryProfile:
     """Staff take the profile out of the directory until they unhide it."""
     now = now or timezone.now()
@@ -405,7 +422,9 @@ def profile_hide(
     return profile
 
 
-def profile_unhide(*, profile: DirectoryProfile, actor, now: datetime | None = None) -> DirectoryProfile:
+def profile_unhide(
+    *, profile: DirectoryProfile, actor: User | None, now: datetime | None = None
+) -> DirectoryProfile:
     """Staff put the profile back: it goes live at once if its go-live date has come."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -427,7 +446,7 @@ def profile_unhide(*, profile: DirectoryProfile, actor, now: datetime | None = N
 
 
 def profile_offboard(
-    *, profile: DirectoryProfile, actor, reason: str, now: datetime | None = None
+    *, profile: DirectoryProfile, actor: User | None, reason: str, now: datetime | None = None
 ) -> DirectoryProfile:
     """The provider left Alma: the profile comes down for good."""
     now = now or timezone.now()
@@ -477,7 +496,7 @@ def profile_for(provider: Provider, *, now: datetime | None = None) -> Directory
 
 
 def profile_update(
-    *, provider: Provider, values: dict[str, Any], actor, now: datetime | None = None
+    *, provider: Provider, values: dict[str, Any], actor: User | None, now: datetime | None = None
 ) -> DirectoryProfile:
     """Save the provider's edits. A new bio waits for staff review; the approved one stays live."""
     now = now or timezone.now()
@@ -524,7 +543,7 @@ def profile_update(
 
 
 def profile_bio_approve(
-    *, profile: DirectoryProfile, reviewer, now: datetime | None = None
+    *, profile: DirectoryProfile, reviewer: User | None, now: datetime | None = None
 ) -> DirectoryProfile:
     """The edited bio replaces the live one (and what free-text search finds)."""
     now = now or timezone.now()
@@ -544,7 +563,7 @@ def profile_bio_approve(
 
 
 def profile_bio_send_back(
-    *, profile: DirectoryProfile, reviewer, reason: str, now: datetime | None = None
+    *, profile: DirectoryProfile, reviewer: User | None, reason: str, now: datetime | None = None
 ) -> DirectoryProfile:
     """Refuse the edited bio with a reason the provider reads in the portal; the live bio stays."""
     now = now or timezone.now()

@@ -82,8 +82,8 @@ class Ticket(models.Model):
 
 def attachment_upload_path(instance: "TicketMessage", filename: str) -> str:
     # Never the uploaded name: a random name in the provider's folder; the extension is the
-    # kind the content check found (set by the service as `_checked_suffix`).
-    suffix = getattr(instance, "_checked_suffix", "")
+    # kind the content check found (set by the service as `checked_suffix`).
+    suffix = instance.checked_suffix
     return f"providers/{instance.ticket.provider.public_id}/helpdesk/{uuid.uuid4().hex}{suffix}"
 
 
@@ -98,6 +98,10 @@ class TicketMessage(models.Model):
     body = models.TextField()
     attachment = models.FileField(upload_to=attachment_upload_path, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not a column: the extension of the kind the content check found, set by the service
+    # before the attachment is stored and read by attachment_upload_path.
+    checked_suffix = ""
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from alma.timekeeping import one_business_day_after
 from alma.transitions import TransitionTable
 from alma.uploads import check_upload
@@ -47,7 +48,7 @@ TRANSITIONS = TransitionTable(
     },
     error=InvalidTicketTransition,
 )
-_MOVE_WORDS = {S.OPEN: "reopened", S.ANSWERED: "answered", S.CLOSED: "closed"}
+_MOVE_WORDS: dict[str, str] = {S.OPEN: "reopened", S.ANSWERED: "answered", S.CLOSED: "closed"}
 
 
 can_move = TRANSITIONS.can_move
@@ -62,25 +63,33 @@ def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update(of=("self",)).select_related("provider__user").get(pk=ticket.pk)
 
 
-def _check_staff(user) -> None:
+def _check_staff(user: User | None) -> None:
     if not (user and user.is_active and user.is_staff):
         raise NotStaff(f"{user} is not a member of Alma staff.")
 
 
 def _message(
-    ticket: Ticket, *, author, body: str, from_staff: bool, now: datetime, attachment: UploadedFile | None
+    ticket: Ticket,
+    *,
+    author: User,
+    body: str,
+    from_staff: bool,
+    now: datetime,
+    attachment: UploadedFile | None,
 ) -> TicketMessage:
     message = TicketMessage(ticket=ticket, author=author, from_staff=from_staff, body=body, created_at=now)
     if attachment:
         # Checked here too, not only by the form: the service is the last gate before storage.
         kind = check_upload(attachment, kinds=ATTACHMENT_KINDS)
-        message._checked_suffix = SUFFIXES[kind]  # read by the upload path
+        message.checked_suffix = SUFFIXES[kind]  # read by the upload path
         message.attachment = attachment
     message.save()
     return message
 
 
-def _status_event(ticket: Ticket, *, from_status: str, to_status: str, actor, now: datetime, note: str = ""):
+def _status_event(
+    ticket: Ticket, *, from_status: str, to_status: str, actor: User | None, now: datetime, note: str = ""
+) -> None:
     TicketEvent.objects.create(
         ticket=ticket,
         kind=TicketEvent.Kind.STATUS,
@@ -92,7 +101,9 @@ def _status_event(ticket: Ticket, *, from_status: str, to_status: str, actor, no
     )
 
 
-def _move(ticket: Ticket, *, to_status: str, actor, now: datetime, changes: dict, note: str = "") -> None:
+def _move(
+    ticket: Ticket, *, to_status: str, actor: User | None, now: datetime, changes: dict, note: str = ""
+) -> None:
     """Move a locked ticket: check the transition, save the changed fields, record the event."""
     TRANSITIONS.check(
         ticket.status,
@@ -191,7 +202,9 @@ def ticket_follow_up(
     return posted
 
 
-def ticket_assign(*, ticket: Ticket, assignee, actor, now: datetime | None = None) -> Ticket:
+def ticket_assign(
+    *, ticket: Ticket, assignee: User | None, actor: User | None, now: datetime | None = None
+) -> Ticket:
     """Give the ticket to a member of staff (or to nobody, with assignee=None)."""
     now = now or timezone.now()
     if assignee is not None:
@@ -214,7 +227,7 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, now: datetime | None = Non
     return locked
 
 
-def ticket_reply(*, ticket: Ticket, author, message: str, now: datetime | None = None) -> TicketMessage:
+def ticket_reply(*, ticket: Ticket, author: User, message: str, now: datetime | None = None) -> TicketMessage:
     """A member of staff answers; the provider gets the reply by email. An unassigned ticket
     becomes the replier's."""
     now = now or timezone.now()
@@ -261,7 +274,7 @@ def ticket_reply(*, ticket: Ticket, author, message: str, now: datetime | None =
     return reply
 
 
-def ticket_close(*, ticket: Ticket, actor, note: str = "", now: datetime | None = None) -> Ticket:
+def ticket_close(*, ticket: Ticket, actor: User, note: str = "", now: datetime | None = None) -> Ticket:
     now = now or timezone.now()
     _check_staff(actor)
     with transaction.atomic():

@@ -41,7 +41,7 @@ from training.models import TrainingProgress
 
 REVIEW_PERMISSION = "onboarding.review_onboarding_forms"
 # Each form's own admin page, where a reviewer reads the answers before deciding.
-FORM_ADMIN_URLS = {
+FORM_ADMIN_URLS: dict[str, str] = {
     ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
     ReviewedForm.INSURANCE_FORM: "admin:credentialing_insuranceform_change",
 }

@@ -116,6 +116,8 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
         .only("submitted_at", "provider__legal_name", "payer__name")
     )
     for application in applications:
+        if application.submitted_at is None:  # never: the filter above compares it
+            continue
         board.add(
             Promise(
                 "Payer decision",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import User
 from alma import secrets
 from credentialing.models import Payer
 from credentialing.selectors import in_network
@@ -36,7 +37,7 @@ def payout_account_set(
     account_type: str,
     routing_number: str,
     account_number: str,
-    actor,
+    actor: User | None,
     now: datetime | None = None,
 ) -> PayoutAccount:
     """Set up or replace the provider's payouts account, record it and email the provider."""
@@ -114,7 +115,7 @@ def client_add(
     email: str,
     payment_method: str,
     payer: Payer | None = None,
-    actor,
+    actor: User | None,
     today: date | None = None,
     now: datetime | None = None,
 ) -> Client:

@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from credentialing import emails as credentialing_emails
 from onboarding import emails as onboarding_emails
 from onboarding.models import (
@@ -82,7 +83,9 @@ def _emails_still_needed(provider: Provider) -> list[OutboxEmail]:
     return [row for row in latest if row is not None and (row.sent_at or row.failed_at)]
 
 
-def provider_links_renew(*, provider: Provider, actor, now: datetime | None = None) -> FreshLinks:
+def provider_links_renew(
+    *, provider: Provider, actor: User | None, now: datetime | None = None
+) -> FreshLinks:
     """Void every form link (and an unused set-password key) of `provider`; email fresh ones."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.passwords import password_link_lifetime
 from onboarding.errors import InvalidTransition
 from onboarding.models import OnboardingStep, OutboxEmail, Provider
@@ -73,7 +74,9 @@ def portal_access_grant(
     return True
 
 
-def portal_access_email_resend(*, provider: Provider, actor, now: datetime | None = None) -> OutboxEmail:
+def portal_access_email_resend(
+    *, provider: Provider, actor: User | None, now: datetime | None = None
+) -> OutboxEmail:
     """Staff send the portal-access email again: a new, recorded send with a fresh link.
 
     Only while the provider is waiting for portal access (FORMS_APPROVED); the new row is the

@@ -9,9 +9,9 @@ the provider, whose resubmission is the next review round.
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.passwords import password_link_lifetime
 from alma.transitions import TransitionTable
 from credentialing.models import InsuranceForm
@@ -29,7 +29,9 @@ from onboarding.services.outbox import outbox_enqueue
 from onboarding.services.steps import step_advance
 from portal import emails
 
-FORM_MODELS: dict[str, type[Model]] = {
+# The two forms staff review, by ReviewedForm value.
+ReviewedRecord = GeneralOnboarding | InsuranceForm
+FORM_MODELS: dict[str, type[GeneralOnboarding] | type[InsuranceForm]] = {
     ReviewedForm.GENERAL_ONBOARDING: GeneralOnboarding,
     ReviewedForm.INSURANCE_FORM: InsuranceForm,
 }
@@ -61,7 +63,7 @@ class ReviewOutdated(InvalidTransition):
     """The provider resubmitted after the reviewer opened the queue: they saw another round."""
 
 
-def _locked(provider: Provider, form: str) -> tuple[Provider, GeneralOnboarding | InsuranceForm]:
+def _locked(provider: Provider, form: str) -> tuple[Provider, ReviewedRecord | None]:
     # Provider first, then the form: the same order as the submit services, so a review racing
     # a resubmission (or the other form's review) waits instead of deadlocking. Holding the
     # provider lock also makes "are both forms approved?" a question only one review answers.
@@ -73,15 +75,16 @@ def _locked(provider: Provider, form: str) -> tuple[Provider, GeneralOnboarding 
 def _check_move(
     provider: Provider,
     form: str,
-    record,
+    record: ReviewedRecord | None,
     to_status: str,
     expected_round: int | None,
     *,
     transitions: TransitionTable = REVIEW_TRANSITIONS,
-) -> None:
+) -> ReviewedRecord:
+    """The form, if it can make this move; a form never started is a draft, with no move."""
     label = ReviewedForm(form).label
     status = record.status if record is not None else ReviewStatus.DRAFT
-    if not transitions.can_move(status, to_status):
+    if record is None or not transitions.can_move(status, to_status):
         raise InvalidTransition(
             f"The {label} of {provider} is {ReviewStatus(status).label.lower()}; "
             "only a submitted form waiting for review can be approved or sent back."
@@ -91,6 +94,7 @@ def _check_move(
             f"The {label} of {provider} was resubmitted (now round {record.review_round}) "
             "since you opened it; review the new round."
         )
+    return record
 
 
 def _decide(
@@ -98,7 +102,7 @@ def _decide(
     provider: Provider,
     form: str,
     to_status: str,
-    reviewer,
+    reviewer: User | None,
     reason: str,
     now: datetime,
     expected_round: int | None,
@@ -107,8 +111,8 @@ def _decide(
     form = ReviewedForm(form)
     try:
         with transaction.atomic():
-            provider, record = _locked(provider, form)
-            _check_move(provider, form, record, to_status, expected_round, transitions=transitions)
+            provider, found = _locked(provider, form)
+            record = _check_move(provider, form, found, to_status, expected_round, transitions=transitions)
             if record.status == ReviewStatus.APPROVED:
                 # The approved round has its decision: sending the form back after approval
                 # is the next round (and the provider's resubmission the one after it).
@@ -180,7 +184,7 @@ def form_approve(
     *,
     provider: Provider,
     form: ReviewedForm,
-    reviewer,
+    reviewer: User | None,
     now: datetime | None = None,
     expected_round: int | None = None,
 ) -> FormReview:
@@ -204,7 +208,7 @@ def form_request_changes(
     *,
     provider: Provider,
     form: ReviewedForm,
-    reviewer,
+    reviewer: User | None,
     reason: str,
     now: datetime | None = None,
     expected_round: int | None = None,
@@ -228,7 +232,7 @@ def form_send_back(
     *,
     provider: Provider,
     form: ReviewedForm,
-    actor,
+    actor: User | None,
     reason: str,
     now: datetime | None = None,
 ) -> FormReview:
