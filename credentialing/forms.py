@@ -2,6 +2,8 @@
 
 With draft=True nothing is required and only each answer's own checks apply; submission adds
 the required answers, the minimum limits, the work-history rule and the prescriber sections.
+The rules themselves are credentialing.rules (and credentialing.checks); the forms apply them
+and put each message next to its field.
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,6 @@ from credentialing import checks, rules
 from credentialing.models import Education, InsuranceForm, StateLicense, WorkHistoryEntry
 from onboarding.models import Provider
 
-MIN_PER_CLAIM = 1_000_000
-MIN_AGGREGATE = 3_000_000
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
 PRESCRIBER_FIELDS = InsuranceForm.PRESCRIBER_FIELDS
 
@@ -91,7 +91,7 @@ class InsuranceFormForm(forms.ModelForm):
         self.fields["liability_per_claim"].widget.attrs.update(step=1000, min=0)
         self.fields["liability_aggregate"].widget.attrs.update(step=1000, min=0)
 
-    def _problem(self, problem: str | None, value: str) -> str:
+    def _problem(self, problem: str | None, value):
         if problem:
             raise forms.ValidationError(problem)
         return value
@@ -117,15 +117,11 @@ class InsuranceFormForm(forms.ModelForm):
 
     def clean_liability_per_claim(self):
         limit = self.cleaned_data["liability_per_claim"]
-        if limit is not None and limit < MIN_PER_CLAIM:
-            raise forms.ValidationError(f"The per-claim limit must be at least ${MIN_PER_CLAIM:,}.")
-        return limit
+        return self._problem(rules.liability_per_claim_problem(limit), limit) if limit is not None else limit
 
     def clean_liability_aggregate(self):
         limit = self.cleaned_data["liability_aggregate"]
-        if limit is not None and limit < MIN_AGGREGATE:
-            raise forms.ValidationError(f"The aggregate limit must be at least ${MIN_AGGREGATE:,}.")
-        return limit
+        return self._problem(rules.liability_aggregate_problem(limit), limit) if limit is not None else limit
 
     def clean_liability_expiry(self):
         return _not_expired(self.cleaned_data["liability_expiry"], "policy")
@@ -236,12 +232,63 @@ def _too_many_rows_message(prefix: str) -> str:
     )
 
 
+class SectionFormSet(forms.BaseFormSet):
+    """One repeatable section, saying above its rows what keeps it from being saved.
+
+    `label` is what one row is ("position"); `required` asks for at least one row (on
+    submission); `refusal` is the error of a section posted with more rows than it takes, which
+    is shown unbound, with the rows saved before (see _refused_section).
+    """
+
+    def __init__(self, *args, label: str, required: bool = False, refusal: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label, self.required, self.refusal = label, required, refusal
+
+    def clean(self):
+        if not self.management_form.is_valid():
+            return  # Django's own error about the broken row count stands
+        if any(self.errors):
+            # A section with a row to fix is not saved (rows() is None): say so above it.
+            raise forms.ValidationError(
+                f"Nothing in this section is saved until the {self.label} marked below is complete "
+                "(or removed)."
+            )
+        if self.required and not self.kept_forms():
+            raise forms.ValidationError(f"Add at least one {self.label}.")
+
+    def non_form_errors(self):
+        if self.refusal is not None:
+            return self.error_class(
+                [forms.ValidationError(self.refusal, code="too_many_forms")],
+                error_class="nonform",
+                renderer=self.renderer,
+            )
+        return super().non_form_errors()
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Rows the provider means to keep: any row with something typed in it, unless they
+        ticked "remove". (Typed, not "changed": a page posted again holds the same rows.)"""
+        kept = []
+        for row in self.forms:
+            typed = any(row[name].value() not in (None, "") for name in row.fields if name != "DELETE")
+            removed = row.is_valid() and row.cleaned_data.get("DELETE")
+            if typed and not removed:
+                kept.append(row)
+        return kept
+
+
 def _formset_class(row_form, prefix: str, *, extra: int):
     most = SECTION_MAX_ROWS[prefix]
     # absolute_max = max_num: a bound formset never builds more rows than this, whatever
     # TOTAL_FORMS claims (Django's own ceiling is 2,000 rows).
     return formset_factory(
-        row_form, extra=extra, can_delete=True, max_num=most, absolute_max=most, validate_max=True
+        row_form,
+        formset=SectionFormSet,
+        extra=extra,
+        can_delete=True,
+        max_num=most,
+        absolute_max=most,
+        validate_max=True,
     )
 
 
@@ -256,20 +303,15 @@ def _posted_row_count(data, prefix: str) -> int | None:
         return None
 
 
-def _refused_section(row_form, prefix: str, saved: list[dict]) -> forms.BaseFormSet:
+def _refused_section(row_form, prefix: str, saved: list[dict]) -> SectionFormSet:
     """A section posted with more rows than it takes. Only a hand-made request sends that (the
     page's "Add another" stops at the limit), so none of its rows are built, validated or shown
     back: the page shows the rows saved before, as on opening it, with the error above them.
-    Posting that page again keeps them; the section is not saved this time (rows() is None)."""
-    section = _formset_class(row_form, prefix, extra=0 if saved else 1)(prefix=prefix, initial=saved)
-    # Unbound, so is_valid() is False and full_clean() never runs to replace this error.
-    section._errors = []
-    section._non_form_errors = section.error_class(
-        [forms.ValidationError(_too_many_rows_message(prefix), code="too_many_forms")],
-        error_class="nonform",
-        renderer=section.renderer,
+    Posting that page again keeps them; the section is not saved this time (rows() is None:
+    an unbound formset is never valid)."""
+    return _formset_class(row_form, prefix, extra=0 if saved else 1)(
+        prefix=prefix, initial=saved, label=SECTIONS[prefix][1], refusal=_too_many_rows_message(prefix)
     )
-    return section
 
 
 @dataclass
@@ -277,14 +319,14 @@ class InsuranceFormBundle:
     """The main form and its repeatable sections, validated and read together."""
 
     form: InsuranceFormForm
-    sections: dict[str, forms.BaseFormSet]
+    sections: dict[str, SectionFormSet]
     draft: bool
 
     @classmethod
     def build(cls, *, provider: Provider, record: InsuranceForm, data=None, files=None, draft=False):
         form = InsuranceFormForm(data, files, instance=record, provider=provider, draft=draft)
         sections = {}
-        for prefix, (row_form, _label) in SECTIONS.items():
+        for prefix, (row_form, label) in SECTIONS.items():
             saved = (
                 [model_to_dict(row, fields=row_form._meta.fields) for row in getattr(record, prefix).all()]
                 if record.pk
@@ -303,6 +345,8 @@ class InsuranceFormBundle:
                 initial=initial,
                 # Reached only by a count int() cannot read but Django can ("31.0"): same words.
                 error_messages={"too_many_forms": _too_many_rows_message(prefix)},
+                label=label,
+                required=not draft,
             )
         return cls(form=form, sections=sections, draft=draft)
 
@@ -310,23 +354,9 @@ class InsuranceFormBundle:
         valid = self.form.is_valid()
         # A list, not a generator: every section is validated so each shows its own errors.
         valid = all([formset.is_valid() for formset in self.sections.values()]) and valid  # noqa: C419
-        self._say_which_sections_wait()
         if not self.draft:
-            valid = self._check_submission_rules() and valid
+            valid = self._check_work_history() and valid
         return valid
-
-    def _say_which_sections_wait(self) -> None:
-        """A section with a row to fix is not saved (rows() is None): say so above it."""
-        for prefix, (_form, label) in SECTIONS.items():
-            formset = self.sections[prefix]
-            if formset.is_bound and not formset.is_valid() and not formset.non_form_errors():
-                waits = (
-                    f"Nothing in this section is saved until the {label} marked below is complete "
-                    "(or removed)."
-                )
-                formset._non_form_errors = formset.error_class(
-                    [waits], error_class="nonform", renderer=formset.renderer
-                )
 
     @property
     def has_errors(self) -> bool:
@@ -334,17 +364,6 @@ class InsuranceFormBundle:
             any(f.errors for f in formset.forms) or formset.non_form_errors()
             for formset in self.sections.values()
         )
-
-    def _kept_forms(self, formset) -> list[forms.Form]:
-        """Rows the provider means to keep: any row with something typed in it, unless they
-        ticked "remove". (Typed, not "changed": a page posted again holds the same rows.)"""
-        kept = []
-        for row in formset.forms:
-            typed = any(row[name].value() not in (None, "") for name in row.fields if name != "DELETE")
-            removed = row.is_valid() and row.cleaned_data.get("DELETE")
-            if typed and not removed:
-                kept.append(row)
-        return kept
 
     def over_the_limit(self, prefix: str) -> bool:
         """Whether the section was posted with more rows than it takes."""
@@ -363,39 +382,33 @@ class InsuranceFormBundle:
         if not formset.is_valid():
             return None
         fields = SECTIONS[prefix][0]._meta.fields
-        return [{name: row.cleaned_data.get(name) for name in fields} for row in self._kept_forms(formset)]
+        return [{name: row.cleaned_data.get(name) for name in fields} for row in formset.kept_forms()]
 
-    def _check_submission_rules(self) -> bool:
-        ok = True
-        for prefix, (_form, label) in SECTIONS.items():
-            if self.over_the_limit(prefix):
-                ok = False  # its own error stands; "add at least one" would hide it
-            elif not self._kept_forms(self.sections[prefix]):
-                self.sections[prefix]._non_form_errors = self.sections[prefix].error_class(
-                    [f"Add at least one {label}."], renderer=self.sections[prefix].renderer
-                )
-                ok = False
+    def _check_work_history(self) -> bool:
+        """The work-history rule on the positions to keep; each unexplained gap is an error
+        where its explanation goes (credentialing.rules.missing_gap_explanations)."""
         if self.over_the_limit("work_history"):
             return False  # no gap rules over rows that will not be saved
-        work_forms = [row for row in self._kept_forms(self.sections["work_history"]) if row.is_valid()]
-        positions = [(row.cleaned_data["start_date"], row.cleaned_data.get("end_date")) for row in work_forms]
-        for gap in rules.work_history_gaps(positions, today=timezone.localdate()):
-            if gap.before_position is None:
-                if not self.form.cleaned_data.get("work_gap_explanation_recent", "").strip():
-                    self.form.add_error(
-                        "work_gap_explanation_recent",
-                        f"Explain the time since your last position ({gap.describe()}): "
-                        "gaps of more than six months in the last five years need an explanation.",
-                    )
-                    ok = False
-            elif not work_forms[gap.before_position].cleaned_data.get("gap_explanation", "").strip():
-                work_forms[gap.before_position].add_error(
-                    "gap_explanation",
-                    f"Explain the gap before this position ({gap.describe()}): gaps of more than six "
-                    "months in the last five years need an explanation.",
-                )
-                ok = False
-        return ok
+        work_forms = [row for row in self.sections["work_history"].kept_forms() if row.is_valid()]
+        positions = [
+            rules.Position(
+                row.cleaned_data["start_date"],
+                row.cleaned_data.get("end_date"),
+                row.cleaned_data.get("gap_explanation") or "",
+            )
+            for row in work_forms
+        ]
+        missing = rules.missing_gap_explanations(
+            positions,
+            recent_explanation=self.form.cleaned_data.get("work_gap_explanation_recent") or "",
+            today=timezone.localdate(),
+        )
+        for problem in missing:
+            if problem.position is None:
+                self.form.add_error("work_gap_explanation_recent", problem.message)
+            else:
+                work_forms[problem.position].add_error("gap_explanation", problem.message)
+        return not missing
 
     def service_arguments(self) -> dict:
         values = self.form.cleaned_data if not self.draft else self.form.valid_values()

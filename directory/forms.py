@@ -8,7 +8,7 @@ from django.http import QueryDict
 from localflavor.us.us_states import US_STATES
 
 from directory.selectors import SearchFilters, payer_choices
-from onboarding.forms import BIO_MAX_CHARS, BIO_MIN_CHARS
+from onboarding.forms import BioField
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
 SESSION_FORMATS = [("", "Telehealth or in person"), ("telehealth", "Telehealth"), ("in_person", "In person")]
@@ -95,11 +95,8 @@ class ProfileForm(forms.Form):
     approaches = _checkboxes(Approach.choices, "Treatment approaches")
     populations = _checkboxes(Population.choices, "Populations you serve")
     languages = _checkboxes(Language.choices, "Languages you offer therapy in")
-    bio = forms.CharField(
+    bio = BioField(
         label="Bio",
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BIO_MAX_CHARS}),
-        min_length=BIO_MIN_CHARS,
-        max_length=BIO_MAX_CHARS,
         help_text=(
             "A changed bio is reviewed by our team (within one business day) before it shows; "
             "your current bio stays on your profile meanwhile."

@@ -10,10 +10,24 @@ from localflavor.us.us_states import STATE_CHOICES, US_STATES
 from alma.text import without_bidi_controls
 from alma.uploads import PHOTO_MAX_SIDE, photo_reencoded
 from onboarding.models import GeneralOnboarding, LicenseType
+from onboarding.rules import BIO_MAX_CHARS, BIO_MIN_CHARS, bio_length_problem
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
-BIO_MIN_CHARS = 150
-BIO_MAX_CHARS = 2000
+
+def validate_bio_length(bio: str) -> None:
+    if problem := bio_length_problem(bio):
+        raise ValidationError(problem, code="bio_length")
+
+
+class BioField(forms.CharField):
+    """The directory bio, wherever the provider writes it: its length is onboarding.rules'."""
+
+    default_validators = [validate_bio_length]
+
+    def __init__(self, **kwargs) -> None:
+        attrs = {"rows": 8, "minlength": BIO_MIN_CHARS, "maxlength": BIO_MAX_CHARS}
+        kwargs.setdefault("widget", forms.Textarea(attrs=attrs))
+        super().__init__(**kwargs)
 
 
 def _checkboxes(choices, label, required_message, help_text="") -> forms.MultipleChoiceField:
@@ -43,11 +57,8 @@ class GeneralOnboardingForm(forms.ModelForm):
     languages = _checkboxes(
         Language.choices, "Languages you offer therapy in", "Choose at least one language."
     )
-    bio = forms.CharField(
+    bio = BioField(
         label="Directory bio",
-        widget=forms.Textarea(attrs={"rows": 8, "maxlength": BIO_MAX_CHARS}),
-        min_length=BIO_MIN_CHARS,
-        max_length=BIO_MAX_CHARS,
         help_text=(
             f"Shown on your public directory profile. {BIO_MIN_CHARS}-{BIO_MAX_CHARS} characters: "
             "who you work with, how you work, what a first session looks like."

@@ -76,7 +76,7 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
     # The first answer to fix has the focus, wherever it is on the page.
     expect(phone).to_be_focused()
     assert_error_next_to(page, phone, "Enter a valid phone number")
-    assert_error_next_to(page, bio, "Ensure this value has at least 150 characters (it has 27)")
+    assert_error_next_to(page, bio, "Write at least 150 characters (it has 27)")
     # What was typed is still there, mistakes included, so only the mistakes need retyping.
     expect(field(page, "Practice name")).to_have_value("Harbor Counseling")
     expect(phone).to_have_value("12")

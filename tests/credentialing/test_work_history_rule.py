@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from credentialing.rules import Gap, work_history_gaps
+from credentialing.rules import Gap, MissingExplanation, Position, missing_gap_explanations, work_history_gaps
 
 TODAY = date(2026, 11, 27)
 
@@ -45,3 +45,32 @@ def test_overlapping_positions_cover_each_other():
 
 def test_no_positions_is_one_five_year_gap():
     assert work_history_gaps([], today=TODAY) == [Gap(date(2021, 11, 27), TODAY, None)]
+
+
+# -- the rule applied: which explanation each unexplained gap needs
+
+
+def test_an_unexplained_gap_is_asked_for_beside_the_position_after_it():
+    positions = [Position(date(2024, 3, 1), None), Position(date(2019, 6, 1), date(2023, 5, 31))]
+    [missing] = missing_gap_explanations(positions, recent_explanation="", today=TODAY)
+    assert missing == MissingExplanation(
+        0,
+        "Explain the gap before this position (May 2023 to Mar 2024): gaps of more than six months "
+        "in the last five years need an explanation.",
+    )
+
+
+def test_an_explained_gap_needs_nothing_more():
+    positions = [
+        Position(date(2024, 3, 1), None, gap_explanation="  Parental leave "),
+        Position(date(2019, 6, 1), date(2023, 5, 31)),
+    ]
+    assert missing_gap_explanations(positions, recent_explanation="", today=TODAY) == []
+
+
+def test_the_time_since_the_last_position_has_its_own_explanation():
+    positions = [Position(date(2019, 1, 1), date(2025, 1, 31))]
+    [missing] = missing_gap_explanations(positions, recent_explanation=" ", today=TODAY)
+    assert missing.position is None
+    assert missing.message.startswith("Explain the time since your last position (Jan 2025 to Nov 2026)")
+    assert missing_gap_explanations(positions, recent_explanation="Sabbatical", today=TODAY) == []
