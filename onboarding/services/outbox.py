@@ -49,6 +49,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import User
 from alma.timekeeping import one_business_day_after
 from onboarding import email_kinds
 from onboarding.models import OutboxEmail, Provider
@@ -333,7 +334,7 @@ def _refusal(exc: Exception) -> str | None:
     return None
 
 
-def _update_unsent(row: OutboxEmail, *, what: str, **values) -> int:
+def _update_unsent(row: OutboxEmail, *, what: str, **values: Any) -> int:
     return _with_reconnect(
         lambda: OutboxEmail.objects.filter(pk=row.pk, sent_at__isnull=True).update(**values), what=what
     )
@@ -547,7 +548,7 @@ def outbox_next_send_key(*, provider: Provider, kind: str) -> str:
     return f"send-{sends + 1}"
 
 
-def outbox_resend(*, email: OutboxEmail, actor, now: datetime | None = None) -> OutboxEmail:
+def outbox_resend(*, email: OutboxEmail, actor: User | None, now: datetime | None = None) -> OutboxEmail:
     """Staff send an email again: a new row with the same kind and key (the key belongs to the
     service that queued the email) and the next resend number, the same content and fresh
     links, recording who asked. The original row keeps its own delivery record."""
