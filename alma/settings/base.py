@@ -94,6 +94,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "alma.context_processors.support",
             ],
         },
     },
@@ -207,6 +208,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Alma Provider Onboarding
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The domain part of every outbox Message-ID (stable per row, so a resend is recognisable).
 EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="alma.test")
+# Where providers write to Member Support: every page's footer and the forms' help button
+# (templates read it as SUPPORT_EMAIL, alma.context_processors.support).
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@alma.test")
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in env.ENVIRON.items() if key.startswith("ANYMAIL_")
 }
