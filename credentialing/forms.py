@@ -221,6 +221,12 @@ SECTIONS = {
 # with room to spare: a license per state for a multi-state telehealth practice, every degree
 # and certificate program, a whole career of positions. The "Add another" button stops here
 # too (static/alma.js reads MAX_NUM_FORMS), so only a hand-made request ever reaches the limit.
+# The answers of each section's rows, as their forms declare them.
+ROW_FIELDS: dict[str, list[str]] = {
+    "licenses": StateLicenseForm.Meta.fields,
+    "education": EducationForm.Meta.fields,
+    "work_history": WorkHistoryForm.Meta.fields,
+}
 SECTION_MAX_ROWS = {"licenses": 30, "education": 10, "work_history": 30}
 SECTION_PLURALS = {"licenses": "state licenses", "education": "degrees", "work_history": "positions"}
 
@@ -328,7 +334,7 @@ class InsuranceFormBundle:
         sections = {}
         for prefix, (row_form, label) in SECTIONS.items():
             saved = (
-                [model_to_dict(row, fields=row_form._meta.fields) for row in getattr(record, prefix).all()]
+                [model_to_dict(row, fields=ROW_FIELDS[prefix]) for row in getattr(record, prefix).all()]
                 if record.pk
                 else []
             )
@@ -381,8 +387,9 @@ class InsuranceFormBundle:
         formset = self.sections[prefix]
         if not formset.is_valid():
             return None
-        fields = SECTIONS[prefix][0]._meta.fields
-        return [{name: row.cleaned_data.get(name) for name in fields} for row in formset.kept_forms()]
+        return [
+            {name: row.cleaned_data.get(name) for name in ROW_FIELDS[prefix]} for row in formset.kept_forms()
+        ]
 
     def _check_work_history(self) -> bool:
         """The work-history rule on the positions to keep; each unexplained gap is an error
