@@ -22,10 +22,10 @@ from onboarding.models import OutboxEmail
 from onboarding.services.outbox import OutgoingEmail, outbox_deliver, outbox_enqueue, outbox_enqueue_many
 from tests.factories import ProviderFactory
 
-backfill = importlib.import_module("onboarding.migrations.0012_outbox_email_key")
+backfill = importlib.import_module("onboarding.migrations.0013_outbox_email_key")
 
 BEFORE = ("onboarding", "0011_link_renewal")
-AFTER = ("onboarding", "0012_outbox_email_key")
+AFTER = ("onboarding", "0013_outbox_email_key")
 
 
 # --- The registry ---------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def backfill_rounds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("onboarding", "0012_provider_details_change"),  # committed first (helper "admin")
+        ("onboarding", "0012_provider_details_change"),
     ]
 
     operations = [
