@@ -24,7 +24,7 @@ from tests.factories import ProviderFactory
 
 backfill = importlib.import_module("onboarding.migrations.0013_outbox_email_key")
 
-BEFORE = ("onboarding", "0011_link_renewal")
+BEFORE = ("onboarding", "0012_provider_details_change")
 AFTER = ("onboarding", "0013_outbox_email_key")
 
 
