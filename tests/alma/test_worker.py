@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
@@ -15,8 +14,8 @@ from django.db import connection
 from onboarding import emails as onboarding_emails
 from onboarding.models import OutboxEmail
 from tests.factories import ProviderFactory
+from tests.helpers import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
 # A Redis database of its own, emptied first, so no other run's messages reach this worker.
 REDIS_URL = os.environ.get("WORKER_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
@@ -38,7 +37,7 @@ def worker(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "alma", "worker", "--pool=solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     output = []
     deadline = time.monotonic() + 60
@@ -92,7 +91,7 @@ def test_a_worker_refuses_to_start_when_a_send_could_outlive_its_lease():
     finished = subprocess.run(
         [sys.executable, "-m", "celery", "-A", "alma", "worker", "--pool=solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert finished.returncode != 0
     assert "The worker refuses to start" in finished.stderr

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from credentialing import emails as credentialing_emails
 from onboarding.models import GeneralOnboarding, OnboardingStep, OutboxEmail
 from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
     assert_error_next_to,
     delivered_email,
     field,
@@ -22,8 +24,6 @@ from tests.browser.pages import (
 )
 from tests.factories import ProviderFactory
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
 SCREENSHOT_DESKTOP = "/tmp/alma-form-desktop.png"  # noqa: S108 - a place to look at, not a secret
 SCREENSHOT_PHONE = "/tmp/alma-form-phone.png"  # noqa: S108
 

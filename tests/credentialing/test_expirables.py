@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from credentialing import emails as credentialing_emails
@@ -13,6 +14,7 @@ from credentialing.models import ExpiryReminder, InsuranceForm, StateLicense
 from credentialing.services.expirables import expirables_within, expiry_reminders_send
 from onboarding.models import OutboxEmail
 from tests.factories import submit_general_onboarding, submit_insurance_form
+from tests.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,7 @@ def test_check_expirables_lists_and_queues(credentialed, capsys):
     [
         (["--days", "-1"], "--days must be 0 or more"),
         (["--as-of", "soon"], "--as-of must be a date"),
+        (["--as-of", "2026-02-30"], "--as-of must be a date"),  # well formed, but no such day
         (["--format", "xml"], "--format must be one of"),
     ],
 )
@@ -110,10 +113,6 @@ def test_check_expirables_refuses_bad_arguments(args, message):
 
 
 def test_staff_see_what_expires_in_the_next_60_days(client, credentialed):
-    from django.urls import reverse  # noqa: PLC0415
-
-    from tests.pipeline import staff_user  # noqa: PLC0415
-
     today = timezone.localdate()
     InsuranceForm.objects.filter(provider=credentialed).update(
         dea_expiry=today + dt.timedelta(days=40), dea_number="AB1234563"

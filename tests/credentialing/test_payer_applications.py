@@ -7,13 +7,11 @@ from html import unescape
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from credentialing import selectors
 from credentialing.errors import (
     AlreadyEnrolled,
@@ -35,6 +33,7 @@ from credentialing.models import (
 from credentialing.services import applications as services
 from tests.credentialing_factories import PayerFactory, ProgramFactory, make_application
 from tests.factories import ProviderFactory
+from tests.helpers import count_queries, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +59,6 @@ ILLEGAL = sorted({(a, b) for a in S.values for b in S.values} - LEGAL)
 @pytest.fixture
 def payer(db):
     return PayerFactory(name="Evergreen Health")
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user(email="credentialing@alma.test", password="x" * 12, is_staff=True)
 
 
 def attempt(to_status, *, application, actor):
@@ -364,12 +358,6 @@ def test_a_bulk_move_moves_the_rows_it_can_and_reports_the_others(payer, staff):
 # ---- admin
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def many_applications(n):
     payers = PayerFactory.create_batch(3)
     for i in range(n):
@@ -503,9 +491,7 @@ def test_staff_deny_with_a_reason_and_mark_submitted(admin_client, admin_user, p
 
 
 def test_staff_without_the_permission_cannot_decide(client, payer):
-    viewer = User.objects.create_user(email="viewer@alma.test", password="x" * 12, is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_payerapplication"))
-    client.force_login(viewer)
+    client.force_login(staff_user("viewer@alma.test", "view_payerapplication"))
     application = make_application(provider=ProviderFactory(), payer=payer, status=S.SUBMITTED)
 
     changelist = client.get(reverse("admin:credentialing_payerapplication_changelist"))

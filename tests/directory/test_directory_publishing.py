@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import random
-from zoneinfo import ZoneInfo
 
 import pytest
 from celery.schedules import crontab
@@ -16,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from accounts.models import User
 from alma.celery import app as celery_app
 from credentialing.models import ApplicationStatus, PayerApplication
 from credentialing.services import applications as credentialing
@@ -32,19 +30,15 @@ from onboarding.tasks import onboarding_sweep
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.directory_factories import Setup, bulk_providers, committed, finish_training, ready_provider
 from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.helpers import NEW_YORK, days_ago
 
 pytestmark = pytest.mark.django_db
 
-NEW_YORK = ZoneInfo("America/New_York")
 E = ProfileEvent.Kind
 
 
 def ny(year, month, day, hour=0, minute=5) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=NEW_YORK)
-
-
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
 
 
 def profile_of(provider) -> DirectoryProfile:
@@ -59,11 +53,6 @@ def events(provider, *kinds) -> list[ProfileEvent]:
 def live_emails(provider=None):
     rows = OutboxEmail.objects.filter(step=directory_emails.PROFILE_LIVE)
     return rows.filter(provider=provider) if provider else rows
-
-
-@pytest.fixture
-def staff(db):
-    return User.objects.create_user(email="directory-staff@alma.test", password="x" * 16, is_staff=True)
 
 
 # --- the profile ---------------------------------------------------------------------------------

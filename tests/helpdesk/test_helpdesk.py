@@ -1,15 +1,10 @@
 """Help tickets: the Help button, a provider's requests and their conversations, staff work in admin."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,42 +18,26 @@ from helpdesk.models import Ticket, TicketCategory, TicketEvent, TicketStatus
 from onboarding import links
 from onboarding.models import OutboxEmail
 from tests.factories import ProviderFactory
-from tests.practice_factories import open_ticket, png_upload, text_of
+from tests.helpers import NEW_YORK, count_queries, png_upload, signed_in_client, staff_user, text_of
+from tests.practice_factories import open_ticket
 
 pytestmark = pytest.mark.django_db
 
-NEW_YORK = ZoneInfo("America/New_York")
 S = TicketStatus
 NEW_URL = reverse("helpdesk:new")
 LIST_URL = reverse("helpdesk:list")
 CHANGELIST = reverse("admin:helpdesk_ticket_changelist")
 
 
-def staff_user(email, *codenames):
-    user = User.objects.create_user(email=email, password="x" * 12, is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="helpdesk", codename__in=codenames)
-    )
-    return user
-
-
 @pytest.fixture
 def agent(db):
-    return staff_user("agent@alma.test", "view_ticket", "change_ticket")
+    return staff_user("agent@alma.test", "helpdesk.view_ticket", "helpdesk.change_ticket")
 
 
 @pytest.fixture
 def agent_client(agent):
     # A browser of its own: tests also use `client` for the provider.
-    browser = Client()
-    browser.force_login(agent)
-    return browser
-
-
-@pytest.fixture
-def signed_in(client, provider):
-    client.force_login(provider.user)
-    return client
+    return signed_in_client(agent)
 
 
 def history(ticket):
@@ -205,12 +184,6 @@ def test_my_help_requests_lists_only_my_tickets_with_their_status(signed_in, pro
     assert f"#{mine.pk} · Onboarding forms · 1 message" in text
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_my_help_requests_costs_the_same_with_5_and_50_tickets(
     signed_in, provider, django_assert_num_queries
 ):
@@ -343,7 +316,7 @@ def test_staff_filter_by_status_category_and_assignee(agent_client, agent, provi
 
 def test_staff_assign_and_close_selected_tickets_through_an_intermediate_page(agent_client, agent, provider):
     first, second = open_ticket(provider, subject="One"), open_ticket(provider, subject="Two")
-    colleague = staff_user("colleague@alma.test", "change_ticket")
+    colleague = staff_user("colleague@alma.test", "helpdesk.change_ticket")
     selected = {"_selected_action": [first.pk, second.pk]}
 
     mine = agent_client.post(CHANGELIST, {"action": "assign_to_me", **selected}, follow=True)
@@ -390,7 +363,7 @@ def test_the_ticket_page_shows_the_conversation_and_a_reply_form(agent_client, p
 
 def test_staff_without_the_change_permission_can_read_but_not_act(client, provider):
     ticket = open_ticket(provider)
-    client.force_login(staff_user("reader@alma.test", "view_ticket"))
+    client.force_login(staff_user("reader@alma.test", "helpdesk.view_ticket"))
     page = client.get(reverse("admin:helpdesk_ticket_change", args=[ticket.pk]))
     assert page.status_code == 200
     assert "Send reply" not in page.text

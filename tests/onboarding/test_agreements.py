@@ -1,7 +1,6 @@
 """Step 0: recording a signed agreement creates the provider and queues the first email."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -11,8 +10,8 @@ from onboarding import emails as onboarding_emails
 from onboarding import services
 from onboarding.errors import ProviderAlreadyExists
 from onboarding.models import MembershipAgreement, OnboardingStep, OutboxEmail, Provider
+from tests.helpers import NEW_YORK
 
-NY = ZoneInfo("America/New_York")
 pytestmark = pytest.mark.django_db
 
 
@@ -22,7 +21,7 @@ def record(**overrides):
         "email": "Ada.Brennan@Example.com",
         "license_type": "LMFT",
         "contracted_start_date": dt.date(2026, 12, 14),
-        "signed_at": dt.datetime(2026, 11, 20, 9, 0, tzinfo=NY),
+        "signed_at": dt.datetime(2026, 11, 20, 9, 0, tzinfo=NEW_YORK),
         "source": MembershipAgreement.Source.ADMIN,
     }
     return services.agreement_record(**values | overrides)
@@ -31,7 +30,7 @@ def record(**overrides):
 def test_agreement_creates_provider_without_password_and_queues_first_email(
     django_capture_on_commit_callbacks, mailoutbox
 ):
-    friday_5pm = dt.datetime(2026, 11, 20, 17, 0, tzinfo=NY)
+    friday_5pm = dt.datetime(2026, 11, 20, 17, 0, tzinfo=NEW_YORK)
     with django_capture_on_commit_callbacks(execute=True):
         provider = record(now=friday_5pm)
 
@@ -45,7 +44,7 @@ def test_agreement_creates_provider_without_password_and_queues_first_email(
 
     row = OutboxEmail.objects.get(provider=provider)
     assert row.step == onboarding_emails.GENERAL_ONBOARDING
-    assert row.due_at == dt.datetime(2026, 11, 23, 17, 0, tzinfo=NY)  # Friday 17:00 + 1 business day
+    assert row.due_at == dt.datetime(2026, 11, 23, 17, 0, tzinfo=NEW_YORK)  # Friday 17:00 + 1 business day
     assert row.sent_at is not None
 
     [message] = mailoutbox

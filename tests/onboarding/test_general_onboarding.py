@@ -5,35 +5,26 @@ from html import unescape
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import image_bytes
 from credentialing import emails as credentialing_emails
 from credentialing import links as credentialing_links
 from onboarding import links
 from onboarding.models import GeneralOnboarding, OnboardingStep, OutboxEmail
 from tests.factories import general_onboarding_answers
+from tests.helpers import form_errors, image_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def form_url(provider):
-    return links.form_path(provider, links.GENERAL_ONBOARDING)
-
-
-def field_errors(response, name):
-    return response.context["form"].errors.get(name, [])
-
-
-def test_a_new_form_opens_empty_with_every_section(client, form_url):
-    page = client.get(form_url).text
+def test_a_new_form_opens_empty_with_every_section(client, general_onboarding_url):
+    page = client.get(general_onboarding_url).text
     for label in ("Practice name", "Contact phone", "States where you hold a license", "Directory bio"):
         assert label in page
     assert "Save draft" in page
 
 
-def test_a_draft_keeps_valid_answers_and_flags_the_invalid_one(client, provider, form_url):
+def test_a_draft_keeps_valid_answers_and_flags_the_invalid_one(client, provider, general_onboarding_url):
     response = client.post(
-        form_url,
+        general_onboarding_url,
         {
             "action": "save_draft",
             "practice_name": "Harbor Counseling",
@@ -42,7 +33,7 @@ def test_a_draft_keeps_valid_answers_and_flags_the_invalid_one(client, provider,
         },
     )
     assert response.status_code == 200
-    assert field_errors(response, "contact_phone")
+    assert form_errors(response, "contact_phone")
     assert "Draft saved, except the answers marked below" in unescape(response.text)
     # What the provider typed stays on screen, including the bad value to fix.
     assert 'value="12"' in response.text
@@ -51,12 +42,12 @@ def test_a_draft_keeps_valid_answers_and_flags_the_invalid_one(client, provider,
     assert draft.status == GeneralOnboarding.Status.DRAFT
 
 
-def test_a_saved_draft_is_there_when_the_provider_comes_back(client, provider, form_url):
+def test_a_saved_draft_is_there_when_the_provider_comes_back(client, provider, general_onboarding_url):
     response = client.post(
-        form_url, {"action": "save_draft", "practice_name": "Harbor", "specialties": ["grief"]}
+        general_onboarding_url, {"action": "save_draft", "practice_name": "Harbor", "specialties": ["grief"]}
     )
     assert response.status_code == 302
-    page = client.get(form_url)
+    page = client.get(general_onboarding_url)
     assert page.context["form"].initial["practice_name"] == "Harbor"
     assert page.context["form"].initial["specialties"] == ["grief"]
     assert "Draft last saved" in page.text
@@ -64,22 +55,25 @@ def test_a_saved_draft_is_there_when_the_provider_comes_back(client, provider, f
     assert provider.onboarding_step == OnboardingStep.ACCOUNT_CREATED  # a draft moves nothing
 
 
-def test_submitting_an_incomplete_form_names_each_missing_answer(client, provider, form_url):
-    response = client.post(form_url, {"action": "submit", "practice_name": "Harbor", "bio": "Too short."})
+def test_submitting_an_incomplete_form_names_each_missing_answer(client, provider, general_onboarding_url):
+    response = client.post(
+        general_onboarding_url, {"action": "submit", "practice_name": "Harbor", "bio": "Too short."}
+    )
     assert response.status_code == 200
-    assert field_errors(response, "city") == ["This field is required."]
-    assert "at least 150 characters" in field_errors(response, "bio")[0]
-    assert field_errors(response, "offers_telehealth") == ["Choose telehealth, in-person sessions, or both."]
+    assert form_errors(response, "city") == ["This field is required."]
+    assert "at least 150 characters" in form_errors(response, "bio")[0]
+    assert form_errors(response, "offers_telehealth") == ["Choose telehealth, in-person sessions, or both."]
     emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
     assert not emails.exists()
 
 
 def test_submitting_queues_the_insurance_form_email(
-    client, provider, form_url, photo_upload, django_capture_on_commit_callbacks, mailoutbox
+    client, provider, general_onboarding_url, photo_upload, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            form_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload}
+            general_onboarding_url,
+            {**general_onboarding_answers(), "action": "submit", "photo": photo_upload},
         )
     assert response.status_code == 302
 
@@ -99,47 +93,55 @@ def test_submitting_queues_the_insurance_form_email(
     assert len(insurance) == 1
     assert f"/onboarding/{provider.public_id}/insurance-form/" in insurance[0].body
 
-    confirmation = client.get(form_url)
+    confirmation = client.get(general_onboarding_url)
     assert "your General Onboarding form is in" in unescape(confirmation.text)
     assert "We emailed it to" in confirmation.text
 
 
-def test_submitting_twice_sends_one_insurance_email(client, provider, form_url, photo_upload):
+def test_submitting_twice_sends_one_insurance_email(client, provider, general_onboarding_url, photo_upload):
     answers = {**general_onboarding_answers(), "action": "submit", "photo": photo_upload}
-    client.post(form_url, answers)
-    response = client.post(form_url, answers)
+    client.post(general_onboarding_url, answers)
+    response = client.post(general_onboarding_url, answers)
     assert response.status_code == 200
     assert "your General Onboarding form is in" in unescape(response.text)
     emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
     assert emails.count() == 1
 
 
-def test_a_photo_saved_with_the_draft_counts_at_submission(client, provider, form_url, photo_upload):
-    client.post(form_url, {"action": "save_draft", "photo": photo_upload})
-    response = client.post(form_url, {**general_onboarding_answers(), "action": "submit"})
+def test_a_photo_saved_with_the_draft_counts_at_submission(
+    client, provider, general_onboarding_url, photo_upload
+):
+    client.post(general_onboarding_url, {"action": "save_draft", "photo": photo_upload})
+    response = client.post(general_onboarding_url, {**general_onboarding_answers(), "action": "submit"})
     assert response.status_code == 302
     assert GeneralOnboarding.objects.get(provider=provider).photo
 
 
-def test_a_photo_is_checked_by_its_content_not_its_name(client, provider, form_url):
+def test_a_photo_is_checked_by_its_content_not_its_name(client, provider, general_onboarding_url):
     fake = SimpleUploadedFile("photo.png", b"%PDF-1.7 not an image", content_type="image/png")
-    response = client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": fake})
+    response = client.post(
+        general_onboarding_url, {**general_onboarding_answers(), "action": "submit", "photo": fake}
+    )
     assert response.status_code == 200
-    assert field_errors(response, "photo")
+    assert form_errors(response, "photo")
     assert not GeneralOnboarding.objects.filter(provider=provider, status="submitted").exists()
 
 
-def test_a_gif_photo_is_refused_even_though_it_is_an_image(client, form_url):
+def test_a_gif_photo_is_refused_even_though_it_is_an_image(client, general_onboarding_url):
     gif = SimpleUploadedFile("me.png", image_bytes("GIF"), content_type="image/png")
-    response = client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": gif})
-    assert "not a JPEG or PNG file" in " ".join(field_errors(response, "photo"))
+    response = client.post(
+        general_onboarding_url, {**general_onboarding_answers(), "action": "submit", "photo": gif}
+    )
+    assert "not a JPEG or PNG file" in " ".join(form_errors(response, "photo"))
 
 
-def test_a_photo_over_the_size_limit_is_refused_with_the_limit(client, form_url, settings):
+def test_a_photo_over_the_size_limit_is_refused_with_the_limit(client, general_onboarding_url, settings):
     settings.UPLOAD_MAX_BYTES = 1024
     big = SimpleUploadedFile("me.jpg", image_bytes("JPEG", size=(400, 400)), content_type="image/jpeg")
-    response = client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": big})
-    [error] = field_errors(response, "photo")
+    response = client.post(
+        general_onboarding_url, {**general_onboarding_answers(), "action": "submit", "photo": big}
+    )
+    [error] = form_errors(response, "photo")
     assert "the limit is 1.0\xa0KB" in error
 
 
@@ -149,21 +151,25 @@ def test_the_insurance_form_link_from_the_email_opens(client, provider):
     assert "Insurance Form" in response.text
 
 
-def test_the_confirmation_offers_the_training_at_once(client, provider, form_url, photo_upload):
-    client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload})
-    page = client.get(form_url).text
+def test_the_confirmation_offers_the_training_at_once(client, provider, general_onboarding_url, photo_upload):
+    client.post(
+        general_onboarding_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload}
+    )
+    page = client.get(general_onboarding_url).text
     assert "/training/" in page
     assert str(provider.public_id) in page.split('data-testid="training-link"')[0].rsplit("href=", 1)[1]
 
 
-def test_reviewers_can_see_the_photo_and_nobody_else(client, provider, form_url, photo_upload):
+def test_reviewers_can_see_the_photo_and_nobody_else(client, provider, general_onboarding_url, photo_upload):
     from django.contrib.auth.models import Permission  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
     from accounts.models import User  # noqa: PLC0415
     from tests.factories import ProviderFactory  # noqa: PLC0415
 
-    client.post(form_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload})
+    client.post(
+        general_onboarding_url, {**general_onboarding_answers(), "action": "submit", "photo": photo_upload}
+    )
     url = reverse("documents:general_onboarding_photo", args=[provider.public_id])
     assert client.get(url).status_code == 404  # anonymous
     client.force_login(ProviderFactory().user)

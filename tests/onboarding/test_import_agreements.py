@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from onboarding import emails as onboarding_emails
 from onboarding.models import LicenseType, MembershipAgreement, OutboxEmail, Provider
+from tests.helpers import REPO, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=REPO,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "alma.settings.test"},
     )
     assert result.returncode == 1
@@ -146,8 +147,6 @@ def test_a_utf16_file_without_a_bom_is_refused_as_not_utf8(tmp_path):
 
 
 def test_a_binary_file_is_refused_as_not_utf8(tmp_path):
-    from conftest import image_bytes  # noqa: PLC0415
-
     assert "contains NUL bytes" in import_error(write_bytes(tmp_path, image_bytes(), name="photo.csv"))
 
 
@@ -196,7 +195,7 @@ def run_import(path: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
         timeout=60,  # an unbounded read of an endless input would never return
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=REPO,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "alma.settings.test"},
     )
 

@@ -4,7 +4,6 @@ refusals and give-ups visible at once; a second copy only through the documented
 import collections
 import datetime as dt
 import logging
-import threading
 import time
 from unittest import mock
 
@@ -28,6 +27,7 @@ from onboarding.management.commands.onboarding_sweep import Command as Onboardin
 from onboarding.models import OutboxEmail
 from onboarding.services import outbox as services_outbox
 from tests.factories import ProviderFactory
+from tests.helpers import run_at_once
 from tests.smtp_sink import SmtpSink, free_port
 
 
@@ -45,27 +45,6 @@ class SlowBackend(AnymailTestBackend):
     def send_messages(self, email_messages):
         time.sleep(0.2)
         return super().send_messages(email_messages)
-
-
-def run_at_once(*targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def runner(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
 
 
 @pytest.mark.django_db

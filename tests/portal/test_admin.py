@@ -5,23 +5,15 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from onboarding import emails as onboarding_emails
 from onboarding.models import MembershipAgreement, OutboxEmail, Provider
 from tests.factories import ProviderFactory
+from tests.helpers import count_queries, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(
@@ -81,8 +73,7 @@ def test_a_bad_agreement_is_shown_next_to_its_field_and_nothing_is_created(admin
 
 
 def test_recording_an_agreement_needs_the_permission(client):
-    viewer = User.objects.create_user(email="viewer@alma.test", password="x" * 12, is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_provider"))
+    viewer = staff_user("viewer@alma.test", "view_provider")
     client.force_login(viewer)
     url = reverse("admin:onboarding_provider_record_agreement")
     assert client.get(url).status_code == 403

@@ -13,34 +13,26 @@ from django.test import Client
 from onboarding.models import OnboardingStep, OutboxEmail
 from portal import services as portal_services
 from portal.services import completion
-from tests.onboarding.test_outbox import run_at_once
-from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved
-from tests.portal.test_portal_access import (
+from tests.helpers import (
+    COMPLETE_SUBJECT,
     PORTAL_ACCESS_SUBJECT,
     WEBINAR_SUBJECT,
     only_link,
     open_link,
+    run_at_once,
     set_password,
+    subjects,
 )
+from tests.pipeline import PASSWORD, completion_rows, grant_portal_access, provider_at_forms_approved
 from training import emails as training_emails
 from training.models import TrainingProgress
 from training.services import quiz_mark_passed, webinar_mark_watched
-
-COMPLETE_SUBJECT = "Your Alma onboarding is complete"
 
 EVENTS = {
     "portal access": grant_portal_access,
     "webinar": lambda provider: webinar_mark_watched(provider=provider),
     "quiz": lambda provider: quiz_mark_passed(provider=provider),
 }
-
-
-def subjects(messages) -> list[str]:
-    return [m.subject for m in messages]
-
-
-def completion_rows(provider):
-    return OutboxEmail.objects.filter(provider=provider, step="onboarding_complete")
 
 
 @pytest.mark.django_db

@@ -3,20 +3,15 @@ the directory go-live date with its reason, each payer's status, the timeline, a
 navigation that moves it to Explore > Alma Basics once onboarding is complete."""
 
 import datetime as dt
-import importlib
 import itertools
 import re
 from html import unescape
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from accounts.models import User
 from credentialing.models import ApplicationStatus, Payer, PayerApplication, PayerApplicationEvent
@@ -43,22 +38,17 @@ from tests.factories import (
     submit_general_onboarding,
     submit_insurance_form,
 )
+from tests.helpers import NEW_YORK, attribute_of, element, elements, text_at, text_of
 from training import emails as training_emails
 from training import services as training
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("support_articles")]
 
 PAGE = "/portal/onboarding/"
-NEW_YORK = ZoneInfo("America/New_York")
 S = ApplicationStatus
 
 
 # --- reading the page as a provider does ------------------------------------------------------
-
-
-def text_of(html: str) -> str:
-    blocks_apart = re.sub(r"</?(?:p|div|li|h[1-6]|section|ul|ol|time|a|span|button)\b[^>]*>", " ", html)
-    return " ".join(unescape(strip_tags(blocks_apart)).split())
 
 
 def page_html(client) -> str:
@@ -68,46 +58,22 @@ def page_html(client) -> str:
 
 
 def section(html: str, section_id: str) -> str:
-    match = re.search(rf'<section class="card[^"]*" id="{section_id}".*?</section>', html, re.DOTALL)
-    assert match, f"no section {section_id}"
-    return text_of(match.group(0))
+    return text_at(html, f"section#{section_id}")
 
 
 def item(html: str, key: str) -> tuple[bool, str]:
     """(done?, text) of one action item."""
-    match = re.search(
-        rf'<li class="list-group-item px-0 action-item" id="item-{key}" data-done="(true|false)">'
-        r'(.*?)(?=<li class="list-group-item px-0 action-item"|</section>)',
-        html,
-        re.DOTALL,
-    )
-    assert match, f"no action item {key}"
-    return match.group(1) == "true", text_of(match.group(2))
+    found = element(html, f"li#item-{key}")
+    return attribute_of(found, "data-done") == "true", text_of(found)
 
 
 def nav(html: str) -> str:
-    return text_of(re.search(r'<nav class="navbar.*?</nav>', html, re.DOTALL).group(0))
+    return text_at(html, "nav#site-nav")
 
 
 def at(year, month, day, hour=9, minute=0) -> dt.datetime:
+    """A moment on the company's clock, at 9:00 unless told otherwise."""
     return dt.datetime(year, month, day, hour, minute, tzinfo=NEW_YORK)
-
-
-@pytest.fixture(autouse=True)
-def support_articles(db):
-    # The seed migration's own function: a transactional test elsewhere may have emptied the table.
-    importlib.import_module("support.migrations.0002_seed_articles").seed(apps, None)
-
-
-@pytest.fixture
-def signed_in(client, provider):
-    client.force_login(provider.user)
-    return client
-
-
-@pytest.fixture
-def staff():
-    return User.objects.create_user(email="reviewer@alma.test", password="x" * 16, is_staff=True)
 
 
 def approve_both_forms(provider, staff, now=None):
@@ -146,8 +112,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert "next=/portal/onboarding/" in response["Location"]
 
 
-def test_staff_and_accounts_without_a_provider_get_404(client):
-    staff = User.objects.create_user(email="staff@alma.test", password="x" * 16, is_staff=True)
+def test_staff_and_accounts_without_a_provider_get_404(client, staff):
     client.force_login(staff)
     assert client.get(PAGE).status_code == 404
     nobody = User.objects.create_user(email="nobody@example.com", password="x" * 16)
@@ -180,12 +145,12 @@ def test_a_provider_sees_only_their_own_dashboard(signed_in, provider):
 def test_a_new_provider_starts_with_the_general_onboarding_form(signed_in, provider):
     html = page_html(signed_in)
     text = text_of(html)
-    stages = re.findall(r'<h2 class="h5 mb-1" id="stage-\d-title">.*?</span>(.*?)</h2>', html)
+    stages = [text_of(heading) for heading in elements(html, "h2[id^=stage-]")]
     assert stages == [
-        "Account Created",
-        "Getting Started",
-        "Understanding Insurance",
-        "Expanding Your Caseload",
+        "Stage 1 Account Created",
+        "Stage 2 Getting Started",
+        "Stage 3 Understanding Insurance",
+        "Stage 4 Expanding Your Caseload",
     ]
     assert "1 of 11 action items done." in text
 
@@ -509,20 +474,16 @@ def test_once_complete_the_dashboard_moves_to_explore_alma_basics(signed_in, pro
     assert "Explore Alma Basics" in menu
     assert "Onboarding" not in menu
     assert "Insurance & Directories" in menu
-    assert re.search(
-        r'<a class="dropdown-item" href="/portal/onboarding/" aria-current="page">Alma Basics</a>', html
-    )
-    header = text_of(
-        re.search(r'<header class="mb-4" id="dashboard-header">.*?</header>', html, re.S).group(0)
-    )
+    current = [(attribute_of(a, "href"), text_of(a)) for a in elements(html, "a[aria-current=page]")]
+    assert ("/portal/onboarding/", "Alma Basics") in current
+    header = text_at(html, "#dashboard-header")
     assert "Alma Basics" in header
     assert "Your onboarding is complete." in header
     # Other pages show the same menu.
     assert "Explore Alma Basics" in nav(signed_in.get(reverse("insurance:overview")).text)
 
 
-def test_staff_see_no_provider_navigation(client):
-    staff = User.objects.create_user(email="desk@alma.test", password="x" * 16, is_staff=True)
+def test_staff_see_no_provider_navigation(client, staff):
     client.force_login(staff)
     menu = nav(client.get(reverse("support:index")).text)
     assert "Onboarding" not in menu
@@ -613,12 +574,6 @@ def add_history(provider, *, payers: int, events: int, articles: int) -> None:
     )
 
 
-def count_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        page_html(client)
-    return len(queries)
-
-
 def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provider, django_assert_num_queries):
     Article.objects.all().delete()
     add_history(provider, payers=20, events=50, articles=30)
@@ -628,13 +583,13 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provide
     # credentials)
     with django_assert_num_queries(13):
         html = page_html(signed_in)
-    assert len(re.findall(r'<li class="timeline-entry">', html)) == 20
+    assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 10 more payers." in section(html, "credentialing")
 
     add_history(provider, payers=180, events=450, articles=270)
     with django_assert_num_queries(13):
         html = page_html(signed_in)
-    assert len(re.findall(r'<li class="timeline-entry">', html)) == 20
+    assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 190 more payers." in section(html, "credentialing")
     assert "40 approved · 40 submitted to payer · 40 requested · 40 denied · 40 withdrawn" in section(
         html, "credentialing"

@@ -1,12 +1,9 @@
 """Staff revoke every outstanding link of a provider ("send fresh links") and the provider gets new ones."""
 
-import re
 from html import unescape
-from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
-from django.core.cache import cache
 from django.urls import reverse
 
 from credentialing import emails as credentialing_emails
@@ -18,42 +15,14 @@ from portal import emails as portal_emails
 from portal.services import form_request_changes
 from portal.services.links import provider_links_renew
 from tests.factories import ProviderFactory, submit_general_onboarding
-from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved, reviewer, staff_user
-from tests.training.test_training_webinar import seed_training
+from tests.helpers import emailed_link, link_paths, staff_user
+from tests.pipeline import PASSWORD, grant_portal_access, provider_at_forms_approved, reviewer
+from tests.training_factories import seed_training
 from training import links as training_links
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limits_reset")]
 
 REPLACED = "This link was replaced"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()  # allauth counts password-reset attempts in the cache
-
-
-def link_paths(body: str) -> list[str]:
-    return [urlsplit(url).path for url in re.findall(r"https?://\S+", body)]
-
-
-def form_link_in(mailoutbox, provider, path_start: str) -> str:
-    """The one link to `path_start` in the latest email to `provider` that has one."""
-    for email in reversed(mailoutbox):
-        if email.to == [provider.user.email]:
-            paths = [p for p in link_paths(email.body) if p.startswith(path_start)]
-            if paths:
-                [path] = paths
-                return path
-    raise AssertionError(f"no email to {provider.user.email} links to {path_start}")
-
-
-@pytest.fixture
-def support_client(client):
-    # The Support role's permissions for this page (accounts/roles.py).
-    client.force_login(
-        staff_user("support@alma.test", "view_provider", "change_provider", "view_linkrenewal")
-    )
-    return client
 
 
 def send_fresh_links(client, *providers, confirmed=True):
@@ -68,7 +37,7 @@ def test_staff_send_fresh_links_and_the_old_link_says_it_was_replaced(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         provider = ProviderFactory(legal_name="Rosa Quint")
-    old_link = form_link_in(mailoutbox, provider, "/onboarding/")
+    old_link = emailed_link(mailoutbox, provider.user.email, "/onboarding/")
     assert client.get(old_link).status_code == 200
 
     # First a confirmation page that changes nothing.
@@ -97,7 +66,7 @@ def test_staff_send_fresh_links_and_the_old_link_says_it_was_replaced(
     assert client.post(old_link, {"action": "save_draft", "practice_name": "Hijacked"}).status_code == 410
     assert not hasattr(provider, "general_onboarding")
 
-    new_link = form_link_in(mailoutbox, provider, "/onboarding/")
+    new_link = emailed_link(mailoutbox, provider.user.email, "/onboarding/")
     assert new_link != old_link
     assert "Rosa Quint" in client.get(new_link).text
 
@@ -148,7 +117,7 @@ def test_every_form_and_training_link_is_replaced_and_only_what_is_left_to_do_is
     for path in old.values():
         response = client.get(path)
         assert (response.status_code, REPLACED in unescape(response.text)) == (410, True), path
-    new_training = form_link_in(mailoutbox, provider, "/training/")
+    new_training = emailed_link(mailoutbox, provider.user.email, "/training/")
     assert client.get(new_training).status_code == 200
 
 
@@ -182,7 +151,7 @@ def test_a_form_sent_back_for_changes_gets_its_change_request_again(
 def test_an_unused_set_password_link_is_revoked_too(client, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         provider = provider_at_forms_approved()
-    old_key_link = form_link_in(mailoutbox, provider, "/accounts/password/reset/key/")
+    old_key_link = emailed_link(mailoutbox, provider.user.email, "/accounts/password/reset/key/")
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -190,7 +159,7 @@ def test_an_unused_set_password_link_is_revoked_too(client, django_capture_on_co
 
     old = client.get(old_key_link, follow=True)
     assert old.context["token_fail"] is True
-    new_key_link = form_link_in(mailoutbox, provider, "/accounts/password/reset/key/")
+    new_key_link = emailed_link(mailoutbox, provider.user.email, "/accounts/password/reset/key/")
     page = client.get(new_key_link, follow=True)
     assert "password1" in page.context["form"].fields
     client.post(page.request["PATH_INFO"], {"password1": PASSWORD, "password2": PASSWORD})

@@ -1,16 +1,12 @@
 """Step 4: the provider sets a first password from an emailed link and signs in; staff MFA."""
 
 import datetime as dt
-import re
 from html import unescape
-from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -20,29 +16,23 @@ from onboarding.models import OnboardingStep, OutboxEmail
 from portal import emails as portal_emails
 from portal import services as portal_services
 from tests.factories import ProviderFactory, submit_general_onboarding
-from tests.pipeline import PASSWORD, provider_at_forms_approved, staff_user
+from tests.helpers import (
+    PORTAL_ACCESS_SUBJECT,
+    STAFF_PASSWORD,
+    WEBINAR_SUBJECT,
+    only_link,
+    open_link,
+    path_of,
+    set_password,
+    staff_user,
+    totp_code,
+)
+from tests.pipeline import PASSWORD, provider_at_forms_approved
 from training import emails as training_emails
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limits_reset")]
 
-PORTAL_ACCESS_SUBJECT = "Your Alma portal is ready: set your password"
-WEBINAR_SUBJECT = "Step 5 of your Alma onboarding: the Insurance Program Training Webinar"
 SENT_BACK = "The password reset link was invalid, possibly because it has already been used."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth counts reset and sign-in attempts (and used TOTP codes) in the cache.
-    cache.clear()
-
-
-def only_link(text: str) -> str:
-    [url] = set(re.findall(r"https?://\S+", text))
-    return url
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
 
 
 def emails_with(mailoutbox, subject: str) -> list:
@@ -61,15 +51,6 @@ def portal_access_link(mailoutbox, provider) -> str:
     return only_link(email.body)
 
 
-def open_link(client, link):
-    """Open an emailed set-password link as the browser would (allauth hides the key by a redirect)."""
-    return client.get(path_of(link), follow=True)
-
-
-def set_password(client, page, password: str):
-    return client.post(page.request["PATH_INFO"], {"password1": password, "password2": password})
-
-
 def test_the_emailed_link_sets_a_password_signs_in_and_queues_the_webinar_email(
     approved, client, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -81,7 +62,7 @@ def test_the_emailed_link_sets_a_password_signs_in_and_queues_the_webinar_email(
     page = open_link(client, link)
     assert page.status_code == 200
     assert "Set your password" in page.text
-    assert "auth-card" in page.text  # allauth's page inside the portal's own layout
+    assert 'id="auth-card"' in page.text  # allauth's page inside the portal's own layout
 
     # Django's validators refuse a weak password; allauth's form shows why, next to the field.
     response = set_password(client, page, "password123")
@@ -157,12 +138,6 @@ def test_the_link_expires_after_three_days(client, django_capture_on_commit_call
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.FORMS_APPROVED
     assert response.status_code == 200
-
-
-@pytest.fixture
-def support_client(client):
-    client.force_login(staff_user("support@alma.test", "view_provider", "change_provider"))
-    return client
 
 
 def resend(client, *providers):
@@ -286,13 +261,9 @@ def test_forgot_password_before_the_forms_are_approved_skips_no_step(
     assert OutboxEmail.objects.filter(provider=provider, step=training_emails.WEBINAR).count() == 1
 
 
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
-
-
 def test_staff_activate_an_authenticator_app_and_then_sign_in_with_its_code(client):
     staff_user("support@alma.test", "view_provider")
-    credentials = {"login": "support@alma.test", "password": "Staff-Desk-2026!"}
+    credentials = {"login": "support@alma.test", "password": STAFF_PASSWORD}
     # Frozen clock: a TOTP code is valid for one 30-second period.
     with time_machine.travel(timezone.now(), tick=False):
         assert client.post(reverse("account_login"), credentials).url == reverse("home")
@@ -304,7 +275,7 @@ def test_staff_activate_an_authenticator_app_and_then_sign_in_with_its_code(clie
         assert response.url == reverse("mfa_activate_totp")
         page = client.get(response.url)
         assert page.status_code == 200
-        assert "auth-card" in page.text
+        assert 'id="auth-card"' in page.text
         secret = page.context["form"].secret
         wrong = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
         assert "Incorrect code" in wrong.text
@@ -320,7 +291,7 @@ def test_staff_activate_an_authenticator_app_and_then_sign_in_with_its_code(clie
         response = client.post(reverse("account_login"), credentials)
         assert response.url == reverse("mfa_authenticate")
         assert "_auth_user_id" not in client.session
-        assert "auth-card" in client.get(response.url).text
+        assert 'id="auth-card"' in client.get(response.url).text
         response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
         assert response.url == reverse("home")
         assert client.get(response.url).url == reverse("admin:index")

@@ -1,22 +1,14 @@
 """Step 3: staff review of both onboarding forms, from the queue to portal access."""
 
-import datetime as dt
-import re
-import threading
 import time
 from html import unescape
 from unittest import mock
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
-from django.db import connection
 from django.test import Client
 from django.urls import resolve, reverse
 
-from accounts.models import User
 from credentialing import emails as credentialing_emails
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm
@@ -44,10 +36,10 @@ from tests.factories import (
     submit_general_onboarding,
     submit_insurance_form,
 )
+from tests.helpers import new_york, only_link, path_of, run_at_once, staff_user, text_at
 
 pytestmark = pytest.mark.django_db
 
-NEW_YORK = ZoneInfo("America/New_York")
 GENERAL = ReviewedForm.GENERAL_ONBOARDING
 INSURANCE = ReviewedForm.INSURANCE_FORM
 QUEUE_URL = "admin:onboarding_reviewqueue_changelist"
@@ -63,12 +55,6 @@ def approve_url(provider, form):
 
 def request_changes_url(provider, form):
     return reverse("admin:onboarding_reviewqueue_request_changes", args=[provider.pk, form])
-
-
-def staff_user(email, *codenames):
-    user = User.objects.create_user(email=email, password="x" * 12, is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -102,15 +88,6 @@ def queue_rows(client):
     response = client.get(reverse(QUEUE_URL))
     assert response.status_code == 200
     return [(item.provider, item.form, item.round) for item, _ in response.context["rows"]]
-
-
-def only_link(text: str) -> str:
-    [url] = set(re.findall(r"https?://\S+", text))
-    return url
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
 
 
 def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
@@ -266,7 +243,9 @@ def test_a_blank_reason_is_refused_next_to_the_field(submitted, reviewer, review
     assert response.context["form"].errors["reason"] == [
         "Write the reason: the provider receives it in the email."
     ]
-    assert 'class="form-row errors"' in response.text
+    assert "Write the reason: the provider receives it in the email." in text_at(
+        response.text, "[data-field=reason]"
+    )
 
     assert GeneralOnboarding.objects.get(provider=provider).status == ReviewStatus.SUBMITTED
     assert not FormReview.objects.exists()
@@ -316,19 +295,15 @@ def test_the_provider_sees_the_reason_on_the_general_onboarding_form_and_resubmi
     assert selectors.latest_change_request(provider, INSURANCE) is None
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=NEW_YORK)
-
-
 def test_the_queue_is_oldest_first_and_flags_overdue_across_thanksgiving(make_provider, reviewer):
     # Thanksgiving 2026 is Thursday 26 November: no business time passes that day.
-    with time_machine.travel(at(2026, 11, 24, 15, 0), tick=False):
+    with time_machine.travel(new_york(2026, 11, 24, 15, 0), tick=False):
         early = make_provider(legal_name="Early Provider")
         submit_general_onboarding(early)
-    with time_machine.travel(at(2026, 11, 25, 9, 30), tick=False):
+    with time_machine.travel(new_york(2026, 11, 25, 9, 30), tick=False):
         late = make_provider(legal_name="Late Provider")
         submit_general_onboarding(late)
-    with time_machine.travel(at(2026, 11, 25, 10, 0), tick=False):
+    with time_machine.travel(new_york(2026, 11, 25, 10, 0), tick=False):
         submit_insurance_form(late)
 
     def queue_at(moment):
@@ -339,14 +314,14 @@ def test_the_queue_is_oldest_first_and_flags_overdue_across_thanksgiving(make_pr
         rows = [(item.provider, item.form, item.overdue) for item, _ in response.context["rows"]]
         return rows, response.text
 
-    rows, page = queue_at(at(2026, 11, 27, 9, 0))
+    rows, page = queue_at(new_york(2026, 11, 27, 9, 0))
     assert rows == [(early, GENERAL, True), (late, GENERAL, False), (late, INSURANCE, False)]
     assert "1 overdue" in page
     # Wed 10:00 to Fri 09:00 is 14 + 9 business hours: not yet one business day.
     assert "0.9 business days" in page
     assert "Fri 27 Nov 2026, 10:00 EST" in page  # when the Insurance Form's review falls due
 
-    rows, page = queue_at(at(2026, 11, 27, 10, 30))
+    rows, page = queue_at(new_york(2026, 11, 27, 10, 30))
     assert rows == [(early, GENERAL, True), (late, GENERAL, True), (late, INSURANCE, True)]
     assert "3 overdue" in page
     assert page.count('data-overdue="true"') == 3
@@ -469,22 +444,6 @@ def test_two_reviewers_approving_the_two_forms_at_once_grant_portal_access_once(
     submit_general_onboarding(provider)
     submit_insurance_form(provider)
     other_reviewer = staff_user("second@alma.test", "review_onboarding_forms")
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def approve(form, who):
-        try:
-            barrier.wait()
-            portal_services.form_approve(provider=provider, form=form, reviewer=who)
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=approve, args=(GENERAL, reviewer)),
-        threading.Thread(target=approve, args=(INSURANCE, other_reviewer)),
-    ]
     real_check = review_service._both_forms_approved
 
     def slow_check(provider):
@@ -492,12 +451,11 @@ def test_two_reviewers_approving_the_two_forms_at_once_grant_portal_access_once(
         return real_check(provider)
 
     with mock.patch.object(review_service, "_both_forms_approved", slow_check):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        run_at_once(
+            lambda: portal_services.form_approve(provider=provider, form=GENERAL, reviewer=reviewer),
+            lambda: portal_services.form_approve(provider=provider, form=INSURANCE, reviewer=other_reviewer),
+        )
 
-    assert errors == []
     provider.refresh_from_db()
     assert provider.onboarding_step == OnboardingStep.FORMS_APPROVED
     assert OutboxEmail.objects.filter(provider=provider, step=portal_emails.PORTAL_ACCESS).count() == 1

@@ -1,7 +1,6 @@
 """The SLA board: everything overdue, and what falls due within hours, around Thanksgiving."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,17 +14,16 @@ from onboarding.services.outbox import outbox_enqueue, outbox_resend
 from portal.sla import sla_board
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import submit_general_onboarding
-from tests.pipeline import staff_user
+from tests.helpers import NEW_YORK, staff_user
 from training import emails as training_emails
 
-NY = ZoneInfo("America/New_York")
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=NY)  # the Friday after Thanksgiving, noon
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=NEW_YORK)  # the Friday after Thanksgiving, noon
 WEDNESDAY = dt.date(2026, 11, 25)
 pytestmark = pytest.mark.django_db
 
 
 def at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=NY)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=NEW_YORK)
 
 
 @pytest.fixture
@@ -89,14 +87,14 @@ def test_the_board_lists_exactly_what_is_overdue_and_what_is_at_risk(promises):
     } <= overdue
     assert not any(p.provider == "Ben Ontime" for p in board.overdue)
     at_risk = {
-        (p.kind, p.provider, p.due_at.astimezone(NY).hour)
+        (p.kind, p.provider, p.due_at.astimezone(NEW_YORK).hour)
         for p in board.at_risk
         if p.kind != "Payer decision"
     }
     assert ("Email", "Ben Ontime", 14) in at_risk
     assert ("Review", "Ben Ontime", 15) in at_risk
     assert [p.what for p in board.at_risk if p.kind == "Payer decision"] == [
-        f"Cigna: submitted {(NOW - dt.timedelta(days=43)).astimezone(NY):%b %-d, %Y}"
+        f"Cigna: submitted {(NOW - dt.timedelta(days=43)).astimezone(NEW_YORK):%b %-d, %Y}"
     ]
     assert "A quick question" not in str(board.at_risk)  # due Monday: not at risk yet
 

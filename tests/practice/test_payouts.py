@@ -9,38 +9,25 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
 from alma import secrets
 from onboarding.models import OutboxEmail
 from practice import emails as practice_emails
 from practice import rules
 from practice.models import PayoutAccount, PayoutAccountChange
 from practice.services import payout_account_numbers_rotate
-from tests.practice_factories import ACCOUNT_NUMBER, ROUTING_NUMBER, set_payout_account, text_of
+from tests.helpers import text_of
+from tests.practice_factories import (
+    ACCOUNT_NUMBER,
+    ROUTING_NUMBER,
+    payout_account_answers,
+    set_payout_account,
+)
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("practice:payouts")
 CHANGE = reverse("practice:payouts_change")
 SECOND_ACCOUNT = "987654321"  # last four 4321
-
-
-@pytest.fixture
-def signed_in(client, provider):
-    client.force_login(provider.user)
-    return client
-
-
-def answers(**overrides) -> dict:
-    values = {
-        "holder_name": "Jordan Rivera",
-        "account_type": "checking",
-        "routing_number": ROUTING_NUMBER,
-        "account_number": ACCOUNT_NUMBER,
-        "account_number_confirm": ACCOUNT_NUMBER,
-    }
-    values.update(overrides)
-    return values
 
 
 ROUTING_NUMBERS = [
@@ -67,7 +54,7 @@ def test_routing_numbers_are_checked_by_their_aba_check_digit(routing_number, pr
 
 @pytest.mark.parametrize(("routing_number", "problem"), ROUTING_NUMBERS)
 def test_the_form_shows_a_routing_number_problem_next_to_the_field(signed_in, routing_number, problem):
-    response = signed_in.post(CHANGE, answers(routing_number=routing_number))
+    response = signed_in.post(CHANGE, payout_account_answers(routing_number=routing_number))
     if problem is None:
         assert response.status_code == 302
         assert PayoutAccount.objects.get().routing_number == rules.digits_only(routing_number)
@@ -84,14 +71,14 @@ def test_the_form_shows_a_routing_number_problem_next_to_the_field(signed_in, ro
 )
 def test_an_impossible_account_number_is_refused(signed_in, account_number, problem):
     response = signed_in.post(
-        CHANGE, answers(account_number=account_number, account_number_confirm=account_number)
+        CHANGE, payout_account_answers(account_number=account_number, account_number_confirm=account_number)
     )
     assert problem in response.context["form"].errors["account_number"][0]
     assert not PayoutAccount.objects.exists()
 
 
 def test_mismatched_account_numbers_are_refused_and_never_shown_back(signed_in):
-    response = signed_in.post(CHANGE, answers(account_number_confirm="000123456780"))
+    response = signed_in.post(CHANGE, payout_account_answers(account_number_confirm="000123456780"))
     assert response.status_code == 200
     assert response.context["form"].errors["account_number_confirm"] == [
         "The two account numbers don't match. Type the account number again in both boxes."
@@ -109,7 +96,7 @@ def test_setting_up_the_account_shows_only_the_last_four_and_emails_the_provider
     assert "You haven't set up a payouts account yet." in text_of(before.text)
 
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(CHANGE, answers(), follow=True)
+        response = signed_in.post(CHANGE, payout_account_answers(), follow=True)
     text = text_of(response.text)
     assert "Your payouts account is now the checking account ending in 6789." in text
     assert "Checking •••• 6789" in text
@@ -160,7 +147,7 @@ def test_replacing_the_account_emails_again_and_keeps_the_history(
     with django_capture_on_commit_callbacks(execute=True):
         signed_in.post(
             CHANGE,
-            answers(
+            payout_account_answers(
                 account_type="savings", account_number=SECOND_ACCOUNT, account_number_confirm=SECOND_ACCOUNT
             ),
         )
@@ -207,7 +194,9 @@ def test_each_provider_sees_only_their_own_account(client, provider, make_provid
     assert "6789" not in text
     assert "6789" not in client.get(CHANGE).text
     # Setting theirs never touches anyone else's.
-    client.post(CHANGE, answers(account_number=SECOND_ACCOUNT, account_number_confirm=SECOND_ACCOUNT))
+    client.post(
+        CHANGE, payout_account_answers(account_number=SECOND_ACCOUNT, account_number_confirm=SECOND_ACCOUNT)
+    )
     assert PayoutAccount.objects.get(provider=provider).account_last4 == "6789"
     assert PayoutAccount.objects.get(provider=other).account_last4 == "4321"
 
@@ -217,14 +206,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(url):
     response = Client().get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    assert Client().post(CHANGE, answers()).status_code == 302
+    assert Client().post(CHANGE, payout_account_answers()).status_code == 302
     assert not PayoutAccount.objects.exists()
 
 
-def test_staff_without_a_provider_account_get_404(client):
-    client.force_login(User.objects.create_user(email="staff@alma.test", password="x" * 12, is_staff=True))
+def test_staff_without_a_provider_account_get_404(client, staff):
+    client.force_login(staff)
     assert client.get(PAGE).status_code == 404
-    assert client.post(CHANGE, answers()).status_code == 404
+    assert client.post(CHANGE, payout_account_answers()).status_code == 404
 
 
 def test_account_numbers_can_be_re_encrypted_under_a_new_key(settings, provider):

@@ -6,45 +6,23 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-import time_machine
 from django.test import Client
 
 from onboarding.models import OnboardingStep, OutboxEmail
-from tests.pipeline import grant_portal_access, provider_at_forms_approved
-from tests.training.test_training_quiz import answers, attempt_path, post_data, start
-from tests.training.test_training_webinar import START, WEBINAR_SUBJECT, link_path, seed_training, watch
+from tests.helpers import COMPLETE_SUBJECT, WEBINAR_SUBJECT, subjects
+from tests.pipeline import completion_rows, grant_portal_access, provider_at_forms_approved
+from tests.training_factories import attempt_path, link_path, quiz_answers, quiz_post_data, start_quiz, watch
 from training import emails as training_emails
 from training.models import QuizAttempt, TrainingProgress
 
-pytestmark = pytest.mark.django_db
-
-COMPLETE_SUBJECT = "Your Alma onboarding is complete"
-
-
-@pytest.fixture(autouse=True)
-def _training():
-    seed_training()
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-def subjects(mailoutbox) -> list[str]:
-    return [m.subject for m in mailoutbox]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webinar")]
 
 
 def take_quiz(browser, provider, *, wrong: int) -> QuizAttempt:
-    attempt = start(browser, provider)
-    browser.post(attempt_path(provider, attempt), post_data(answers(attempt, wrong=wrong)))
+    attempt = start_quiz(browser, provider)
+    browser.post(attempt_path(provider, attempt), quiz_post_data(quiz_answers(attempt, wrong=wrong)))
     attempt.refresh_from_db()
     return attempt
-
-
-def completion_rows(provider):
-    return OutboxEmail.objects.filter(provider=provider, step="onboarding_complete")
 
 
 def test_training_before_the_general_onboarding_form_completes_onboarding_right_after_portal_access(

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from onboarding import emails as onboarding_emails
 from onboarding.models import OnboardingStep, OutboxEmail
 from tests.factories import ProviderFactory
-from tests.pipeline import staff_user
+from tests.helpers import staff_user
 from training.models import TrainingProgress
 from training.selectors import training_progress
 from training.services import quiz_mark_passed, webinar_mark_watched
