@@ -4,7 +4,6 @@ date) or denied (with its reason): one outbox row per event, queued in the move'
 
 import datetime as dt
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -18,11 +17,11 @@ from onboarding.models import OutboxEmail
 from onboarding.services import outbox_sweep
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import ProviderFactory
+from tests.helpers import NEW_YORK
 
 pytestmark = pytest.mark.django_db
 
 S = ApplicationStatus
-NEW_YORK = ZoneInfo("America/New_York")
 # Every date below is computed from these moments, never from today.
 SUBMITTED_AT = dt.datetime(2026, 5, 4, 10, 0, tzinfo=NEW_YORK)
 DECIDED_AT = dt.datetime(2026, 6, 1, 15, 30, tzinfo=NEW_YORK)

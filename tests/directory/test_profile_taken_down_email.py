@@ -18,25 +18,18 @@ from directory.models import DirectoryProfile, ProfileEvent
 from onboarding.models import OutboxEmail
 from onboarding.services import outbox_sweep
 from tests.credentialing_factories import PayerFactory, make_application
-from tests.directory_factories import committed, ready_provider
+from tests.directory_factories import committed, make_live_provider
+from tests.helpers import days_ago
 
 pytestmark = pytest.mark.django_db
 
 SUBJECT = "Your Alma directory profile is no longer listed"
 
 
-def days_ago(n: int) -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=n)
-
-
 @pytest.fixture
 def live():
     """Live since its effective date ten days ago: approved payer, training done."""
-    provider = ready_provider(
-        effective=days_ago(10),
-        trained_at=timezone.now() - dt.timedelta(days=30),
-        contracted_start_date=days_ago(20),
-    )
+    provider = make_live_provider()
     assert DirectoryProfile.objects.get(provider=provider).is_live
     return provider
 
