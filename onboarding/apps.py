@@ -6,7 +6,8 @@ class OnboardingConfig(AppConfig):
     verbose_name = "Onboarding"
 
     def ready(self) -> None:
-        # checks registers the startup checks on import; emails.py loads models (ready by now).
-        from onboarding import checks, email_kinds, emails  # noqa: F401, PLC0415
+        # checks registers the startup checks on import; emails.py loads models (ready by now);
+        # tasks registers the delivery tasks the outbox queues by name, in every process.
+        from onboarding import checks, email_kinds, emails, tasks  # noqa: F401, PLC0415
 
         email_kinds.register(*emails.KINDS)

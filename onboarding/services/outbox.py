@@ -50,6 +50,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from alma.celery import app as celery_app
 from alma.timekeeping import one_business_day_after
 from onboarding import email_kinds
 from onboarding.models import OutboxEmail, Provider
@@ -170,11 +171,15 @@ def _new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
-def _publish(email_id: int) -> None:
-    from onboarding.tasks import send_outbox_email  # noqa: PLC0415 - tasks import this module
+# The delivery tasks, by their registered names (onboarding/tasks.py, imported at app-ready time):
+# tasks.py imports this module, so this module names the tasks rather than importing them.
+SEND_ONE_TASK = "onboarding.tasks.send_outbox_email"
+SEND_UNSENT_TASK = "onboarding.tasks.send_unsent_emails"
 
+
+def _publish(email_id: int) -> None:
     try:
-        send_outbox_email.delay(email_id)
+        celery_app.tasks[SEND_ONE_TASK].delay(email_id)
     except Exception:
         # The row is committed; the periodic sweep delivers it when the broker is back.
         logger.warning(
@@ -184,10 +189,8 @@ def _publish(email_id: int) -> None:
 
 def _request_sweep() -> None:
     """After commit: one task sends every unsent outbox email (a bulk enqueue's among them)."""
-    from onboarding.tasks import send_unsent_emails  # noqa: PLC0415 - tasks import this module
-
     try:
-        send_unsent_emails.delay()
+        celery_app.tasks[SEND_UNSENT_TASK].delay()
     except Exception:
         # The rows are committed; the periodic sweep delivers them.
         logger.warning("Broker unavailable; queued outbox emails wait for the next sweep", exc_info=True)
