@@ -45,13 +45,15 @@ def _matches(permission, patterns: list[str]) -> bool:
 def roles_sync(app_config=None, **_kwargs) -> None:
     """Create the role groups and set their permissions to exactly the patterns above.
 
-    As a post_migrate receiver it acts once, after the last app: by then every app's
+    As a post_migrate receiver it acts once, after the last app that has models (Django sends
+    post_migrate only to those; the portal app on top has none): by then every app's
     permissions have been created.
     """
     from django.apps import apps  # noqa: PLC0415 - runs after app loading
     from django.contrib.auth.models import Group, Permission  # noqa: PLC0415
 
-    if app_config is not None and app_config is not list(apps.get_app_configs())[-1]:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and app_config is not with_models[-1]:
         return
 
     permissions = list(Permission.objects.select_related("content_type"))
