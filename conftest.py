@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from alma import shifted_clock
 from onboarding import links
@@ -117,6 +118,9 @@ def _drop_broker_connections(app) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps its pools in process-wide registries keyed by broker URL: without a reset the
+    # next publish to the first URL would get the pool closed above ("Acquire on closed pool").
+    kombu_pools.reset()
 
 
 @pytest.fixture
