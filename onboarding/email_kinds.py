@@ -57,8 +57,8 @@ class EmailKind:
     action_url: Callable[[Provider], str]
     # The provider's dashboard timeline: "We emailed you: <timeline>".
     timeline: str
-    # Where its templates are: <template>.subject.txt, <template>.txt and <template>.html, found
-    # by the project's template loaders (templates/ or an app's templates/). Default emails/<code>.
+    # Where its templates are: <template>.subject.txt, <template>.txt and <template>.html, found by
+    # the template loaders in the sending app's own templates/emails/. Default emails/<code>.
     template: str = ""
     # Queued many at a time by outbox_enqueue_many (one delivery task per batch, not per row).
     bulk: bool = False
