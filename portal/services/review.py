@@ -214,18 +214,22 @@ def form_request_changes(
     expected_round: int | None = None,
 ) -> FormReview:
     """Send a submitted form back to the provider with the reason, by email with a link to it."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("Say what the provider should change; the reason is sent to them.")
     return _decide(
         provider=provider,
         form=form,
         to_status=ReviewStatus.CHANGES_REQUESTED,
         reviewer=reviewer,
-        reason=reason,
+        reason=_required_reason(reason),
         now=now or timezone.now(),
         expected_round=expected_round,
     )
+
+
+def _required_reason(reason: str) -> str:
+    # The reason is the email's body: a form sent back without one leaves the provider guessing.
+    if not (reason := (reason or "").strip()):
+        raise ReasonRequired("Say what the provider should change; the reason is sent to them.")
+    return reason
 
 
 def form_send_back(
@@ -242,15 +246,12 @@ def form_send_back(
     the provider gets the changes-requested email with the reason, and the form is theirs to
     fix and submit again. Used when staff correct the licence type (provider_details_correct).
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("Say what the provider should change; the reason is sent to them.")
     return _decide(
         provider=provider,
         form=form,
         to_status=ReviewStatus.CHANGES_REQUESTED,
         reviewer=actor,
-        reason=reason,
+        reason=_required_reason(reason),
         now=now or timezone.now(),
         expected_round=None,
         transitions=SEND_BACK_TRANSITIONS,
