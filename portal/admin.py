@@ -1,3 +1,6 @@
+from datetime import date
+from typing import TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -156,16 +159,52 @@ class PracticeStateFilter(admin.SimpleListFilter):
         return queryset.filter(general_onboarding__state=self.value()) if self.value() else queryset
 
 
+class DetailChanges(TypedDict, total=False):
+    legal_name: str
+    license_type: str
+    contracted_start_date: date
+
+
 class ProviderDetailsForm(forms.Form):
     """Staff's correction of what the agreement gave; every field starts at today's value."""
 
-    legal_name = forms.CharField(max_length=200, help_text="Shown in the public directory.")
+    DETAILS = ("legal_name", "license_type", "contracted_start_date")
+
+    def corrections(self) -> DetailChanges:
+        """The details staff changed on the page (valid form): the others are left alone."""
+        changes: DetailChanges = {}
+        if "legal_name" in self.changed_data:
+            changes["legal_name"] = self.cleaned_data["legal_name"]
+        if "license_type" in self.changed_data:
+            changes["license_type"] = self.cleaned_data["license_type"]
+        if "contracted_start_date" in self.changed_data:
+            changes["contracted_start_date"] = self.cleaned_data["contracted_start_date"]
+        return changes
+
+    def shown(self) -> dict[str, object]:
+        """The values the page showed when staff opened it (posted back as hidden inputs)."""
+        values = {}
+        for name in self.DETAILS:
+            field = self.fields[name]
+            raw = field.hidden_widget().value_from_datadict(
+                self.data, self.files, self.add_initial_prefix(name)
+            )
+            values[name] = field.to_python(raw)
+        return values
+
+    # show_hidden_initial: the page posts back the values it showed, so only what staff changed
+    # is corrected, and a correction made by someone else meanwhile is never silently undone.
+    legal_name = forms.CharField(
+        max_length=200, help_text="Shown in the public directory.", show_hidden_initial=True
+    )
     license_type = LicenseTypeField(
+        show_hidden_initial=True,
         choices=LicenseType.choices,
         help_text="A prescriber's Insurance Form also needs DEA and board answers: a form already "
         "handed in without them goes back to the provider.",
     )
     contracted_start_date = forms.DateField(
+        show_hidden_initial=True,
         help_text="YYYY-MM-DD. The directory go-live date is never before it.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -343,12 +382,17 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
                 )
             return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
 
+        form = ProviderDetailsForm(request.POST or None, initial=current)
         return self.service_form_view(
             request,
             permission=CORRECT_DETAILS_PERMISSION,
-            form=ProviderDetailsForm(request.POST or None, initial=current),
+            form=form,
             service=lambda data: portal_services.provider_details_correct(
-                provider=provider, actor=request.user, **data
+                provider=provider,
+                actor=request.user,
+                reason=data["reason"],
+                shown=form.shown(),
+                **form.corrections(),
             ),
             errors=DetailsRefused,
             done=done,

@@ -10,6 +10,7 @@ directory profile once the correction is committed (a later start date can take 
 down; an earlier one can put it up).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -104,12 +105,14 @@ def provider_details_correct(
     license_type: str | None = None,
     contracted_start_date: date | None = None,
     reason: str,
+    shown: Mapping[str, object] | None = None,
     now: datetime | None = None,
 ) -> DetailsCorrection:
     """Correct the provider's legal name, licence type or contracted start date (None: keep).
 
     Needs `onboarding.change_provider`. Refuses a correction without a reason, or one that
-    changes nothing.
+    changes nothing. `shown`: the values the staff member saw; if any has changed since (another
+    correction landed meanwhile), the correction is refused rather than undoing that one.
     """
     if not actor.has_perm(PERMISSION):
         raise PermissionDenied("Correcting a provider's details needs the change-provider permission.")
@@ -119,6 +122,13 @@ def provider_details_correct(
     now = now or timezone.now()
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider.pk)
+        for name, value in (shown or {}).items():
+            if getattr(provider, name) != value:
+                raise DetailsRefused(
+                    f"Someone changed this since you opened the page: it is now "
+                    f"{_shown(getattr(provider, name))!r}. Reload the page and check before correcting.",
+                    field=name,
+                )
         wanted = _wanted(
             provider,
             legal_name=legal_name,

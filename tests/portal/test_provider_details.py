@@ -58,13 +58,18 @@ def correct_url(provider) -> str:
 
 
 def posted(provider, **changes) -> dict:
-    data = {
+    """What the page posts: the values it showed (hidden "initial-" inputs) and the fields."""
+    shown = {
         "legal_name": provider.legal_name,
         "license_type": provider.license_type,
         "contracted_start_date": provider.contracted_start_date.isoformat(),
-        "reason": "The agreement import had it wrong.",
     }
-    return data | changes
+    return (
+        {f"initial-{name}": value for name, value in shown.items()}
+        | shown
+        | {"reason": "The agreement import had it wrong."}
+        | changes
+    )
 
 
 # -- the provider page no longer edits the three fields
@@ -117,6 +122,38 @@ def test_staff_correct_the_details_on_their_own_page(client, support, django_cap
     assert "Details corrected by staff" in story
     assert "Ada Brenan" in story
     assert "The agreement import had it wrong." in story
+
+
+def test_a_page_opened_before_another_correction_never_undoes_it(client, support):
+    provider = ProviderFactory(legal_name="Ada Brenan")
+    client.force_login(support)
+    stale = posted(provider, contracted_start_date="2031-01-05")  # what B's open page will post
+    # Meanwhile A corrects the name.
+    provider_details_correct(
+        provider=provider, actor=support, legal_name="Ada Brennan", reason="Typo in the agreement."
+    )
+    response = client.post(correct_url(provider), stale)
+    assert response.status_code == 200
+    assert (
+        "Someone changed this since you opened the page" in response.context["form"].errors["legal_name"][0]
+    )
+    provider.refresh_from_db()
+    assert provider.legal_name == "Ada Brennan"
+    assert str(provider.contracted_start_date) != "2031-01-05"
+    assert ProviderDetailsChange.objects.filter(provider=provider).count() == 1
+
+
+def test_only_the_fields_staff_changed_are_corrected(client, support):
+    # A name stored with odd spacing is not "corrected" when staff change only the start date.
+    provider = ProviderFactory(legal_name="Ada  Brennan")
+    client.force_login(support)
+    response = client.post(correct_url(provider), posted(provider, contracted_start_date="2031-01-05"))
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.legal_name == "Ada  Brennan"
+    assert [change.field for change in ProviderDetailsChange.objects.filter(provider=provider)] == [
+        "contracted_start_date"
+    ]
 
 
 def test_a_refused_correction_is_shown_next_to_its_field(client, support):
