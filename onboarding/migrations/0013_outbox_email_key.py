@@ -5,6 +5,8 @@ The key scheme (OutboxEmail.key): "" for an email sent once per provider, else "
 """
 
 from django.db import migrations, models
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Cast, Concat, Substr
 
 # What `round` meant for each kind, as the key's prefix ("" for the kinds sent once).
 ROUND_MEANT = {
@@ -39,16 +41,40 @@ def round_for(key: str) -> int:
     return int(key.rsplit("-", 1)[-1].lstrip("v")) if key else 1
 
 
+def _key_prefix(prefix: str) -> str:
+    return prefix if prefix.endswith("-v") else f"{prefix}-"
+
+
 def backfill_keys(apps, schema_editor):
+    """One UPDATE for the whole table (key_for in SQL): the table is locked meanwhile, so its
+    time must not grow with the number of distinct rounds."""
     OutboxEmail = apps.get_model("onboarding", "OutboxEmail")
-    pairs = OutboxEmail.objects.values_list("step", "round").distinct()
-    for step, round_ in pairs:
-        OutboxEmail.objects.filter(step=step, round=round_).update(key=key_for(step, round_))
+    number = Cast("round", models.CharField())
+    once = [step for step, prefix in ROUND_MEANT.items() if prefix in {"", "send"}]
+    whens = [When(step__in=once, round=1, then=Value(""))]
+    whens += [
+        When(step=step, then=Concat(Value(_key_prefix(prefix or "round")), number))
+        for step, prefix in ROUND_MEANT.items()
+    ]
+    OutboxEmail.objects.update(
+        key=Case(*whens, default=Concat(Value("round-"), number), output_field=models.CharField())
+    )
 
 
 def backfill_rounds(apps, schema_editor):
+    """The reverse: one UPDATE per known prefix (round_for in SQL), then the few other keys."""
     OutboxEmail = apps.get_model("onboarding", "OutboxEmail")
-    for key in OutboxEmail.objects.values_list("key", flat=True).distinct():
+    OutboxEmail.objects.filter(key="").update(round=1)
+    prefixes = {_key_prefix(prefix or "round") for prefix in ROUND_MEANT.values()}
+    for prefix in prefixes:
+        OutboxEmail.objects.filter(key__regex=rf"^{prefix}[0-9]+$").update(
+            round=Cast(Substr("key", len(prefix) + 1), models.PositiveIntegerField())
+        )
+    # Keys of kinds added with this migration ("application-3-event-8"): their own number.
+    known = Q(key="")
+    for prefix in prefixes:
+        known |= Q(key__regex=rf"^{prefix}[0-9]+$")
+    for key in OutboxEmail.objects.exclude(known).values_list("key", flat=True).distinct():
         OutboxEmail.objects.filter(key=key).update(round=round_for(key))
 
 

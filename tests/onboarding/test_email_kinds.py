@@ -238,6 +238,10 @@ def test_the_migration_backfills_the_keys_of_existing_rows_and_keeps_them_apart(
             ("portal_access", 1),
             ("portal_access", 2),
             ("general_onboarding_changes", 2),
+            ("payout_account_changed", 3),
+            ("expiry_reminder", 9),
+            ("webinar", 7),
+            ("some_retired_kind", 2),
         ]:
             old.objects.create(
                 provider_id=provider.pk,
@@ -251,12 +255,32 @@ def test_the_migration_backfills_the_keys_of_existing_rows_and_keeps_them_apart(
         executor.migrate([AFTER])
         new = executor.loader.project_state([AFTER]).apps.get_model("onboarding", "OutboxEmail")
         assert sorted(new.objects.filter(provider_id=provider.pk).values_list("step", "key")) == [
+            ("expiry_reminder", "reminder-9"),
             ("general_onboarding", ""),
             ("general_onboarding_changes", "round-2"),
             ("help_ticket_received", "ticket-17"),
             ("help_ticket_received", "ticket-18"),
+            ("payout_account_changed", "payout-v3"),
             ("portal_access", ""),
             ("portal_access", "send-2"),
+            ("some_retired_kind", "round-2"),
+            ("webinar", "round-7"),
+        ]
+        # And back: every row keeps its round, sent or not.
+        executor = MigrationExecutor(connection)
+        executor.migrate([BEFORE])
+        back = executor.loader.project_state([BEFORE]).apps.get_model("onboarding", "OutboxEmail")
+        assert sorted(back.objects.filter(provider_id=provider.pk).values_list("step", "round")) == [
+            ("expiry_reminder", 9),
+            ("general_onboarding", 1),
+            ("general_onboarding_changes", 2),
+            ("help_ticket_received", 17),
+            ("help_ticket_received", 18),
+            ("payout_account_changed", 3),
+            ("portal_access", 1),
+            ("portal_access", 2),
+            ("some_retired_kind", 2),
+            ("webinar", 7),
         ]
     finally:
         executor = MigrationExecutor(connection)
