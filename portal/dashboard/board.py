@@ -126,7 +126,11 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
             "payer__slug",
         )
     )
-    start = effective_start_date(provider)
+    # The earliest effective date came with the go-live inputs (provider_for_dashboard); only a
+    # provider loaded without them costs a query for it.
+    start: date | None = (
+        provider.effective_start if hasattr(provider, "effective_start") else effective_start_date(provider)
+    )
 
     step_events = list(provider.onboarding_events.order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT])
     sent_emails = list(
