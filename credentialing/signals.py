@@ -1,9 +1,10 @@
 """What credentialing tells the layers above it, without knowing who listens.
 
-network_changed(provider_ids, trigger, now): sent inside the transaction of a payer decision
-that can change where a provider is in network (an approval, a withdrawal), with the
-applications locked. The directory receives it and re-syncs those profiles once the transaction
-has committed (directory/receivers.py).
+network_changed(provider_ids, trigger, now): sent once a payer decision that can change where a
+provider is in network (an approval, a withdrawal) is saved: a withdrawal sends it inside its
+transaction, an approval right after its own transaction (inside the caller's, if any). A
+receiver relies on no lock and defers its work to on_commit, as the directory's does: it
+re-syncs those profiles once the transaction has committed (directory/receivers.py).
 """
 
 from django.dispatch import Signal

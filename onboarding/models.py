@@ -387,10 +387,6 @@ class OutboxEmail(models.Model):
         """Staff's name for the email's kind, from the registry."""
         return email_kinds.label(self.step)
 
-    def get_step_display(self) -> str:
-        # The name Django gives a field with choices; kept for readers of the kind's label.
-        return self.kind_label
-
     @property
     def status(self) -> str:
         if self.sent_at:

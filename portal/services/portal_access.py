@@ -25,7 +25,7 @@ from training import emails as training_emails
 from training.selectors import training_progress
 
 logger = logging.getLogger(__name__)
-__all__ = ["password_link_lifetime", "portal_access_email_resend", "portal_access_grant"]
+__all__ = ["portal_access_email_resend", "portal_access_grant"]
 
 
 def _locked(provider: Provider) -> Provider:
