@@ -3,10 +3,8 @@ from typing import TypedDict
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -38,7 +36,7 @@ from portal import services as portal_services
 from portal.services.links import provider_links_renew
 from portal.services.provider_details import PERMISSION as CORRECT_DETAILS_PERMISSION
 from portal.services.provider_details import DetailsCorrection, DetailsRefused
-from portal.services.review import FORM_MODELS, ReasonRequired
+from portal.services.review import FORM_MODELS
 from portal.sla import sla_board
 from training.models import TrainingProgress
 
@@ -413,7 +411,7 @@ class RequestChangesForm(forms.Form):
 
 
 @admin.register(ReviewQueue)
-class ReviewQueueAdmin(ReadOnlyAdmin):
+class ReviewQueueAdmin(ServiceActionMixin, ReadOnlyAdmin):
     """Step 3: one page with every submitted form waiting for review, oldest first.
 
     Registered on a proxy so the queue has its own line in the admin index; the page is the
@@ -441,29 +439,22 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
             ),
         ]
 
-    def _check_permission(self, request) -> None:
-        if not request.user.has_perm(REVIEW_PERMISSION):
-            raise PermissionDenied
-
-    def _context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
-
     @staticmethod
     def _form_admin_url(form: str, record) -> str:
         return reverse(FORM_ADMIN_URLS[form], args=[record.pk])
 
     def changelist_view(self, request, extra_context=None):
-        self._check_permission(request)
+        self.check_permission(request, REVIEW_PERMISSION)
         queue = portal_selectors.review_queue()
         rows = [(item, self._form_admin_url(item.form, item.record)) for item in queue]
-        context = self._context(
+        return self.intermediate_page(
             request,
+            "admin/onboarding/reviewqueue/queue.html",
             title="Review queue",
             rows=rows,
             overdue_count=sum(item.overdue for item in queue),
             **(extra_context or {}),
         )
-        return TemplateResponse(request, "admin/onboarding/reviewqueue/queue.html", context)
 
     @staticmethod
     def _reviewed(provider_id: int, form: str) -> tuple[Provider, ReviewedForm]:
@@ -482,7 +473,7 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
         return require_POST(self._approve)(request, provider_id, form)
 
     def _approve(self, request, provider_id: int, form: str):
-        self._check_permission(request)
+        self.check_permission(request, REVIEW_PERMISSION)
         provider, form = self._reviewed(provider_id, form)
         try:
             review = portal_services.form_approve(
@@ -501,41 +492,39 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
         return redirect("admin:onboarding_reviewqueue_changelist")
 
     def request_changes_view(self, request, provider_id: int, form: str):
-        self._check_permission(request)
+        self.check_permission(request, REVIEW_PERMISSION)
         provider, form = self._reviewed(provider_id, form)
         record = FORM_MODELS[form].objects.filter(provider=provider).only("status", "review_round").first()
         if record is None or record.status != ReviewStatus.SUBMITTED:
             messages.error(request, f"The {form.label} of {provider} is not waiting for review.")
             return redirect("admin:onboarding_reviewqueue_changelist")
         shown_round = self._posted_round(request.GET.get("round")) or record.review_round
-        change_form = RequestChangesForm(request.POST or None, initial={"round": shown_round})
-        if request.method == "POST" and change_form.is_valid():
-            try:
-                review = portal_services.form_request_changes(
-                    provider=provider,
-                    form=form,
-                    reviewer=request.user,
-                    reason=change_form.cleaned_data["reason"],
-                    expected_round=change_form.cleaned_data["round"],
-                )
-            except ReasonRequired as error:
-                change_form.add_error("reason", str(error))
-            except OnboardingError as error:
-                change_form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"Changes requested on the {form.label} of {provider} (round {review.round}). "
-                    "The email with your reason is queued.",
-                )
-                return redirect("admin:onboarding_reviewqueue_changelist")
-        context = self._context(
+
+        def done(review: FormReview) -> HttpResponse:
+            messages.success(
+                request,
+                f"Changes requested on the {form.label} of {provider} (round {review.round}). "
+                "The email with your reason is queued.",
+            )
+            return redirect("admin:onboarding_reviewqueue_changelist")
+
+        return self.service_form_view(
             request,
+            permission=REVIEW_PERMISSION,
+            form=RequestChangesForm(request.POST or None, initial={"round": shown_round}),
+            service=lambda data: portal_services.form_request_changes(
+                provider=provider,
+                form=form,
+                reviewer=request.user,
+                reason=data["reason"],
+                expected_round=data["round"],
+            ),
+            errors=OnboardingError,  # ReasonRequired names its field; the rest show above the form
+            done=done,
+            template="admin/onboarding/reviewqueue/request_changes.html",
             title=f"Request changes: {form.label} of {provider}",
             provider=provider,
             form_label=form.label,
             record=record,
             form_admin_url=self._form_admin_url(form, record),
-            form=change_form,
         )
-        return TemplateResponse(request, "admin/onboarding/reviewqueue/request_changes.html", context)

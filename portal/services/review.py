@@ -58,6 +58,8 @@ SEND_BACK_TRANSITIONS = TransitionTable(
 class ReasonRequired(OnboardingError):
     """A change request without a reason: the provider would not know what to change."""
 
+    field = "reason"  # the form field a page shows it beside
+
 
 class ReviewOutdated(InvalidTransition):
     """The provider resubmitted after the reviewer opened the queue: they saw another round."""
