@@ -1,10 +1,18 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from alma.admin import ReadOnlyAdmin
-from onboarding import email_kinds
+from alma.admin import ReadOnlyAdmin, ServiceActionMixin
+from onboarding import email_kinds, services
+from onboarding.errors import OnboardingError
+from onboarding.forms import AgreementForm
 from onboarding.models import (
     FormReview,
     GeneralOnboarding,
@@ -19,11 +27,22 @@ from onboarding.services.outbox import (
     outbox_resend,
 )
 
+RECORD_AGREEMENT_PERMISSION = "onboarding.add_membershipagreement"
+# What the Signed-at field shows and accepts first (AgreementForm's help text says the same).
+SIGNED_AT_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def signed_now(now: datetime) -> str:
+    """The Signed-at field's starting value: this minute on the company's clock, as typed."""
+    return timezone.localtime(now, ZoneInfo(settings.COMPANY_TIME_ZONE)).strftime(SIGNED_AT_FORMAT)
+
 
 @admin.register(MembershipAgreement)
-class MembershipAgreementAdmin(ReadOnlyAdmin):
-    """Recorded through the provider list's "Record signed agreement" (or the CSV import)."""
+class MembershipAgreementAdmin(ServiceActionMixin, ReadOnlyAdmin):
+    """Signed agreements: recorded here ("Record signed agreement") or by the CSV import, never
+    edited (the agreement is why the provider exists)."""
 
+    change_list_template = "admin/onboarding/membershipagreement/change_list.html"
     list_display = ("provider", "signed_at", "source", "recorded_by", "recorded_at")
     list_filter = ("source",)
     search_fields = ("provider__legal_name", "provider__user__email", "source_reference")
@@ -37,6 +56,52 @@ class MembershipAgreementAdmin(ReadOnlyAdmin):
         "recorded_by",
         "recorded_at",
     )
+    ordering = ("-recorded_at", "-pk")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_record_agreement": request.user.has_perm(RECORD_AGREEMENT_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "record/",
+                self.admin_site.admin_view(self.record_agreement_view),
+                name="onboarding_membershipagreement_record",
+            ),
+            *super().get_urls(),
+        ]
+
+    def record_agreement_view(self, request: HttpRequest) -> HttpResponse:
+        """The agreement staff type in from the signed copy: the provider's account and their
+        General Onboarding email come with it (onboarding.services.agreement_record)."""
+
+        def done(provider) -> HttpResponse:
+            self.log_addition(request, provider.agreement, "Recorded the signed membership agreement.")
+            messages.success(
+                request,
+                f"Agreement recorded for {provider}. The General Onboarding email is queued.",
+            )
+            return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
+
+        # Most agreements are recorded the day they are signed: the field starts at now, editable.
+        form = AgreementForm(request.POST or None, initial={"signed_at": signed_now(timezone.now())})
+        return self.service_form_view(
+            request,
+            permission=RECORD_AGREEMENT_PERMISSION,
+            form=form,
+            service=lambda data: services.agreement_record(
+                **data, source=MembershipAgreement.Source.ADMIN, recorded_by=request.user
+            ),
+            errors=OnboardingError,
+            field="email",  # the one refusal: that email already has an account
+            done=done,
+            template="admin/onboarding/membershipagreement/record_agreement.html",
+            title="Record a signed membership agreement",
+        )
 
 
 class DeliveryFilter(admin.SimpleListFilter):

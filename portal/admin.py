@@ -14,9 +14,8 @@ from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyWithActionsAdmin, 
 from credentialing.models import PayerApplication
 from directory.models import DirectoryProfile
 from helpdesk.models import Ticket
-from onboarding import services
 from onboarding.errors import OnboardingError
-from onboarding.forms import AgreementForm, LicenseTypeField
+from onboarding.forms import LicenseTypeField
 from onboarding.models import (
     FormReview,
     LicenseType,
@@ -237,8 +236,9 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     # Read-only (ReadOnlyWithActionsAdmin): providers exist only because an agreement was signed
-    # ("Record signed agreement"), their records are the audit trail, and the name, licence type
-    # and start date change only through "Correct provider details" (provider_details_correct).
+    # ("Record signed agreement", on Membership agreements), their records are the audit trail,
+    # and the name, licence type and start date change only through "Correct provider details"
+    # (provider_details_correct).
     fields = (
         "legal_name",
         "license_type",
@@ -323,6 +323,8 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
 
     def get_urls(self):
         return [
+            # Agreements are recorded on Membership agreements now; the address the Providers list
+            # used to link to opens the same page, so bookmarks keep working.
             path(
                 "record-agreement/",
                 self.admin_site.admin_view(self.record_agreement_view),
@@ -337,27 +339,7 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
         ]
 
     def record_agreement_view(self, request):
-        def done(provider):
-            self.log_addition(request, provider, "Recorded the signed membership agreement.")
-            messages.success(
-                request,
-                f"Agreement recorded for {provider}. The General Onboarding email is queued.",
-            )
-            return redirect(reverse("admin:onboarding_provider_change", args=[provider.pk]))
-
-        return self.service_form_view(
-            request,
-            permission="onboarding.add_membershipagreement",
-            form=AgreementForm(request.POST or None),
-            service=lambda data: services.agreement_record(
-                **data, source=MembershipAgreement.Source.ADMIN, recorded_by=request.user
-            ),
-            errors=OnboardingError,
-            field="email",  # the one refusal: that email already has an account
-            done=done,
-            template="admin/onboarding/provider/record_agreement.html",
-            title="Record a signed membership agreement",
-        )
+        return self.admin_site.get_model_admin(MembershipAgreement).record_agreement_view(request)
 
     def correct_details_view(self, request, pk: int):
         provider = get_object_or_404(Provider.objects.select_related("user"), pk=pk)
