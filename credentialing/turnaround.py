@@ -1,0 +1,217 @@
+"""Dated status for every payer application: the status, its reason, who acts next and the
+expected decision range, from the portal's own history (credentialing.decision_clock has the
+rules; this module reads the database).
+
+The history: every decision (an application moved from submitted to approved or denied, read
+from PayerApplicationEvent, so a denied application requested again keeps its earlier round)
+taken in the last HISTORY_DAYS, measured in business days of the company calendar (weekdays
+minus the public holidays of alma.business_days) from the local day it was submitted to the
+local day it was decided. Grouped per payer and per state in ONE query (GROUPING SETS: each
+(payer, state) and each payer over all states), with PostgreSQL's percentile_cont.
+
+The state is the provider's practice state (the General Onboarding form's address): payers
+enroll a provider at a practice location, so that is the state whose payer office handles the
+file. It is also one state per provider, where "licensed states" would count one decision in
+several states at once.
+
+`dated_statuses` is the one selector that turns applications into dated statuses, for the
+Insurance & Directories page, the dashboard and the SLA board alike: one query, whatever the
+number of applications or of past decisions (plus the query that loaded the applications).
+
+The embedded SQLite demo has neither percentile_cont nor generate_series: there the history is
+not read (no query) and every submitted application falls back to the 45-day promise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from alma.business_days import BusinessCalendar
+from alma.timekeeping import company_calendar
+from credentialing.decision_clock import (
+    Basis,
+    DatedStatus,
+    StatusFacts,
+    Turnaround,
+    choose_turnaround,
+    dated_status,
+)
+from credentialing.expirables import caqh_attestation_due
+from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
+from onboarding.models import GeneralOnboarding
+
+# Decisions older than this say little about how the payer works today.
+HISTORY_DAYS = 730
+# The longest submission -> decision the history measures (older submissions are left out, so
+# the holiday list passed to SQL always covers the days counted).
+LONGEST_WAIT_DAYS = 365
+
+S = ApplicationStatus
+
+
+@dataclass
+class TurnaroundTable:
+    """Past turnaround per (payer, practice state) and per payer over all states."""
+
+    in_state: dict[tuple[int, str], Turnaround] = field(default_factory=dict)
+    every_state: dict[int, Turnaround] = field(default_factory=dict)
+
+    def for_application(self, payer_id: int, state: str) -> tuple[Turnaround | None, Basis]:
+        return choose_turnaround(
+            self.in_state.get((payer_id, state)) if state else None, self.every_state.get(payer_id)
+        )
+
+
+@lru_cache(maxsize=8)
+def _holidays(calendar: BusinessCalendar, first: date, last: date) -> tuple[date, ...]:
+    """The weekdays from `first` to `last` that are not business days (the public holidays)."""
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return tuple(day for day in days if day.weekday() < 5 and not calendar.is_business_day(day))
+
+
+_TURNAROUND_SQL = """
+WITH decisions AS (
+    SELECT e.application_id,
+           e.to_status,
+           e.occurred_at AS decided_at,
+           lag(e.to_status) OVER round AS before_status,
+           lag(e.occurred_at) OVER round AS submitted_at
+    FROM {event} e
+    JOIN {application} a ON a.id = e.application_id
+    WHERE e.occurred_at >= %(earliest)s {payer_filter}
+    WINDOW round AS (PARTITION BY e.application_id ORDER BY e.occurred_at, e.id)
+), waits AS (
+    SELECT a.payer_id,
+           COALESCE(g.state, '') AS state,
+           (SELECT count(*)
+              FROM generate_series((d.submitted_at AT TIME ZONE %(zone)s)::date + 1,
+                                   (d.decided_at AT TIME ZONE %(zone)s)::date,
+                                   interval '1 day') AS s(day)
+             WHERE extract(isodow FROM s.day) < 6
+               AND s.day::date <> ALL(%(holidays)s::date[])) AS business_days
+    FROM decisions d
+    JOIN {application} a ON a.id = d.application_id
+    LEFT JOIN {general_onboarding} g ON g.provider_id = a.provider_id
+    WHERE d.to_status IN (%(approved)s, %(denied)s)
+      AND d.before_status = %(submitted)s
+      AND d.decided_at >= %(since)s
+)
+SELECT payer_id,
+       state,
+       GROUPING(state) AS every_state,
+       count(*) AS decisions,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY business_days) AS median_days,
+       percentile_cont(0.8) WITHIN GROUP (ORDER BY business_days) AS p80_days
+FROM waits
+GROUP BY GROUPING SETS ((payer_id, state), (payer_id))
+"""
+
+
+def turnaround_table(
+    *, payer_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> TurnaroundTable:
+    """The history's median and 80th percentile per payer and state: one query (none on SQLite,
+    which then falls back to the promise; none for an empty list of payers)."""
+    now = now or timezone.now()
+    table = TurnaroundTable()
+    payers = sorted(set(payer_ids)) if payer_ids is not None else None
+    if connection.vendor != "postgresql" or payers == []:
+        return table
+    calendar = company_calendar()
+    since = now - timedelta(days=HISTORY_DAYS)
+    earliest = since - timedelta(days=LONGEST_WAIT_DAYS)
+    zone = calendar.time_zone
+    sql = _TURNAROUND_SQL.format(
+        event=PayerApplicationEvent._meta.db_table,
+        application=PayerApplication._meta.db_table,
+        general_onboarding=GeneralOnboarding._meta.db_table,
+        payer_filter="AND a.payer_id = ANY(%(payers)s)" if payers is not None else "",
+    )
+    params = {
+        "earliest": earliest,
+        "since": since,
+        "zone": str(zone),
+        "holidays": list(_holidays(calendar, earliest.astimezone(zone).date(), now.astimezone(zone).date())),
+        "approved": S.APPROVED,
+        "denied": S.DENIED,
+        "submitted": S.SUBMITTED,
+        "payers": payers,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for payer_id, state, every_state, decisions, median_days, p80_days in cursor.fetchall():
+            turnaround = Turnaround(decisions, float(median_days), float(p80_days))
+            if every_state:
+                table.every_state[payer_id] = turnaround
+            elif state:  # a provider without a practice state counts only for "every state"
+                table.in_state[(payer_id, state)] = turnaround
+    return table
+
+
+def with_status_inputs(applications: QuerySet[PayerApplication]) -> QuerySet[PayerApplication]:
+    """Annotate what `dated_statuses` reads besides the row itself, in the same query: the
+    provider's practice state, their CAQH attestation date and the latest event's note."""
+    latest = PayerApplicationEvent.objects.filter(application=OuterRef("pk")).order_by("-occurred_at", "-pk")
+    return applications.annotate(
+        practice_state=F("provider__general_onboarding__state"),
+        caqh_attested_on=F("provider__insurance_form__caqh_attested_on"),
+        latest_note=Subquery(latest.values("note")[:1]),
+    )
+
+
+def dated_statuses(
+    applications: Sequence[PayerApplication], *, now: datetime | None = None
+) -> dict[int, DatedStatus]:
+    """The dated status of each application (loaded through `with_status_inputs`, with its
+    payer), by application id: one query for the history of their payers."""
+    now = now or timezone.now()
+    table = turnaround_table(payer_ids=[a.payer_id for a in applications], now=now)
+    calendar = company_calendar()
+    statuses = {}
+    for application in applications:
+        state = getattr(application, "practice_state", "") or ""
+        turnaround, basis = table.for_application(application.payer_id, state)
+        attested = getattr(application, "caqh_attested_on", None)
+        facts = StatusFacts(
+            payer=application.payer.name,
+            state=state,
+            status=application.status,
+            latest_note=getattr(application, "latest_note", "") or "",
+            denial_reason=application.denial_reason,
+            effective_date=application.effective_date,
+            caqh_due=caqh_attestation_due(attested) if attested else None,
+            submitted_at=application.submitted_at,
+            turnaround=turnaround,
+            basis=basis,
+        )
+        statuses[application.pk] = dated_status(facts, now=now, calendar=calendar)
+    return statuses
+
+
+def submitted_applications(*, now: datetime | None = None) -> list[tuple[PayerApplication, DatedStatus]]:
+    """Every application waiting for a payer's decision, oldest submission first, each with its
+    dated status: two queries whatever the count (the applications; the history)."""
+    applications = list(
+        with_status_inputs(PayerApplication.objects.filter(status=S.SUBMITTED, submitted_at__isnull=False))
+        .select_related("provider", "payer")
+        .only(
+            "status",
+            "submitted_at",
+            "denial_reason",
+            "effective_date",
+            "payer_id",
+            "provider_id",
+            "provider__legal_name",
+            "payer__name",
+        )
+        .order_by("submitted_at", "pk")
+    )
+    statuses = dated_statuses(applications, now=now)
+    return [(application, statuses[application.pk]) for application in applications]
