@@ -165,6 +165,7 @@ class DatedStatus:
     """One application as the provider reads it (Medallion's status + status_reason, dated)."""
 
     status: str
+    payer: str
     reason: str  # why it is where it is, or "" when the status says it all
     next_actor: NextActor
     next_step: str  # who acts next and what they do, in a sentence
@@ -182,7 +183,7 @@ class DatedStatus:
         return {
             NextActor.PROVIDER: "You",
             NextActor.ALMA: "Alma",
-            NextActor.PAYER: "The payer",
+            NextActor.PAYER: self.payer,
             NextActor.NOBODY: "No one",
         }[self.next_actor]
 
@@ -214,6 +215,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
         effective = facts.effective_date
         return DatedStatus(
             status,
+            payer,
             reason="",
             next_actor=NextActor.NOBODY,
             next_step=f"Nothing to do: you are in network with {payer}"
@@ -222,6 +224,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
     if status == "denied":
         return DatedStatus(
             status,
+            payer,
             reason=facts.denial_reason or note,
             next_actor=NextActor.PROVIDER,
             next_step="You can request credentialing again when the reason no longer applies.",
@@ -229,6 +232,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
     if status == "withdrawn":
         return DatedStatus(
             status,
+            payer,
             reason=note,
             next_actor=NextActor.NOBODY,
             next_step=f"You unenrolled. You can request credentialing with {payer} again at any time.",
@@ -241,6 +245,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
         if caqh_lapsed:
             return DatedStatus(
                 status,
+                payer,
                 reason=caqh,
                 next_actor=NextActor.PROVIDER,
                 next_step="Re-attest your CAQH ProView profile: we submit your application once it is.",
@@ -248,6 +253,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
             )
         return DatedStatus(
             status,
+            payer,
             reason=note,
             next_actor=NextActor.ALMA,
             next_step=f"Alma's credentialing team is preparing your application to {payer}.",
@@ -267,6 +273,7 @@ def dated_status(facts: StatusFacts, *, now: datetime, calendar: BusinessCalenda
         step = f"Re-attest your CAQH ProView profile so {payer} can finish its review."
     return DatedStatus(
         status,
+        payer,
         reason=reason,
         next_actor=actor,
         next_step=step,

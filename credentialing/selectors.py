@@ -13,7 +13,7 @@ from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from localflavor.us.us_states import US_STATES
 
-from credentialing.decision_clock import DECISION_DAYS, expected_decision_at
+from credentialing.decision_clock import DECISION_DAYS, DatedStatus, expected_decision_at
 from credentialing.models import (
     ApplicationStatus,
     InsuranceForm,
@@ -23,6 +23,7 @@ from credentialing.models import (
     ProgramEnrollment,
 )
 from credentialing.services.applications import can_move
+from credentialing.turnaround import dated_statuses, with_status_inputs
 from onboarding.models import Provider
 
 if TYPE_CHECKING:
@@ -123,8 +124,10 @@ class PayerRow:
     payer: Payer
     application: PayerApplication | None
     programs: list[ProgramRow] = field(default_factory=list)
-    expected_decision_date: date | None = None
-    overdue: bool = False
+    # The status in words, who acts next and the expected decision (credentialing.turnaround).
+    dated: DatedStatus | None = None
+    expected_decision_date: date | None = None  # the latest day of the expected range
+    overdue: bool = False  # past the expected range: Alma is following up
     can_request: bool = False
     can_unenroll: bool = False
 
@@ -145,7 +148,7 @@ class InsuranceOverview:
 
 
 def _payer_rows(provider: Provider) -> "QuerySet[WithAnnotations[Payer, _PayerPrefetch]]":
-    mine = PayerApplication.objects.filter(provider=provider)
+    mine = with_status_inputs(PayerApplication.objects.filter(provider=provider))
     active_enrollments = ProgramEnrollment.objects.filter(provider=provider, left_at__isnull=True)
     # Payers and programs no longer offered still show while the provider has something there
     # (an application; an enrollment they may want to leave).
@@ -161,11 +164,14 @@ def _payer_rows(provider: Provider) -> "QuerySet[WithAnnotations[Payer, _PayerPr
 
 
 def insurance_overview(provider: Provider, now: datetime | None = None) -> InsuranceOverview:
-    """Everything the Insurance & Directories page shows, in five queries whatever the counts:
-    the effective start date, payers, the provider's applications, programs, their enrollments."""
+    """Everything the Insurance & Directories page shows, in six queries whatever the counts:
+    the effective start date, payers, the provider's applications (with their latest event's
+    note), programs, their enrollments, and the payers' decision history (the expected ranges)."""
     now = now or timezone.now()
     rows = []
-    for payer in _payer_rows(provider):
+    payers = list(_payer_rows(provider))
+    statuses = dated_statuses([a for payer in payers for a in payer.provider_applications], now=now)
+    for payer in payers:
         application = payer.provider_applications[0] if payer.provider_applications else None
         status = application.status if application else ""
         approved = status == ApplicationStatus.APPROVED
@@ -175,9 +181,11 @@ def insurance_overview(provider: Provider, now: datetime | None = None) -> Insur
             can_request=payer.is_active and can_move(status, ApplicationStatus.REQUESTED),
             can_unenroll=can_move(status, ApplicationStatus.WITHDRAWN),
         )
-        if application and application.submitted_at and status == ApplicationStatus.SUBMITTED:
-            row.expected_decision_date = timezone.localdate(expected_decision_at(application.submitted_at))
-            row.overdue = is_overdue(application, now)
+        if application is not None:
+            row.dated = statuses[application.pk]
+            if row.dated.decision is not None:
+                row.expected_decision_date = row.dated.decision.latest
+                row.overdue = row.dated.overdue
         for program in payer.listed_programs:
             enrollment = program.active_enrollments[0] if program.active_enrollments else None
             if approved and program.is_active:

@@ -131,7 +131,10 @@ def test_a_submitted_application_shows_its_dates_and_when_it_is_late(signed_in, 
     assert "Submitted to payer" in evergreen
     assert f"Submitted to Evergreen Health {timezone.localdate(submitted_at):%b} " in evergreen
     assert f"Decision expected by {expected:%b} {expected.day}, {expected.year}" in evergreen
-    assert "Later than expected: we are following up with Evergreen Health." in evergreen
+    assert (
+        "Past the expected date: Alma's credentialing team is following up with Evergreen Health."
+        in evergreen
+    )
 
 
 def test_an_approval_sets_the_effective_start_date_at_the_top(signed_in, provider, payer):
@@ -265,8 +268,9 @@ def test_the_page_costs_the_same_with_5_and_20_payers(signed_in, provider, djang
     at_5 = count_queries(signed_in, PAGE)
     add_payers(15, provider)
     assert count_queries(signed_in, PAGE) == at_5
-    # session, user, provider; effective start date, payers, applications, programs, enrollments
-    with django_assert_num_queries(8):
+    # session, user, provider; effective start date, payers, applications, programs, enrollments,
+    # the payers' decision history (credentialing.turnaround)
+    with django_assert_num_queries(9):
         html = page_html(signed_in)
     assert len(elements(html, "section[data-payer]")) == 20
     assert text_of(html).count("Enrolled since") == 4  # payers 1, 7, 13 and 19 approved the provider
