@@ -1,0 +1,341 @@
+"""axe-core on every page a provider, a client looking for a therapist, and staff use, with 0
+serious or critical violations; and every provider-facing page at 390 px without sideways scrolling.
+
+One tour, run once for the module: the data is made once through the services, then one browser
+context goes from page to page as each person (signed in by session cookie), and each stop is
+checked where it stands: axe at 1280 x 900, then the same page at 390 x 844 for the width. A page
+that fails to load is recorded against that stop and the tour goes on, so one run lists every
+problem. Each stop is then its own test: `-k dashboard` picks a page.
+
+The stops are listed in PAGES (axe) and PHONE_PAGES (the 390 px check); the README lists them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from credentialing import links as insurance_links
+from credentialing.models import ApplicationStatus
+from directory.models import DirectoryProfile
+from onboarding import links
+from tests.browser.axe import PHONE_390, axe_violations, describe, page_width_overflow
+from tests.browser.pages import DESKTOP
+from tests.credentialing_factories import PayerFactory, make_application
+from tests.directory_factories import make_live_provider
+from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.helpers import path_of, signed_in_client
+from tests.pipeline import grant_portal_access, provider_at_forms_approved
+from tests.practice_factories import add_client, open_ticket, set_payout_account
+from training.models import Question, TrainingProgress
+
+# (stop, checked at 390 px too): every page of the tour, in the order it is visited.
+STOPS: list[tuple[str, bool]] = [
+    # Anyone, signed out.
+    ("home", True),
+    ("sign-in", True),
+    ("sign-in-with-errors", True),
+    ("directory-search", True),
+    ("directory-search-results", True),
+    ("directory-profile", True),
+    ("link-error", True),
+    ("not-found", True),
+    ("password-set", True),
+    # Steps 1 and 2, by the emailed links.
+    ("general-onboarding-form", True),
+    ("general-onboarding-form-with-errors", True),
+    ("insurance-form", True),
+    ("insurance-form-with-errors", True),
+    # The provider, signed in, at several stages.
+    ("dashboard-step-1", True),
+    ("dashboard-step-2", True),
+    ("dashboard-training", True),
+    ("training-webinar", True),
+    ("training-quiz", True),
+    ("training-quiz-attempt", True),
+    ("training-quiz-result", True),
+    ("dashboard-live", True),
+    ("insurance-and-directories", True),
+    ("unenroll-confirm", True),
+    ("clients", True),
+    ("client-add", True),
+    ("client-add-with-errors", True),
+    ("payouts", True),
+    ("payouts-change", True),
+    ("payouts-change-with-errors", True),
+    ("help-requests", True),
+    ("help-request-new", True),
+    ("help-request-detail", True),
+    ("support-center", True),
+    ("support-article", True),
+    ("directory-profile-editor", True),
+    # Staff, in the admin.
+    ("admin-index", False),
+    ("admin-provider-list", False),
+    ("admin-provider-change", False),
+    ("admin-review-queue", False),
+    ("admin-general-onboarding-review", False),
+    ("admin-payer-applications", False),
+    ("admin-membership-agreements", False),
+    ("admin-sla-board", False),
+]
+PAGES = [name for name, _ in STOPS]
+PHONE_PAGES = [name for name, phone in STOPS if phone]
+
+
+@dataclasses.dataclass
+class Checked:
+    url: str = ""
+    status: int | None = None
+    violations: list[dict] = dataclasses.field(default_factory=list)
+    overflow: int | None = None  # CSS pixels wider than a 390 px screen; None: not measured
+    error: str = ""  # the page could not be reached or acted on
+
+
+class Tour:
+    """One page, moved from stop to stop; each stop is checked once the block has brought the
+    page there."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.checked: dict[str, Checked] = {}
+        self._status: int | None = None
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(f"{self.base_url}{path}")
+        self._status = response.status if response else None
+
+    def submit(self, button: str) -> None:
+        """A failed submit with the server's errors shown: the browser's own required-field check
+        steps aside (as it does in a browser without one), so every empty field gets its error."""
+        self.page.eval_on_selector_all("form", "forms => forms.forEach((f) => { f.noValidate = true; })")
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button, exact=True).first.click()
+
+    def sign_in_as(self, user: User | None) -> None:
+        context = self.page.context
+        context.clear_cookies()
+        if user is not None:
+            session = signed_in_client(user).cookies["sessionid"].value
+            context.add_cookies([{"name": "sessionid", "value": session, "url": self.base_url}])
+
+    @contextmanager
+    def stop(self, name: str) -> Iterator[Page]:
+        assert name in PAGES, f"{name} is not in STOPS"
+        self._status = None
+        checked = self.checked[name] = Checked()
+        try:
+            yield self.page
+            self.page.wait_for_load_state("load")
+            checked.url, checked.status = self.page.url, self._status
+            checked.violations = axe_violations(self.page)
+            if name in PHONE_PAGES:
+                self.page.set_viewport_size(PHONE_390)
+                checked.overflow = page_width_overflow(self.page)
+                self.page.set_viewport_size(DESKTOP)
+        except Exception as error:  # noqa: BLE001 - recorded against this stop; the tour goes on
+            checked.url = self.page.url
+            checked.error = f"{type(error).__name__}: {error}".splitlines()[0]
+            self.page.set_viewport_size(DESKTOP)
+
+
+def _seed_reference_rows() -> None:
+    # The data migrations' rows: transactional tests before this module may have emptied them.
+    importlib.import_module("support.migrations.0002_seed_articles").seed(apps, None)
+    importlib.import_module("training.migrations.0003_seed_webinar_and_quiz").seed(apps, None)
+
+
+def _answer_the_quiz_right(page: Page) -> None:
+    for question in Question.objects.active().prefetch_related("choices"):
+        group = page.get_by_role("group", name=re.compile(re.escape(question.text)))
+        for choice in question.choices.all():
+            if choice.is_correct:
+                group.get_by_label(choice.text, exact=True).check()
+
+
+def _tour(tour: Tour) -> None:
+    _seed_reference_rows()
+    cache.clear()  # rate limits counted by earlier tests
+    superuser = User.objects.create_superuser(email="axe.staff@alma.test", password="Staff-Desk-2026!")
+    payer = PayerFactory(name="Aetna Axe", slug="aetna-axe")
+    other_payer = PayerFactory(name="Cigna Axe", slug="cigna-axe")
+
+    new = ProviderFactory(legal_name="Avery New")  # step 0: the agreement is signed
+    submitted = ProviderFactory(legal_name="Blake Submitted")
+    submit_general_onboarding(submitted)  # step 1 done: the Insurance Form is next
+    training = grant_portal_access(provider_at_forms_approved(legal_name="Casey Training"))
+    TrainingProgress.objects.update_or_create(
+        provider=training, defaults={"webinar_completed_at": timezone.now() - timedelta(hours=1)}
+    )
+    awaiting_password = provider_at_forms_approved(legal_name="Drew Password")
+    live = make_live_provider(legal_name="Jordan Rivera", email="jordan.rivera@example.com")
+    grant_portal_access(live)
+    make_application(
+        provider=live,
+        payer=other_payer,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=3),
+    )
+    add_client(live, n=1)
+    set_payout_account(live)
+    ticket = open_ticket(live)
+    profile = DirectoryProfile.objects.get(provider=live)
+    article_link = reverse("support:article", args=["completing-the-insurance-form"])
+
+    # --- signed out ------------------------------------------------------------------------
+    tour.sign_in_as(None)
+    with tour.stop("home"):
+        tour.goto("/")
+    with tour.stop("sign-in"):
+        tour.goto(reverse("account_login"))
+    with tour.stop("sign-in-with-errors") as page:
+        page.locator("input[name=login]").fill("jordan.rivera@example.com")
+        page.locator("input[name=password]").fill("not-the-password")
+        tour.submit("Sign In")
+    with tour.stop("directory-search"):
+        tour.goto(reverse("directory:search"))
+    with tour.stop("directory-search-results"):
+        tour.goto(f"{reverse('directory:search')}?q=Rivera")
+    with tour.stop("directory-profile"):
+        tour.goto(profile.get_absolute_url())
+    with tour.stop("link-error"):
+        tour.goto(f"/onboarding/{new.public_id}/general-onboarding/not-a-real-token/")
+    with tour.stop("not-found"):
+        tour.goto("/no-such-page/")
+    with tour.stop("password-set") as page:
+        # allauth moves the key out of the address by a redirect, as in the emailed link.
+        tour.goto(path_of(links.set_password_url(awaiting_password)))
+        expect(page.locator("input[name=password1]")).to_be_visible()
+    with tour.stop("general-onboarding-form"):
+        tour.goto(links.form_path(new, links.GENERAL_ONBOARDING))
+    with tour.stop("general-onboarding-form-with-errors"):
+        tour.submit("Submit form")
+    with tour.stop("insurance-form"):
+        tour.goto(links.form_path(submitted, insurance_links.INSURANCE_FORM))
+    with tour.stop("insurance-form-with-errors"):
+        tour.submit("Submit form")
+
+    # --- providers, signed in ----------------------------------------------------------------
+    tour.sign_in_as(new.user)
+    with tour.stop("dashboard-step-1"):
+        tour.goto(reverse("portal:dashboard"))
+    tour.sign_in_as(submitted.user)
+    with tour.stop("dashboard-step-2"):
+        tour.goto(reverse("portal:dashboard"))
+    tour.sign_in_as(training.user)
+    with tour.stop("dashboard-training"):
+        tour.goto(reverse("portal:dashboard"))
+    with tour.stop("training-webinar"):
+        tour.goto(reverse("training:webinar"))
+    with tour.stop("training-quiz"):
+        tour.goto(reverse("training:quiz"))
+    with tour.stop("training-quiz-attempt") as page:
+        page.get_by_role("button", name="Start the quiz").click()
+        expect(page.get_by_role("button", name="Submit answers")).to_be_visible()
+    with tour.stop("training-quiz-result") as page:
+        _answer_the_quiz_right(page)
+        page.get_by_role("button", name="Submit answers").click()
+        expect(page.get_by_test_id("quiz-result")).to_contain_text("You passed")
+
+    tour.sign_in_as(live.user)
+    with tour.stop("dashboard-live"):
+        tour.goto(reverse("portal:dashboard"))
+    with tour.stop("insurance-and-directories"):
+        tour.goto(reverse("insurance:overview"))
+    with tour.stop("unenroll-confirm"):
+        tour.goto(reverse("insurance:unenroll", args=[payer.slug]))
+    with tour.stop("clients"):
+        tour.goto(reverse("practice:clients"))
+    with tour.stop("client-add"):
+        tour.goto(reverse("practice:client_add"))
+    with tour.stop("client-add-with-errors"):
+        tour.submit("Add client")
+    with tour.stop("payouts"):
+        tour.goto(reverse("practice:payouts"))
+    with tour.stop("payouts-change"):
+        tour.goto(reverse("practice:payouts_change"))
+    with tour.stop("payouts-change-with-errors"):
+        tour.submit("Save payouts account")
+    with tour.stop("help-requests"):
+        tour.goto(reverse("helpdesk:list"))
+    with tour.stop("help-request-new"):
+        tour.goto(reverse("helpdesk:new"))
+    with tour.stop("help-request-detail"):
+        tour.goto(reverse("helpdesk:detail", args=[ticket.pk]))
+    with tour.stop("support-center"):
+        tour.goto(reverse("support:index"))
+    with tour.stop("support-article"):
+        tour.goto(article_link)
+    with tour.stop("directory-profile-editor"):
+        tour.goto(reverse("directory:my_profile"))
+
+    # --- staff -------------------------------------------------------------------------------
+    tour.sign_in_as(superuser)
+    with tour.stop("admin-index"):
+        tour.goto(reverse("admin:index"))
+    with tour.stop("admin-provider-list"):
+        tour.goto(reverse("admin:onboarding_provider_changelist"))
+    with tour.stop("admin-provider-change"):
+        tour.goto(reverse("admin:onboarding_provider_change", args=[live.pk]))
+    with tour.stop("admin-review-queue"):
+        tour.goto(reverse("admin:onboarding_reviewqueue_changelist"))
+    with tour.stop("admin-general-onboarding-review"):
+        form = submitted.general_onboarding
+        tour.goto(reverse("admin:onboarding_generalonboarding_change", args=[form.pk]))
+    with tour.stop("admin-payer-applications"):
+        tour.goto(reverse("admin:credentialing_payerapplication_changelist"))
+    with tour.stop("admin-membership-agreements"):
+        tour.goto(reverse("admin:onboarding_membershipagreement_changelist"))
+    with tour.stop("admin-sla-board"):
+        tour.goto(reverse("admin:sla"))
+
+
+@pytest.fixture(scope="module")
+def checked(django_db_setup, live_server, browser, django_db_blocker) -> Iterator[dict[str, Checked]]:
+    """Every stop of the tour, checked. The rows are committed for the live server to read, so
+    the module clears the database itself when it is done."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    tour = Tour(context.new_page(), live_server.url)
+    with django_db_blocker.unblock():
+        try:
+            _tour(tour)
+        finally:
+            context.close()
+    yield tour.checked
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _reached(checked: dict[str, Checked], name: str) -> Checked:
+    assert name in checked, f"the tour stopped before {name}"
+    result = checked[name]
+    assert not result.error, f"{name} ({result.url}) could not be checked: {result.error}"
+    assert result.status is None or result.status < 500, f"{name} answered {result.status} ({result.url})"
+    return result
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_axe_violations(checked, name):
+    result = _reached(checked, name)
+    assert not result.violations, f"axe-core on {name} ({result.url}):\n{describe(result.violations)}"
+
+
+@pytest.mark.parametrize("name", PHONE_PAGES)
+def test_fits_a_390px_phone_without_sideways_scrolling(checked, name):
+    result = _reached(checked, name)
+    assert result.overflow == 0, f"{name} ({result.url}) is {result.overflow}px wider than a 390px screen"
