@@ -15,6 +15,7 @@ from django.utils import timezone
 from alma.uploads import check_upload
 from credentialing import checks, rules
 from credentialing.models import Education, InsuranceForm, StateLicense, WorkHistoryEntry
+from onboarding.form_pages import typed_answers
 from onboarding.models import Provider
 
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
@@ -416,6 +417,17 @@ class InsuranceFormBundle:
             else:
                 work_forms[problem.position].add_error("gap_explanation", problem.message)
         return not missing
+
+    def typed_answers(self) -> dict[str, list[str]]:
+        """The page as typed (onboarding.form_pages): the main form's answers but its files and
+        the CAQH password, which is never kept unencrypted, and every section's rows but those
+        of a section refused for having too many rows (it shows its saved rows instead)."""
+        secret_or_file = {"caqh_password", *InsuranceForm.FILE_FIELDS}
+        names = [self.form.add_prefix(name) for name in self.form.fields if name not in secret_or_file]
+        for prefix, formset in self.sections.items():
+            if formset.refusal is None and not self.over_the_limit(prefix):
+                names += [name for name in self.form.data if name.startswith(f"{prefix}-")]
+        return typed_answers(self.form.data, names)
 
     def service_arguments(self) -> dict:
         values = self.form.cleaned_data if not self.draft else self.form.valid_values()

@@ -60,6 +60,10 @@ class InsuranceForm(models.Model):
     work_gap_explanation_recent = models.TextField(
         "explanation of the time since your last position", blank=True
     )
+    # The draft's answers as typed, when some did not pass their checks (onboarding.form_pages):
+    # the page shows them again with their errors. Never a file or the CAQH password. Empty once
+    # a draft is clean or submitted.
+    draft_answers = models.JSONField(default=dict, blank=True, editable=False)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,7 @@ from credentialing.models import InsuranceForm
 from credentialing.services.insurance_form import insurance_form_save_draft, insurance_form_submit
 from onboarding import links, selectors
 from onboarding.errors import FormAlreadySubmitted, OnboardingError
-from onboarding.form_pages import saved_outcome
+from onboarding.form_pages import answers_as_data, saved_outcome
 from onboarding.models import GeneralOnboarding, OnboardingStep, Provider, ReviewedForm, ReviewStatus
 
 
@@ -23,8 +23,9 @@ def _record(provider: Provider) -> InsuranceForm:
     return record or InsuranceForm(provider=provider)
 
 
-def _render_form(request, provider, bundle, record):
+def _render_form(request, provider, bundle, record, *, draft_to_fix=False):
     context = {
+        "draft_to_fix": draft_to_fix,
         "provider": provider,
         "record": record,
         "bundle": bundle,
@@ -48,6 +49,13 @@ def insurance_form(request, provider):
         )
 
     if request.method != "POST":
+        if record.draft_answers:
+            # The last draft had answers to fix: show them as typed, with their errors.
+            bundle = InsuranceFormBundle.build(
+                provider=provider, record=record, data=answers_as_data(record.draft_answers), draft=True
+            )
+            bundle.is_valid()
+            return _render_form(request, provider, bundle, record, draft_to_fix=True)
         return _render_form(
             request, provider, InsuranceFormBundle.build(provider=provider, record=record), record
         )
@@ -70,7 +78,11 @@ def _save(request, provider, record):
                 provider=provider, record=record, data=request.POST, files=request.FILES, draft=True
             )
             draft_bundle.is_valid()
-        saved = insurance_form_save_draft(provider=provider, **draft_bundle.service_arguments())
+        saved = insurance_form_save_draft(
+            provider=provider,
+            typed_answers=bundle.typed_answers() if bundle.has_errors else None,
+            **draft_bundle.service_arguments(),
+        )
     except FormAlreadySubmitted:
         return redirect(request.path)
     except OnboardingError as error:

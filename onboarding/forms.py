@@ -9,6 +9,7 @@ from localflavor.us.us_states import STATE_CHOICES, US_STATES
 
 from alma.text import without_bidi_controls
 from alma.uploads import PHOTO_MAX_SIDE, photo_reencoded
+from onboarding.form_pages import typed_answers
 from onboarding.models import GeneralOnboarding, LicenseType
 from onboarding.rules import BIO_MAX_CHARS, BIO_MIN_CHARS, bio_length_problem
 from onboarding.vocabulary import Approach, Language, Population, Specialty
@@ -148,6 +149,10 @@ class GeneralOnboardingForm(forms.ModelForm):
     def valid_values(self) -> dict:
         """For a draft: every answer that passed its own check, so nothing valid is lost."""
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def typed_answers(self) -> dict[str, list[str]]:
+        """What was posted for every answer, the photo aside (a file is kept only once checked)."""
+        return typed_answers(self.data, [self.add_prefix(name) for name in self.fields if name != "photo"])
 
 
 class LicenseTypeField(forms.ChoiceField):

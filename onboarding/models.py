@@ -241,6 +241,9 @@ class GeneralOnboarding(models.Model):
     offers_in_person = models.BooleanField(default=False)
     photo = models.ImageField(upload_to=provider_upload_path, blank=True)
     bio = models.TextField(blank=True)
+    # The draft's answers as typed, when some did not pass their checks (onboarding.form_pages):
+    # the page shows them again with their errors. Empty once a draft is clean or submitted.
+    draft_answers = models.JSONField(default=dict, blank=True, editable=False)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

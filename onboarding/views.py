@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from alma.uploads import failed_uploads
 from onboarding import links, selectors, services
 from onboarding.errors import FormAlreadySubmitted
-from onboarding.form_pages import saved_outcome
+from onboarding.form_pages import answers_as_data, saved_outcome
 from onboarding.forms import GeneralOnboardingForm
 from onboarding.models import GeneralOnboarding, ReviewedForm, ReviewStatus
 
@@ -39,7 +39,13 @@ def general_onboarding(request, provider):
         page["change_request"] = selectors.latest_change_request(provider, ReviewedForm.GENERAL_ONBOARDING)
 
     if request.method != "POST":
-        form = GeneralOnboardingForm(instance=record)
+        if record.draft_answers:
+            # The last draft had answers to fix: show them as typed, with their errors.
+            form = GeneralOnboardingForm(answers_as_data(record.draft_answers), instance=record, draft=True)
+            form.is_valid()
+            page["draft_to_fix"] = True
+        else:
+            form = GeneralOnboardingForm(instance=record)
         return render(request, "onboarding/general_onboarding.html", {**page, "form": form})
 
     saving_draft = request.POST.get("action") == "save_draft"
@@ -52,7 +58,11 @@ def general_onboarding(request, provider):
             return redirect(request.path)
         # A draft, or a submission with mistakes: keep every answer that passed its own check,
         # so nothing valid is lost if the provider closes the tab.
-        saved = services.general_onboarding_save_draft(provider=provider, values=form.valid_values())
+        saved = services.general_onboarding_save_draft(
+            provider=provider,
+            values=form.valid_values(),
+            typed_answers=form.typed_answers() if form.errors else None,
+        )
     except FormAlreadySubmitted:
         return redirect(request.path)
     if (

@@ -70,15 +70,19 @@ def insurance_form_save_draft(
     licenses: list[dict] | None = None,
     education: list[dict] | None = None,
     work_history: list[dict] | None = None,
+    typed_answers: dict[str, list[str]] | None = None,
     now: datetime | None = None,
 ) -> InsuranceForm:
+    """Save what passed its checks; `typed_answers` is the page as typed when something did
+    not (shown back with its errors, onboarding.form_pages), else None."""
     now = now or timezone.now()
     with transaction.atomic():
         form = _locked_form(provider)
         ensure_editable(form)
         changed = _apply(form, values, caqh_password)
+        form.draft_answers = typed_answers or {}
         form.draft_saved_at = now
-        form.save(update_fields=[*changed, "draft_saved_at"])
+        form.save(update_fields=[*changed, "draft_answers", "draft_saved_at"])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
     return form
 
@@ -106,7 +110,8 @@ def insurance_form_submit(
         ensure_editable(form)
         changed = _apply(form, values, caqh_password)
         first_submission = mark_submitted(form, now=now)
-        form.save(update_fields=[*changed, *SUBMISSION_FIELDS])
+        form.draft_answers = {}  # every answer passed its checks: nothing left to show as typed
+        form.save(update_fields=[*changed, "draft_answers", *SUBMISSION_FIELDS])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
         if first_submission:
             step_advance(

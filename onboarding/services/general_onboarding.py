@@ -42,16 +42,25 @@ def _apply(form: GeneralOnboarding, values: dict[str, Any]) -> list[str]:
 
 
 def general_onboarding_save_draft(
-    *, provider: Provider, values: dict[str, Any], now: datetime | None = None
+    *,
+    provider: Provider,
+    values: dict[str, Any],
+    typed_answers: dict[str, list[str]] | None = None,
+    now: datetime | None = None,
 ) -> GeneralOnboarding:
-    """Save whatever the provider has filled in so far; nothing is required yet."""
+    """Save whatever the provider has filled in so far; nothing is required yet.
+
+    `values` are the answers that passed their checks; `typed_answers` is everything as typed
+    when some did not (shown back with their errors, onboarding.form_pages), else None.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         form = _locked_form(provider)
         ensure_editable(form)
         changed = _apply(form, values)
+        form.draft_answers = typed_answers or {}
         form.draft_saved_at = now
-        form.save(update_fields=[*changed, "draft_saved_at"])
+        form.save(update_fields=[*changed, "draft_answers", "draft_saved_at"])
     return form
 
 
@@ -71,7 +80,8 @@ def general_onboarding_submit(
         ensure_editable(form)
         changed = _apply(form, values)
         first_submission = mark_submitted(form, now=now)
-        form.save(update_fields=[*changed, *SUBMISSION_FIELDS])
+        form.draft_answers = {}  # every answer passed its checks: nothing left to show as typed
+        form.save(update_fields=[*changed, "draft_answers", *SUBMISSION_FIELDS])
         if first_submission:
             step_advance(
                 provider=provider, to_step=OnboardingStep.GENERAL_ONBOARDING_SUBMITTED, actor=actor, now=now
