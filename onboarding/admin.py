@@ -3,11 +3,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from localflavor.us.us_states import US_STATES
 
 from alma.admin import ReadOnlyAdmin, ServiceActionMixin
 from onboarding import email_kinds, services
@@ -26,6 +28,7 @@ from onboarding.services.outbox import (
     outbox_refused,
     outbox_resend,
 )
+from onboarding.vocabulary import Approach, Language, Population, Specialty
 
 RECORD_AGREEMENT_PERMISSION = "onboarding.add_membershipagreement"
 # What the Signed-at field shows and accepts first (AgreementForm's help text says the same).
@@ -75,7 +78,7 @@ class MembershipAgreementAdmin(ServiceActionMixin, ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    def record_agreement_view(self, request: HttpRequest) -> HttpResponse:
+    def record_agreement_view(self, request) -> HttpResponse:
         """The agreement staff type in from the signed copy: the provider's account and their
         General Onboarding email come with it (onboarding.services.agreement_record)."""
 
@@ -189,8 +192,34 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
         return labels[row.status]
 
 
+# How a moment reads on staff pages (the review queue's format): weekday, date, time, zone.
+MOMENT_FORMAT = "D j M Y, H:i T"
+
+
+def moment_label(moment: datetime | None) -> str:
+    return "—" if moment is None else date_format(timezone.localtime(moment), MOMENT_FORMAT)
+
+
+def choice_labels(choices, codes: list[str]) -> str:
+    """Codes by their labels, in the order chosen ("New York, New Jersey", not ["NY","NJ"])."""
+    names = dict(choices)
+    return ", ".join(str(names.get(code, code)) for code in codes) or "None chosen"
+
+
+def yes_no(value: bool) -> str:
+    # Words, not admin's green and red icons: what a screen reader and a printout say too.
+    return "Yes" if value else "No"
+
+
 @admin.register(GeneralOnboarding)
 class GeneralOnboardingAdmin(ReadOnlyAdmin):
+    """Staff read a submitted form here before deciding (the review queue links to this page).
+
+    Every answer is shown as the provider saw it on the form: choice labels, not codes. The
+    Approve and Request changes buttons (templates/admin/onboarding/generalonboarding/
+    change_form.html) open the review queue's pages, which check the review permission again.
+    """
+
     list_display = (
         "provider",
         "status",
@@ -202,11 +231,82 @@ class GeneralOnboardingAdmin(ReadOnlyAdmin):
     list_filter = ("status", "offers_telehealth", "offers_in_person")
     search_fields = ("provider__legal_name", "provider__user__email", "practice_name")
     list_select_related = ("provider",)
-    exclude = ("photo",)  # a private upload: never a storage URL, only the access-checked view
-    readonly_fields = [
-        *(f.name for f in GeneralOnboarding._meta.fields if f.name != "photo"),
+    SUBMISSION = ("provider", "status", "review_round", "submitted", "reviewed", "draft_saved")
+    PRACTICE = (
+        "practice_name",
+        "phone",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "postal_code",
+        "licensed_in",
+        "telehealth",
+        "in_person",
+    )
+    PROFILE = (
+        "specialty_labels",
+        "approach_labels",
+        "population_labels",
+        "language_labels",
+        "bio",
         "profile_photo",
-    ]
+    )
+    fieldsets = (
+        ("Submission", {"fields": SUBMISSION}),
+        ("Practice", {"fields": PRACTICE}),
+        ("Directory profile", {"fields": PROFILE}),
+    )
+    # Everything is read-only; the photo (a private upload) is only a link to the access-checked
+    # view (profile_photo), never a storage URL.
+    readonly_fields = (*SUBMISSION, *PRACTICE, *PROFILE)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider")
+
+    @admin.display(description="submitted")
+    def submitted(self, record):
+        return moment_label(record.submitted_at)
+
+    @admin.display(description="last decision")
+    def reviewed(self, record):
+        return moment_label(record.reviewed_at)
+
+    @admin.display(description="draft last saved")
+    def draft_saved(self, record):
+        return moment_label(record.draft_saved_at)
+
+    @admin.display(description="contact phone")
+    def phone(self, record):
+        return record.contact_phone.as_national if record.contact_phone else "—"
+
+    @admin.display(description="states licensed")
+    def licensed_in(self, record):
+        return choice_labels(US_STATES, record.states_licensed)
+
+    @admin.display(description="offers telehealth")
+    def telehealth(self, record):
+        return yes_no(record.offers_telehealth)
+
+    @admin.display(description="offers in-person sessions")
+    def in_person(self, record):
+        return yes_no(record.offers_in_person)
+
+    @admin.display(description="specialties")
+    def specialty_labels(self, record):
+        return choice_labels(Specialty.choices, record.specialties)
+
+    @admin.display(description="approaches")
+    def approach_labels(self, record):
+        return choice_labels(Approach.choices, record.approaches)
+
+    @admin.display(description="populations")
+    def population_labels(self, record):
+        return choice_labels(Population.choices, record.populations)
+
+    @admin.display(description="languages")
+    def language_labels(self, record):
+        return choice_labels(Language.choices, record.languages)
 
     @admin.display(description="profile photo")
     def profile_photo(self, record):

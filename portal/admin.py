@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 from localflavor.us.us_states import US_STATES
 
 from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyWithActionsAdmin, ServiceActionMixin
@@ -45,6 +44,54 @@ FORM_ADMIN_URLS: dict[str, str] = {
     ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
     ReviewedForm.INSURANCE_FORM: "admin:credentialing_insuranceform_change",
 }
+
+
+OTHER_FORM = {
+    ReviewedForm.GENERAL_ONBOARDING: ReviewedForm.INSURANCE_FORM,
+    ReviewedForm.INSURANCE_FORM: ReviewedForm.GENERAL_ONBOARDING,
+}
+
+
+# Steps before the Insurance Form's submission: approving now leaves the other form to come.
+BOTH_FORMS_NOT_YET_SUBMITTED = frozenset(
+    {OnboardingStep.ACCOUNT_CREATED, OnboardingStep.GENERAL_ONBOARDING_SUBMITTED}
+)
+
+
+def approval_consequences(provider: Provider, form: ReviewedForm) -> list[str]:
+    """What approving this form does, in the words the confirmation page uses.
+
+    The email rule is form_approve's (portal/services/review.py): the portal-access email goes
+    out once, when the second form is approved while the provider is at "Insurance Form
+    submitted".
+    """
+    other = OTHER_FORM[form]
+    name = provider.legal_name
+    consequences = []
+    if form == ReviewedForm.GENERAL_ONBOARDING:
+        consequences.append(
+            f"{name}'s answers become their directory profile, shown to clients once every "
+            "go-live condition is met."
+        )
+    if provider.onboarding_step == OnboardingStep.INSURANCE_FORM_SUBMITTED:
+        if FORM_MODELS[other].objects.filter(provider=provider, status=ReviewStatus.APPROVED).exists():
+            consequences.append(
+                f"This sends {name} the portal-access email at {provider.user.email}, with a link to "
+                f"set their password: their {other.label} is already approved."
+            )
+        else:
+            consequences.append(
+                f"No email is sent yet: the portal-access email goes out when their {other.label} "
+                "is approved too."
+            )
+    elif provider.onboarding_step in BOTH_FORMS_NOT_YET_SUBMITTED:
+        consequences.append(
+            f"No email is sent yet: the portal-access email goes out when their {other.label} "
+            "is submitted and approved too."
+        )
+    else:
+        consequences.append(f"No email is sent: {name} already received the portal-access email.")
+    return consequences
 
 
 class OnboardingEventInline(ReadOnlyInline):
@@ -451,12 +498,44 @@ class ReviewQueueAdmin(ServiceActionMixin, ReadOnlyAdmin):
         except (TypeError, ValueError):
             return None
 
-    def approve_view(self, request, provider_id: int, form: str):
-        return require_POST(self._approve)(request, provider_id, form)
+    def _waiting_record(self, request, provider: Provider, form: ReviewedForm):
+        """The form, if it is waiting for review; otherwise None, with an error message."""
+        record = FORM_MODELS[form].objects.filter(provider=provider).only("status", "review_round").first()
+        if record is None or record.status != ReviewStatus.SUBMITTED:
+            messages.error(request, f"The {form.label} of {provider} is not waiting for review.")
+            return None
+        return record
 
-    def _approve(self, request, provider_id: int, form: str):
+    def _back_url(self, request, form: str, record) -> str:
+        """Where Cancel goes: the form's page when the reviewer came from it, else the queue."""
+        if request.GET.get("from") == "form":
+            return self._form_admin_url(form, record)
+        return reverse("admin:onboarding_reviewqueue_changelist")
+
+    def approve_view(self, request, provider_id: int, form: str):
+        """GET asks "Approve Jane Doe's General Onboarding form?" and says what it sends; only
+        the page's POST (the permission checked again) approves."""
         self.check_permission(request, REVIEW_PERMISSION)
         provider, form = self._reviewed(provider_id, form)
+        if request.method == "POST":
+            return self._approve(request, provider, form)
+        record = self._waiting_record(request, provider, form)
+        if record is None:
+            return redirect("admin:onboarding_reviewqueue_changelist")
+        return self.intermediate_page(
+            request,
+            "admin/onboarding/reviewqueue/approve.html",
+            title=f"Approve {provider.legal_name}'s {form.label}?",
+            provider=provider,
+            form_label=form.label,
+            record=record,
+            shown_round=self._posted_round(request.GET.get("round")) or record.review_round,
+            consequences=approval_consequences(provider, form),
+            form_admin_url=self._form_admin_url(form, record),
+            back_url=self._back_url(request, form, record),
+        )
+
+    def _approve(self, request, provider: Provider, form: ReviewedForm):
         try:
             review = portal_services.form_approve(
                 provider=provider,
@@ -476,9 +555,8 @@ class ReviewQueueAdmin(ServiceActionMixin, ReadOnlyAdmin):
     def request_changes_view(self, request, provider_id: int, form: str):
         self.check_permission(request, REVIEW_PERMISSION)
         provider, form = self._reviewed(provider_id, form)
-        record = FORM_MODELS[form].objects.filter(provider=provider).only("status", "review_round").first()
-        if record is None or record.status != ReviewStatus.SUBMITTED:
-            messages.error(request, f"The {form.label} of {provider} is not waiting for review.")
+        record = self._waiting_record(request, provider, form)
+        if record is None:
             return redirect("admin:onboarding_reviewqueue_changelist")
         shown_round = self._posted_round(request.GET.get("round")) or record.review_round
 
@@ -509,4 +587,5 @@ class ReviewQueueAdmin(ServiceActionMixin, ReadOnlyAdmin):
             form_label=form.label,
             record=record,
             form_admin_url=self._form_admin_url(form, record),
+            back_url=self._back_url(request, form, record),
         )
