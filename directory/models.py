@@ -61,7 +61,11 @@ class DirectoryProfile(models.Model):
     office_city = models.CharField(max_length=100, blank=True)
     office_state = models.CharField(max_length=2, blank=True)
     office_postal_code = models.CharField(max_length=10, blank=True)
+    # The provider's own switch: while off, the profile says so and shows no contact form.
     accepting_new_clients = models.BooleanField(default=True)
+    # When the provider last confirmed their profile in the portal (saved it, or "Looks right"):
+    # the dashboard's "Review your directory profile" is done only once this is set.
+    reviewed_at = models.DateTimeField("reviewed by the provider at", null=True, blank=True)
 
     is_live = models.BooleanField(default=False)
     went_live_at = models.DateTimeField(null=True, blank=True, help_text="When it last went live")
@@ -139,6 +143,7 @@ class ProfileEvent(models.Model):
         BIO_APPROVED = "bio_approved", "Bio edit approved"
         BIO_SENT_BACK = "bio_sent_back", "Bio edit sent back"
         DETAILS_CORRECTED = "details_corrected", "Name or credentials corrected by staff"
+        REVIEWED = "reviewed", "Reviewed by the provider"
 
     profile = models.ForeignKey(DirectoryProfile, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -157,3 +162,38 @@ class ProfileEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile}: {self.get_kind_display()}"
+
+
+class ContactMessage(models.Model):
+    """A visitor's "Contact this provider" message, kept only until its email is delivered.
+
+    The email to the provider (directory.emails.CONTACT_MESSAGE, key "contact-<id>") carries the
+    visitor's words in its outbox context. Once every outbox row of that key is sent or has
+    failed for good, directory.services.contact_messages_erase (run by the directory's sweep,
+    every few minutes) blanks the visitor's name, email, phone and message here and in those
+    outbox rows, and sets `erased_at`. What stays is that a message was sent, to whom and when.
+    No IP address is stored: the rate limit keeps a hash of it in the cache for an hour.
+    """
+
+    profile = models.ForeignKey(DirectoryProfile, on_delete=models.CASCADE, related_name="contact_messages")
+    visitor_name = models.CharField(max_length=120, blank=True)
+    visitor_email = models.EmailField(blank=True)
+    visitor_phone = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="contact_unerased", condition=models.Q(erased_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message to {self.profile} on {self.created_at:%Y-%m-%d}"
+
+    @property
+    def outbox_key(self) -> str:
+        return f"contact-{self.pk}"
