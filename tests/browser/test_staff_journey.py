@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from credentialing.models import ApplicationStatus
 from onboarding.models import FormReview, GeneralOnboarding, Provider, ReviewStatus
-from tests.browser.pages import DESKTOP, assert_error_next_to, open_page
+from tests.browser.pages import DESKTOP, assert_error_next_to, no_horizontal_scroll, open_page
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 from tests.helpers import STAFF_PASSWORD, staff_user, totp_code
@@ -23,6 +23,7 @@ from tests.helpers import STAFF_PASSWORD, staff_user, totp_code
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STAFF_EMAIL = "reviewer@alma.test"
+PHONE_390 = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,13 @@ def sign_in(page: Page, base_url: str, secret: str, next_path: str) -> None:
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+
+
+def on_a_phone(page: Page) -> None:
+    """The page, with its errors or its question, fits a 390 px phone; then back to the desk."""
+    page.set_viewport_size(PHONE_390)
+    no_horizontal_scroll(page, PHONE_390["width"])
+    page.set_viewport_size(DESKTOP)
 
 
 def test_the_payer_application_list_fits_a_1280px_screen(live_server, new_context):
@@ -117,9 +125,8 @@ def test_staff_record_an_agreement_then_review_both_forms_by_their_buttons(live_
     signed_at.fill(f"{tomorrow} 09:00")
     page.get_by_role("button", name="Record agreement").click()
     # The error is under Signed at itself, not under the field above it.
-    assert_error_next_to(
-        page, page.get_by_label("Signed at"), "The agreement cannot be signed in the future."
-    )
+    assert_error_next_to(page, signed_at, "The agreement cannot be signed in the future.")
+    on_a_phone(page)
     expect(page.get_by_label("Contracted start date")).not_to_have_attribute("aria-invalid", "true")
 
     signed_at.fill(typed_now)
@@ -140,6 +147,7 @@ def test_staff_record_an_agreement_then_review_both_forms_by_their_buttons(live_
     expect(page.get_by_role("heading", name="Approve Jane Doe's General Onboarding form?")).to_be_visible()
     expect(page.get_by_text("No email is sent yet")).to_be_visible()
     assert GeneralOnboarding.objects.get(provider=jane).status == ReviewStatus.SUBMITTED  # asked, not done
+    on_a_phone(page)
     page.get_by_role("button", name="Yes, approve").click()
     expect(page.get_by_text("General Onboarding form of Jane Doe approved (round 1).")).to_be_visible()
     assert GeneralOnboarding.objects.get(provider=jane).status == ReviewStatus.APPROVED
