@@ -35,11 +35,12 @@ from credentialing import links as insurance_links
 from credentialing.models import ApplicationStatus
 from directory.models import DirectoryProfile
 from onboarding import links
+from onboarding.models import ReviewedForm
 from tests.browser.axe import PHONE_390, axe_violations, describe, page_width_overflow
 from tests.browser.pages import DESKTOP
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.directory_factories import make_live_provider
-from tests.factories import ProviderFactory, submit_general_onboarding
+from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 from tests.helpers import path_of, signed_in_client
 from tests.pipeline import grant_portal_access, provider_at_forms_approved
 from tests.practice_factories import add_client, open_ticket, set_payout_account
@@ -91,8 +92,13 @@ STOPS: list[tuple[str, bool]] = [
     ("admin-provider-change", False),
     ("admin-review-queue", False),
     ("admin-general-onboarding-review", False),
+    ("admin-insurance-form-review", False),
+    ("admin-approve-confirm", False),
+    ("admin-request-changes-with-errors", False),
     ("admin-payer-applications", False),
     ("admin-membership-agreements", False),
+    ("admin-record-agreement", False),
+    ("admin-record-agreement-with-errors", False),
     ("admin-sla-board", False),
 ]
 PAGES = [name for name, _ in STOPS]
@@ -129,6 +135,9 @@ class Tour:
         self.page.eval_on_selector_all("form", "forms => forms.forEach((f) => { f.noValidate = true; })")
         with self.page.expect_navigation():
             self.page.get_by_role("button", name=button, exact=True).first.click()
+        # The errors are on the page, as a person who pressed the button would see them.
+        errors = "[aria-invalid=true], .errorlist, .invalid-feedback, [role=alert]"
+        expect(self.page.locator(errors).first).to_be_visible()
 
     def sign_in_as(self, user: User | None) -> None:
         context = self.page.context
@@ -193,7 +202,10 @@ def _tour(tour: Tour) -> None:
         provider=training, defaults={"webinar_completed_at": timezone.now() - timedelta(hours=1)}
     )
     awaiting_password = provider_at_forms_approved(legal_name="Drew Password")
-    live = make_live_provider(legal_name="Jordan Rivera", email="jordan.rivera@example.com")
+    in_review = ProviderFactory(legal_name="Emery Review")  # both forms in, waiting for staff
+    submit_general_onboarding(in_review)
+    submit_insurance_form(in_review)
+    live = make_live_provider(legal_name="Jordan Rivera", email="jordan.rivera@example.com", payer=payer)
     grant_portal_access(live)
     make_application(
         provider=live,
@@ -267,8 +279,9 @@ def _tour(tour: Tour) -> None:
         tour.goto(reverse("portal:dashboard"))
     with tour.stop("insurance-and-directories"):
         tour.goto(reverse("insurance:overview"))
-    with tour.stop("unenroll-confirm"):
+    with tour.stop("unenroll-confirm") as page:
         tour.goto(reverse("insurance:unenroll", args=[payer.slug]))
+        expect(page.get_by_role("heading", level=1)).to_contain_text(payer.name)
     with tour.stop("clients"):
         tour.goto(reverse("practice:clients"))
     with tour.stop("client-add"):
@@ -307,10 +320,22 @@ def _tour(tour: Tour) -> None:
     with tour.stop("admin-general-onboarding-review"):
         form = submitted.general_onboarding
         tour.goto(reverse("admin:onboarding_generalonboarding_change", args=[form.pk]))
+    with tour.stop("admin-insurance-form-review"):
+        tour.goto(reverse("admin:credentialing_insuranceform_change", args=[in_review.insurance_form.pk]))
+    review_kwargs = {"provider_id": in_review.pk, "form": ReviewedForm.GENERAL_ONBOARDING}
+    with tour.stop("admin-approve-confirm"):
+        tour.goto(reverse("admin:onboarding_reviewqueue_approve", kwargs=review_kwargs))
+    with tour.stop("admin-request-changes-with-errors"):
+        tour.goto(reverse("admin:onboarding_reviewqueue_request_changes", kwargs=review_kwargs))
+        tour.submit("Request changes and email the provider")
     with tour.stop("admin-payer-applications"):
         tour.goto(reverse("admin:credentialing_payerapplication_changelist"))
     with tour.stop("admin-membership-agreements"):
         tour.goto(reverse("admin:onboarding_membershipagreement_changelist"))
+    with tour.stop("admin-record-agreement"):
+        tour.goto(reverse("admin:onboarding_membershipagreement_record"))
+    with tour.stop("admin-record-agreement-with-errors"):
+        tour.submit("Record agreement")
     with tour.stop("admin-sla-board"):
         tour.goto(reverse("admin:sla"))
 
