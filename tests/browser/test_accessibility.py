@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from credentialing import links as insurance_links
@@ -340,44 +341,54 @@ def _tour(tour: Tour) -> None:
         tour.goto(reverse("admin:sla"))
 
 
+# The tour commits its rows (the server reads them from its own connection), so the module runs
+# among the transactional tests, which expect a database emptied by flushes, and it empties the
+# database itself at the end. pytest-django flushes after every test here too, hence one test per
+# page for both checks rather than two.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 @pytest.fixture(scope="module")
-def checked(django_db_setup, live_server, browser, django_db_blocker) -> Iterator[dict[str, Checked]]:
-    """Every stop of the tour, checked. The rows are committed for the live server to read, so
-    the module clears the database itself when it is done."""
+def checked(django_db_setup, browser, django_db_blocker) -> Iterator[dict[str, Checked]]:
+    """Every stop of the tour, checked. The rows are committed for the server to read, so the
+    module clears the database itself when it is done.
+
+    The module runs its own live server rather than pytest-django's `live_server`: a test that
+    uses that fixture is made transactional, and a database flush after each of these checks
+    (which touch no database) cost more than the whole tour."""
+    server = LiveServer("localhost")
     # The site's Content-Security-Policy (script-src 'self') would block the injected axe script;
     # bypass_csp lifts it for this context only, and axe reads the page as served.
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     context.set_default_timeout(10_000)
-    tour = Tour(context.new_page(), live_server.url)
-    with django_db_blocker.unblock():
+    tour = Tour(context.new_page(), server.url)
+    try:
         try:
-            _tour(tour)
+            with django_db_blocker.unblock():
+                _tour(tour)
         finally:
             context.close()
-    # Every finding, moderate and minor ones dropped, for a reviewer: test-artifacts/ is not committed.
-    ARTIFACTS.mkdir(exist_ok=True)
-    report = {name: dataclasses.asdict(result) for name, result in tour.checked.items()}
-    (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=1))
-    yield tour.checked
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+            server.stop()
+        # Every finding, moderate and minor ones dropped, for a reviewer (test-artifacts/ is not
+        # committed).
+        ARTIFACTS.mkdir(exist_ok=True)
+        report = {name: dataclasses.asdict(result) for name, result in tour.checked.items()}
+        (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=1))
+        yield tour.checked
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
-def _reached(checked: dict[str, Checked], name: str) -> Checked:
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_or_critical_axe_violations_and_no_sideways_scrolling_at_390px(checked, name):
     assert name in checked, f"the tour stopped before {name}"
     result = checked[name]
     assert not result.error, f"{name} ({result.url}) could not be checked: {result.error}"
     assert result.status is None or result.status < 500, f"{name} answered {result.status} ({result.url})"
-    return result
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_or_critical_axe_violations(checked, name):
-    result = _reached(checked, name)
-    assert not result.violations, f"axe-core on {name} ({result.url}):\n{describe(result.violations)}"
-
-
-@pytest.mark.parametrize("name", PHONE_PAGES)
-def test_fits_a_390px_phone_without_sideways_scrolling(checked, name):
-    result = _reached(checked, name)
-    assert result.overflow == 0, f"{name} ({result.url}) is {result.overflow}px wider than a 390px screen"
+    problems = []
+    if result.violations:
+        problems.append(f"axe-core found serious or critical violations:\n{describe(result.violations)}")
+    if name in PHONE_PAGES and result.overflow != 0:
+        problems.append(f"the page is {result.overflow}px wider than a 390px screen")
+    assert not problems, f"{name} ({result.url}):\n" + "\n".join(problems)
