@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from credentialing.decision_clock import DatedStatus
 from directory.golive import GoLiveDecision, day_label
 from onboarding.models import FormReview, OnboardingStep, Provider
 from support.action_items import ActionItem
@@ -63,6 +64,8 @@ class Facts:
     applications_in_progress: int
     go_live: GoLiveDecision  # directory.selectors.go_live_for_provider
     has_clients: bool  # the roster has a client
+    # Each application's dated status (credentialing.turnaround), for the payer item's detail.
+    payer_statuses: list[DatedStatus] = field(default_factory=list)
 
 
 def step_reached(provider: Provider, step: str) -> bool:

@@ -16,11 +16,13 @@ from credentialing.expirables import KIND_LABELS
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
 from credentialing.selectors import effective_start_date
 from credentialing.services.expirables import expirables_within
+from credentialing.turnaround import dated_statuses, with_status_inputs
 from directory.golive import GoLiveDecision
 from directory.models import DirectoryProfile
 from directory.selectors import go_live_for_provider, with_provider_go_live_inputs
 from onboarding.models import OnboardingStep, OutboxEmail, Provider
 from portal.dashboard.action_items import Facts, Item, related
+from portal.dashboard.forecast import GoLiveForecast, go_live_forecast
 from portal.dashboard.insurance import PAYER_ORDER, PAYERS_SHOWN, PayerStatus, payer_status
 from portal.dashboard.stages import Stage, article_links, build_stages
 from portal.dashboard.timeline import TIMELINE_LIMIT, TimelineEntry, Upcoming, timeline, upcoming
@@ -52,6 +54,8 @@ class Dashboard:
     effective_start_date: date | None
     go_live: GoLiveDecision
     today: date
+    # While the rule cannot date the profile: its likely range and what it waits for.
+    forecast: GoLiveForecast | None = None
     profile: DirectoryProfile | None = None  # the directory profile, once it is built
     expiring: list = field(default_factory=list)  # credentials to renew in the next 60 days
 
@@ -112,7 +116,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     today = timezone.localdate(now)
 
     applications = list(
-        PayerApplication.objects.filter(provider=provider)
+        with_status_inputs(PayerApplication.objects.filter(provider=provider))
         .select_related("payer")
         .only(
             "status",
@@ -120,12 +124,15 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
             "submitted_at",
             "decided_at",
             "effective_date",
+            "denial_reason",
             "withdrawn_at",
             "provider_id",
             "payer__name",
             "payer__slug",
         )
     )
+    # The reason, who acts next and the expected decision of each (one query: the history).
+    statuses = dated_statuses(applications, now=now)
     # The earliest effective date came with the go-live inputs (provider_for_dashboard); only a
     # provider loaded without them costs a query for it.
     start: date | None = (
@@ -177,10 +184,11 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
         # The directory's decision, from the inputs provider_for_dashboard loaded (no query).
         go_live=go_live_for_provider(provider),
         has_clients=provider.has_clients,
+        payer_statuses=[statuses[a.pk] for a in applications],
     )
     stages = build_stages(provider, facts, articles)
 
-    dates = upcoming(provider, facts, next_email, applications)
+    dates = upcoming(provider, facts, next_email, applications, statuses)
     applications.sort(key=lambda a: (PAYER_ORDER.index(a.status), a.payer.name))
     counts = {ApplicationStatus(status).label: 0 for status in PAYER_ORDER}
     for application in applications:
@@ -191,12 +199,13 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
         upcoming=dates[:UPCOMING_LIMIT],
         upcoming_more=max(0, len(dates) - UPCOMING_LIMIT),
         timeline=timeline(provider, step_events, sent_emails, reviews, decisions),
-        payers=[payer_status(a, now) for a in applications[:PAYERS_SHOWN]],
+        payers=[payer_status(a, statuses[a.pk]) for a in applications[:PAYERS_SHOWN]],
         payers_more=max(0, len(applications) - PAYERS_SHOWN),
         payer_counts={label: count for label, count in counts.items() if count},
         effective_start_date=start,
         go_live=facts.go_live,
         today=today,
+        forecast=_forecast(provider, facts),
         profile=related(provider, "directory_profile"),
         expiring=[
             {
@@ -207,4 +216,16 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
             }
             for item in expirables_within(today=today, days=EXPIRING_DAYS, provider_id=provider.pk)
         ],
+    )
+
+
+def _forecast(provider: Provider, facts: Facts) -> GoLiveForecast | None:
+    progress = related(provider, "training_progress")
+    return go_live_forecast(
+        decision=facts.go_live,
+        payers=facts.payer_statuses,
+        contracted_start=provider.contracted_start_date,
+        webinar_done=bool(progress and progress.webinar_completed_at),
+        quiz_done=bool(progress and progress.quiz_passed_at),
+        today=facts.today,
     )

@@ -4,13 +4,11 @@ each payer's status in the credentialing section."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
+from credentialing.decision_clock import DatedStatus
 from credentialing.models import ApplicationStatus, PayerApplication
-from credentialing.selectors import expected_decision_at, is_overdue
 from directory.golive import day_label
 from onboarding.models import Provider
 from portal.dashboard.action_items import Facts, Item, on, page_url, related
@@ -66,13 +64,25 @@ def payer_approval(provider: Provider, facts: Facts) -> Item:
     if facts.applications_in_progress:
         count = facts.applications_in_progress
         item.status = f"{count} application{'s' if count != 1 else ''} in progress"
-        item.detail = "Payers usually decide within 45 days of submission."
+        item.detail = _soonest_decision(facts.payer_statuses)
         item.cta_label = "See your applications"
         item.waiting = True
     else:
         item.detail = "Choose the insurance payers you'd like to be in-network with."
         item.cta_label = "Request credentialing"
     return item
+
+
+def _soonest_decision(statuses: list[DatedStatus]) -> str:
+    """The payer decision expected first, for the item's detail line."""
+    dated = [(s, s.decision) for s in statuses if s.decision is not None and not s.overdue]
+    if dated:
+        first, expected = min(dated, key=lambda pair: pair[1].latest)
+        return f"{first.payer}: {expected.label[0].lower()}{expected.label[1:]}."
+    late = next((s for s in statuses if s.overdue), None)
+    if late is not None:
+        return late.follow_up
+    return "Alma submits each application to the payer; payers decide within 45 days of submission."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,17 +107,20 @@ class PayerStatus:
     status: str
     status_label: str
     when: str  # the one date that matters for this status, in words
-    overdue: bool = False
+    dated: DatedStatus  # the reason, who acts next, the expected decision (credentialing.turnaround)
+
+    @property
+    def overdue(self) -> bool:
+        return self.dated.overdue
 
 
-def payer_status(application: PayerApplication, now: datetime) -> PayerStatus:
+def payer_status(application: PayerApplication, dated: DatedStatus) -> PayerStatus:
     status = application.status
     # An approval always has its effective date (a constraint on PayerApplication).
     if status == ApplicationStatus.APPROVED and application.effective_date:
         when = f"Effective {day_label(application.effective_date)}"
-    elif status == ApplicationStatus.SUBMITTED and application.submitted_at:
-        expected = timezone.localdate(expected_decision_at(application.submitted_at))
-        when = f"Decision expected by {day_label(expected)}"
+    elif status == ApplicationStatus.SUBMITTED and dated.decision is not None:
+        when = dated.decision.label
     elif status == ApplicationStatus.DENIED:
         when = f"Denied {on(application.decided_at)}"
     elif status == ApplicationStatus.WITHDRAWN:
@@ -120,5 +133,5 @@ def payer_status(application: PayerApplication, now: datetime) -> PayerStatus:
         status=status,
         status_label=application.get_status_display(),
         when=when,
-        overdue=is_overdue(application, now),
+        dated=dated,
     )

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from django.utils import dateformat, timezone
 
 from alma.timekeeping import one_business_day_after
+from credentialing.decision_clock import DatedStatus
 from credentialing.models import ApplicationStatus
-from credentialing.selectors import expected_decision_at, is_overdue
 from directory.golive import day_label
 from onboarding import email_kinds
 from onboarding.models import FormReview, OnboardingStep, Provider, ReviewStatus
@@ -93,7 +93,9 @@ def timeline(provider: Provider, step_events, sent_emails, reviews, decisions) -
     return entries[:TIMELINE_LIMIT]
 
 
-def upcoming(provider: Provider, facts: Facts, next_email, applications) -> list[Upcoming]:
+def upcoming(
+    provider: Provider, facts: Facts, next_email, applications, statuses: dict[int, DatedStatus]
+) -> list[Upcoming]:
     now = facts.now
     dates = []
     if next_email is not None:
@@ -112,12 +114,14 @@ def upcoming(provider: Provider, facts: Facts, next_email, applications) -> list
             due = one_business_day_after(record.submitted_at)
             dates.append(Upcoming(due, f"Our team reviews your {name}", overdue=due < now))
     for application in applications:
-        if application.status == ApplicationStatus.SUBMITTED and application.submitted_at:
+        # The latest day of the expected range (credentialing.turnaround): "By" that day.
+        expected = statuses[application.pk].decision
+        if application.status == ApplicationStatus.SUBMITTED and expected is not None:
             dates.append(
                 Upcoming(
-                    timezone.localdate(expected_decision_at(application.submitted_at)),
+                    expected.latest,
                     f"{application.payer.name} decides on your application",
-                    overdue=is_overdue(application, now),
+                    overdue=expected.is_past(now),
                 )
             )
     start = facts.effective_start_date

@@ -437,8 +437,10 @@ def test_each_payer_shows_its_status_and_the_date_that_matters(signed_in, provid
     assert "Evergreen Health Effective Jan 5, 2026 Approved" in card
     assert (
         f"Bluebird Care Decision expected by {expected:%b} {expected.day}, {expected.year} "
-        "Later than expected: we are following up. Submitted to payer"
+        "Who acts next: Bluebird Care "
+        "Past the expected date: Alma's credentialing team is following up with Bluebird Care. Submitted to payer"
     ) in card
+    assert "Cedar Mutual Denied" in card and "Panel closed Who acts next: You" in card
     timeline = section(html, "timeline")
     assert "Evergreen Health approved you Effective Jan 5, 2026" in timeline
     assert "Cedar Mutual declined your application" in timeline
@@ -580,14 +582,14 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provide
     # session, user; provider (forms, training, payouts joined; clients as EXISTS; the go-live
     # inputs); applications; effective start date; step events, sent emails, reviews, payer
     # decisions; next email; articles; expiring credentials (licenses, the Insurance Form's dated
-    # credentials)
-    with django_assert_num_queries(12):
+    # credentials); the payers' decision history (credentialing.turnaround)
+    with django_assert_num_queries(13):
         html = page_html(signed_in)
     assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 10 more payers." in section(html, "credentialing")
 
     add_history(provider, payers=180, events=450, articles=270)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         html = page_html(signed_in)
     assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 190 more payers." in section(html, "credentialing")
