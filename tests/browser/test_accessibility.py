@@ -29,7 +29,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from credentialing import links as insurance_links
@@ -349,26 +348,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def checked(django_db_setup, browser, django_db_blocker) -> Iterator[dict[str, Checked]]:
-    """Every stop of the tour, checked. The rows are committed for the server to read, so the
-    module clears the database itself when it is done.
-
-    The module runs its own live server rather than pytest-django's `live_server`: a test that
-    uses that fixture is made transactional, and a database flush after each of these checks
-    (which touch no database) cost more than the whole tour."""
-    server = LiveServer("localhost")
+def checked(django_db_setup, live_server, browser, django_db_blocker) -> Iterator[dict[str, Checked]]:
+    """Every stop of the tour, checked. The rows are committed for the live server to read, so
+    the module clears the database itself when it is done."""
     # The site's Content-Security-Policy (script-src 'self') would block the injected axe script;
     # bypass_csp lifts it for this context only, and axe reads the page as served.
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     context.set_default_timeout(10_000)
-    tour = Tour(context.new_page(), server.url)
+    tour = Tour(context.new_page(), live_server.url)
     try:
         try:
             with django_db_blocker.unblock():
                 _tour(tour)
         finally:
             context.close()
-            server.stop()
         # Every finding, moderate and minor ones dropped, for a reviewer (test-artifacts/ is not
         # committed).
         ARTIFACTS.mkdir(exist_ok=True)
