@@ -4,11 +4,15 @@
   email that will not be sent (refused by the mail server, or given up after repeated
   failures) is a broken promise at once, whatever its due date, until staff resend it;
 - a staff review within one business day of a submission (portal.selectors.review_queue);
-- a payer's credentialing decision within 45 days of submission (credentialing.selectors);
+- a payer's credentialing decision by the end of its expected range: the 80th percentile of the
+  payer's past decisions in the provider's state, or the 45-day promise where the history is too
+  short (credentialing.turnaround, the same dates the provider reads). Those past it are listed
+  once more, with the range and where it comes from (`late_applications`);
 - an answer to a help request within one business day (Ticket.reply_due_at).
 
 "At risk" means the promise falls due within the next AT_RISK_WINDOW (and is not yet broken).
-A fixed number of queries whatever the counts: one per kind of promise.
+A fixed number of queries whatever the counts: one per kind of promise, and one more for the
+payers' decision history.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +22,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from credentialing.models import ApplicationStatus, PayerApplication
-from credentialing.selectors import DECISION_DAYS, expected_decision_at
+from credentialing.decision_clock import DatedStatus
+from credentialing.models import PayerApplication
+from credentialing.turnaround import submitted_applications
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
 from onboarding.services.outbox import outbox_failure
@@ -42,11 +47,25 @@ class Promise:
         return self.due_at < now
 
 
+@dataclass(frozen=True)
+class LateApplication:
+    """A payer application past the end of its expected decision range."""
+
+    application: PayerApplication
+    status: DatedStatus
+    admin_url: str
+
+    @property
+    def state(self) -> str:
+        return getattr(self.application, "practice_state", "") or ""
+
+
 @dataclass
 class SlaBoard:
     now: datetime
     overdue: list[Promise] = field(default_factory=list)
     at_risk: list[Promise] = field(default_factory=list)
+    late_applications: list[LateApplication] = field(default_factory=list)
 
     def add(self, promise: Promise, *, window: timedelta) -> None:
         if promise.due_at < self.now:
@@ -108,27 +127,25 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
             ),
             window=AT_RISK_WINDOW,
         )
-    # Submitted long enough ago that the decision is due within the window (or overdue).
-    cutoff = now + APPLICATION_AT_RISK_WINDOW - timedelta(days=DECISION_DAYS)
-    applications = (
-        PayerApplication.objects.filter(status=ApplicationStatus.SUBMITTED, submitted_at__lt=cutoff)
-        .select_related("provider", "payer")
-        .only("submitted_at", "provider__legal_name", "payer__name")
-    )
-    for application in applications:
-        if application.submitted_at is None:  # never: the filter above compares it
+    # Every application waiting for a decision, due by the end of its expected range.
+    for application, status in submitted_applications(now=now):
+        decision = status.decision
+        if application.submitted_at is None or decision is None:  # never: submitted ones have both
             continue
+        admin_url = reverse("admin:credentialing_payerapplication_change", args=[application.pk])
         board.add(
             Promise(
                 "Payer decision",
                 application.provider.legal_name,
                 f"{application.payer.name}: submitted {application.submitted_at:%b %-d, %Y}",
-                expected_decision_at(application.submitted_at),
-                reverse("admin:credentialing_payerapplication_change", args=[application.pk]),
+                decision.overdue_after,
+                admin_url,
                 application.provider_id,
             ),
             window=APPLICATION_AT_RISK_WINDOW,
         )
+        if decision.is_past(now):
+            board.late_applications.append(LateApplication(application, status, admin_url))
     tickets = (
         Ticket.objects.filter(status=TicketStatus.OPEN, reply_due_at__lt=horizon)
         .select_related("provider")

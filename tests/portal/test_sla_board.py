@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from credentialing import emails as credentialing_emails
 from credentialing.models import ApplicationStatus
+from credentialing.services import applications as application_services
 from helpdesk.services import ticket_open
-from onboarding.models import OutboxEmail
+from onboarding.models import GeneralOnboarding, OutboxEmail
 from onboarding.services.outbox import outbox_enqueue, outbox_resend
 from portal.sla import sla_board
 from tests.credentialing_factories import PayerFactory, make_application
@@ -117,7 +118,9 @@ def test_the_sla_page_links_to_each_object_and_needs_the_permission(client, prom
 
 
 def test_the_board_costs_the_same_with_more_rows(promises, django_assert_num_queries, make_provider):
-    with django_assert_num_queries(5):
+    # Emails, reviews, payer applications, the payers' decision history, help requests (and the
+    # review queue's own).
+    with django_assert_num_queries(6):
         sla_board(now=NOW)
     for index in range(10):
         outbox_enqueue(
@@ -125,7 +128,7 @@ def test_the_board_costs_the_same_with_more_rows(promises, django_assert_num_que
             kind=training_emails.WEBINAR,
             now=at(WEDNESDAY, 8) + dt.timedelta(minutes=index),
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(sla_board(now=NOW).overdue) >= 14
 
 
@@ -155,3 +158,39 @@ def test_an_email_that_will_not_be_sent_is_on_the_board_at_once_named_as_such(ma
         webinar = OutboxEmail.objects.get(provider=refused, step=training_emails.WEBINAR)
         outbox_resend(email=webinar, actor=None)
         assert "Rae Fused" not in {p.provider for p in sla_board(now=NOW).overdue}
+
+
+def test_a_payer_application_past_its_expected_range_is_late_before_45_days(make_provider, client):
+    # Before: only the 45-day promise counted; a payer that always decides within a week was
+    # "on time" for six more weeks.
+    fast = PayerFactory(name="Quickcare")
+    for n in range(5):  # five past decisions, each 5 business days after submission
+        past = make_provider()
+        GeneralOnboarding.objects.update_or_create(provider=past, defaults={"state": "NY"})
+        submitted = NOW - dt.timedelta(days=90 + n)
+        application = make_application(
+            provider=past, payer=fast, status=ApplicationStatus.SUBMITTED, submitted_at=submitted
+        )
+        application_services.application_deny(
+            application=application, reason="Panel closed", actor=None, now=submitted + dt.timedelta(days=7)
+        )
+    waiting = make_provider(legal_name="Wes Waiting")
+    GeneralOnboarding.objects.update_or_create(provider=waiting, defaults={"state": "NY"})
+    make_application(
+        provider=waiting,
+        payer=fast,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=NOW - dt.timedelta(days=14),  # 14 days: well within 45, past 5 business days
+    )
+    board = sla_board(now=NOW)
+    assert [(late.application.provider.legal_name, late.state) for late in board.late_applications] == [
+        ("Wes Waiting", "NY")
+    ]
+    assert ("Payer decision", "Wes Waiting") in {(p.kind, p.provider) for p in board.overdue}
+
+    client.force_login(staff_user("support@alma.test", "view_outboxemail"))
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("admin:sla")).text
+    late = page.split('id="late-applications"')[1]
+    assert "Wes Waiting" in late
+    assert "5 past decisions in NY" in late
