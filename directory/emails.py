@@ -19,6 +19,9 @@ from onboarding.models import Provider
 PROFILE_LIVE = "profile_live"
 BIO_SENT_BACK = "bio_sent_back"
 PROFILE_TAKEN_DOWN = "profile_taken_down"
+# A visitor's "Contact this provider" message; key "contact-<ContactMessage id>", one per message.
+# Its context holds the visitor's words until the email is delivered (directory.models.ContactMessage).
+CONTACT_MESSAGE = "contact_message"
 
 
 def _my_profile(provider: Provider) -> str:
@@ -51,6 +54,13 @@ KINDS = (
         action_url=_my_profile,
         timeline="your directory profile was taken down",
         bulk=True,
+    ),
+    EmailKind(
+        code=CONTACT_MESSAGE,
+        label="Message from a visitor to the directory",
+        # The button opens the provider's profile page, where they can pause new-client contact.
+        action_url=_my_profile,
+        timeline="a message from someone who found you in the directory",
     ),
 )
 

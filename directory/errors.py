@@ -23,3 +23,15 @@ class NothingToReview(DirectoryError):
 
 class ReasonRequired(DirectoryError):
     """Hiding, offboarding or sending a bio back needs a reason the provider or staff can read."""
+
+
+class ProfileNotFound(DirectoryError):
+    """No live profile at this address (never built, not live yet, hidden or offboarded)."""
+
+
+class ContactPaused(DirectoryError):
+    """The provider has paused new-client contact: the profile takes no messages now."""
+
+
+class ContactRateLimited(DirectoryError):
+    """Too many messages from one address, or to one profile, in the last while."""

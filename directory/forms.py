@@ -1,6 +1,7 @@
 """The public search form and the provider's profile form. Input checks only; rules live in
 directory.services."""
 
+import re
 from typing import cast
 
 from django import forms
@@ -88,7 +89,8 @@ def _checkboxes(choices, label: str) -> forms.MultipleChoiceField:
 class ProfileForm(forms.Form):
     """What the provider edits in the portal (directory.services.EDITABLE_FIELDS and the bio)."""
 
-    accepting_new_clients = forms.BooleanField(label="I am accepting new clients", required=False)
+    # Accepting new clients has its own switch on the page ("Pause new-client contact",
+    # services.profile_accepting_set), so saving this form never changes it.
     offers_telehealth = forms.BooleanField(label="I offer telehealth sessions", required=False)
     offers_in_person = forms.BooleanField(label="I see clients in person at my office", required=False)
     specialties = _checkboxes(Specialty.choices, "Specialties")
@@ -110,3 +112,53 @@ class ProfileForm(forms.Form):
                 "Offer telehealth, in-person sessions or both, so clients can book you."
             )
         return data
+
+
+class ContactForm(forms.Form):
+    """A visitor's "Contact this provider" message. `website` is a honeypot: hidden from people
+    (and from screen readers), filled in only by bots; the view drops such a message."""
+
+    name = forms.CharField(label="Your name", max_length=120)
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="The provider replies to this address.",
+    )
+    phone = forms.CharField(
+        label="Phone (optional)",
+        required=False,
+        max_length=40,
+        help_text="If you would rather they call you.",
+    )
+    message = forms.CharField(
+        label="Your message",
+        max_length=2000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Please don't include health details; share those with the provider directly.",
+    )
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {"name": "name", "email": "email", "phone": "tel", "website": "off"}
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-control")
+            if name in autocomplete:
+                field.widget.attrs["autocomplete"] = autocomplete[name]
+        self.fields["email"].widget.attrs["spellcheck"] = "false"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not re.fullmatch(r"[0-9+()\-. x]{7,40}", phone):
+            raise forms.ValidationError("Enter a phone number with digits only, like 555-123-4567.")
+        return phone
+
+    @property
+    def is_from_a_bot(self) -> bool:
+        return bool(self.data.get("website"))

@@ -471,8 +471,8 @@ def profile_offboard(
 
 # What the provider may change in the portal. Everything but the bio shows at once; name,
 # credentials, photo, states licensed and the office come from the reviewed onboarding forms.
+# Accepting new clients has its own switch (profile_accepting_set).
 EDITABLE_FIELDS = (
-    "accepting_new_clients",
     "specialties",
     "approaches",
     "populations",
@@ -524,10 +524,13 @@ def profile_update(
                 profile.bio_pending, profile.bio_pending_since, profile.bio_review_note = bio, now, ""
                 update_fields += ["bio_pending", "bio_pending_since", "bio_review_note"]
                 submitted = True
-        if not update_fields:
-            return profile
+        # Saving the page is the provider's review of their profile, whether or not anything
+        # changed (the dashboard's "Review your directory profile" waits for it).
+        profile.reviewed_at = now
         profile.updated_at = now
-        profile.save(update_fields=[*update_fields, "updated_at"])
+        profile.save(update_fields=[*update_fields, "reviewed_at", "updated_at"])
+        if not update_fields:
+            _event(profile, E.REVIEWED, now=now, actor=actor, trigger="portal")
         if changed:
             _event(
                 profile,
@@ -539,6 +542,47 @@ def profile_update(
             )
         if submitted:
             _event(profile, E.BIO_SUBMITTED, now=now, actor=actor, trigger="portal")
+    return profile
+
+
+def profile_review_confirm(
+    *, provider: Provider, actor: User | None, now: datetime | None = None
+) -> DirectoryProfile:
+    """The provider looked at their profile and says it is right ("Looks right" in the portal)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = _locked(profile_for(provider, now=now))
+        if profile.is_offboarded:
+            raise ProfileOffboarded("Your profile is closed because you have left Alma.")
+        profile.reviewed_at = now
+        profile.save(update_fields=["reviewed_at"])
+        _event(profile, E.REVIEWED, now=now, actor=actor, trigger="portal")
+    return profile
+
+
+def profile_accepting_set(
+    *, provider: Provider, accepting: bool, actor: User | None, now: datetime | None = None
+) -> DirectoryProfile:
+    """Pause or resume new-client contact: while paused the public profile says "Not accepting
+    new clients right now", shows no contact form, and the "accepting" search filter skips it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        profile = _locked(profile_for(provider, now=now))
+        if profile.is_offboarded:
+            raise ProfileOffboarded("Your profile is closed because you have left Alma.")
+        if profile.accepting_new_clients == accepting:
+            return profile
+        profile.accepting_new_clients = accepting
+        profile.updated_at = now
+        profile.save(update_fields=["accepting_new_clients", "updated_at"])
+        _event(
+            profile,
+            E.EDITED,
+            now=now,
+            actor=actor,
+            reason="Resumed new-client contact" if accepting else "Paused new-client contact",
+            trigger="portal",
+        )
     return profile
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from directory.contact import contact_messages_erase
 from directory.services import profiles_publish_due
 
 
@@ -11,6 +12,14 @@ def publish_due_profiles() -> dict:
 
     Beat runs it shortly after midnight in the company time zone, when a go-live day begins, and
     again every few minutes (CELERY_BEAT_SCHEDULE), so neither a missed run nor a worker restart
-    costs a provider a day. The directory's own job: the email sweep never waits for it."""
+    costs a provider a day. The directory's own job: the email sweep never waits for it.
+
+    The same run erases the visitor's details of every contact message whose email has been
+    delivered (or given up), so they are kept at most a few minutes past delivery."""
     result = profiles_publish_due()
-    return {"published": len(result.published), "unpublished": len(result.unpublished)}
+    erased = contact_messages_erase()
+    return {
+        "published": len(result.published),
+        "unpublished": len(result.unpublished),
+        "contact_messages_erased": erased,
+    }

@@ -1,17 +1,25 @@
 """The public directory (search and profile pages, no sign-in) and the provider's own profile."""
 
+import contextlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from alma.text import without_bidi_controls
 from alma.uploads import DOWNLOAD_TYPES, sniff_kind
-from directory import selectors, services
-from directory.errors import DirectoryError, ProfileNotReady
-from directory.forms import ProfileForm, SearchForm
+from directory import contact, selectors, services
+from directory.errors import (
+    ContactPaused,
+    ContactRateLimited,
+    DirectoryError,
+    ProfileNotFound,
+    ProfileNotReady,
+)
+from directory.forms import ContactForm, ProfileForm, SearchForm
 from directory.models import DirectoryProfile
 from onboarding.decorators import provider_required
 
@@ -62,16 +70,75 @@ def search(request):
 
 
 @require_GET
-def profile(request, slug: str):
-    today = selectors.company_today()
-    found = selectors.live_profile(slug, today=today)
-    if found is None:
-        raise Http404("No live profile at this address.")
+def front_door(request):
+    """`/` for visitors who are not signed in: the directory's search box and filters (the same
+    form as /directory/, which shows the results), and the way in for providers."""
+    return render(request, "directory/front_door.html", {"form": SearchForm()})
+
+
+def _profile_page(request, found: DirectoryProfile, *, contact_form: ContactForm | None = None, status=200):
     return render(
         request,
         "directory/profile.html",
-        {"profile": _shown(found), "payers": found.payers, "back": request.GET.get("back", "")},
+        {
+            "profile": _shown(found),
+            "payers": found.payers,
+            "back": request.GET.get("back", ""),
+            "contact_form": contact_form or ContactForm(),
+        },
+        status=status,
     )
+
+
+@require_GET
+def profile(request, slug: str):
+    found = selectors.live_profile(slug, today=selectors.company_today())
+    if found is None:
+        raise Http404("No live profile at this address.")
+    return _profile_page(request, found)
+
+
+@require_POST
+def contact_provider(request, slug: str):
+    """The profile's "Contact this provider" form. On an error the profile page comes back with
+    everything the visitor typed and the error beside its field."""
+    found = selectors.live_profile(slug, today=selectors.company_today())
+    if found is None:
+        raise Http404("No live profile at this address.")
+    form = ContactForm(request.POST)
+    client_ip = request.META.get("REMOTE_ADDR", "")
+    if form.is_from_a_bot:
+        # Looks sent to the bot, so it learns nothing; nothing is stored or emailed.
+        with contextlib.suppress(ContactRateLimited):
+            contact.contact_attempt_count(client_ip=client_ip)
+        return redirect("directory:contact_sent", slug=slug)
+    if not form.is_valid():
+        return _profile_page(request, found, contact_form=form)
+    visitor = contact.VisitorMessage(
+        name=form.cleaned_data["name"],
+        email=form.cleaned_data["email"],
+        phone=form.cleaned_data["phone"],
+        message=form.cleaned_data["message"],
+    )
+    try:
+        contact.contact_message_send(slug=slug, visitor=visitor, client_ip=client_ip)
+    except ProfileNotFound as error:
+        raise Http404(str(error)) from error
+    except ContactPaused:
+        found.accepting_new_clients = False  # the page now shows the note instead of the form
+        return _profile_page(request, found, contact_form=form, status=409)
+    except ContactRateLimited as error:
+        form.add_error(None, str(error))
+        return _profile_page(request, found, contact_form=form, status=429)
+    return redirect("directory:contact_sent", slug=slug)
+
+
+@require_GET
+def contact_sent(request, slug: str):
+    found = selectors.live_profiles().filter(slug=slug).only("slug", "display_name", "credentials").first()
+    if found is None:
+        raise Http404("No live profile at this address.")
+    return render(request, "directory/contact_sent.html", {"profile": _shown(found)})
 
 
 @require_GET
@@ -137,4 +204,53 @@ def my_profile(request, provider):
             "form": form,
             "go_live": selectors.go_live_for_provider(provider),
         },
+    )
+
+
+@require_POST
+@provider_required
+def my_profile_reviewed(request, provider):
+    """ "Looks right": the provider confirms their profile without changing anything."""
+    try:
+        services.profile_review_confirm(provider=provider, actor=request.user)
+    except DirectoryError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Thank you. Your profile is marked as reviewed.")
+    return redirect("directory:my_profile")
+
+
+@require_POST
+@provider_required
+def my_profile_accepting(request, provider):
+    """Pause or resume new-client contact (the form's `accepting` is "yes" or "no")."""
+    accepting = request.POST.get("accepting") == "yes"
+    try:
+        services.profile_accepting_set(provider=provider, accepting=accepting, actor=request.user)
+    except DirectoryError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "New-client contact is on: your profile says you are accepting new clients and takes messages."
+            if accepting
+            else "New-client contact is paused: your profile says you are not accepting new clients right "
+            "now, and shows no contact form.",
+        )
+    return redirect("directory:my_profile")
+
+
+@require_GET
+@provider_required
+def my_profile_preview(request, provider):
+    """The provider's own profile as clients see it (live or not yet); only for themself."""
+    try:
+        mine = services.profile_for(provider)
+    except ProfileNotReady as error:
+        raise Http404(str(error)) from error
+    mine = selectors.with_payers([mine], today=selectors.company_today())[0]
+    return render(
+        request,
+        "directory/profile.html",
+        {"profile": _shown(mine), "payers": mine.payers, "preview": True, "contact_form": ContactForm()},
     )

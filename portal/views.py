@@ -2,13 +2,15 @@
 
 from django.shortcuts import redirect, render
 
+from directory.views import front_door
 from onboarding.decorators import provider_required
 from portal import dashboard as onboarding_dashboard
 
 
 def home(request):
     if not request.user.is_authenticated:
-        return redirect("account_login")
+        # Visitors land on the public directory's front door (providers sign in from there).
+        return front_door(request)
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("portal:dashboard")

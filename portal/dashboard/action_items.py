@@ -49,6 +49,8 @@ class Item:
     required: bool = True  # part of PRODUCT.md's steps 1-5 (onboarding completes without the rest)
     articles: list[ArticleLink] = field(default_factory=list)
     more_articles_url: str = ""
+    # Links shown done or not (the profile item's editor and "Preview as clients see it").
+    links: list[ArticleLink] = field(default_factory=list)
 
 
 @dataclass

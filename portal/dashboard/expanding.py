@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from directory.golive import day_label
 from onboarding.models import Provider, ReviewStatus
-from portal.dashboard.action_items import Facts, Item, on, page_url, related
+from portal.dashboard.action_items import ArticleLink, Facts, Item, on, page_url, related
 from support.action_items import ActionItem
 
 
@@ -22,34 +24,50 @@ def profile_gaps(provider: Provider) -> list[str]:
     return [name for name, present in checks if not present]
 
 
+def _profile_links(profile) -> list[ArticleLink]:
+    """The editor, and the profile as clients see it: the public page once live, else the
+    provider's own preview (only they can open it)."""
+    preview = profile.get_absolute_url() if profile.is_live else reverse("directory:my_profile_preview")
+    return [
+        ArticleLink("Edit your profile", reverse("directory:my_profile")),
+        ArticleLink("Preview as clients see it", preview),
+    ]
+
+
 def directory_profile(provider: Provider, facts: Facts) -> Item:
+    """Done once the provider has reviewed their built profile (saved it or said "Looks right"
+    on their profile page), not merely because it was built or went live."""
     key, title = ActionItem.DIRECTORY_PROFILE, ActionItem.DIRECTORY_PROFILE.label
     form = related(provider, "general_onboarding")
     gaps = profile_gaps(provider)
     approved = form is not None and form.status == ReviewStatus.APPROVED
     go_live = facts.go_live
     profile = related(provider, "directory_profile")
-    if profile is not None and profile.is_live:
-        since = f" since {on(profile.went_live_at)}" if profile.went_live_at else ""
-        return Item(
-            key,
-            title,
-            done=True,
-            status=f"Live in the directory{since}",
-            cta_label="Review your profile",
-            cta_url=page_url(key),
-            required=False,
-        )
     when = f"Goes live {day_label(go_live.go_live_on)}" if go_live.go_live_on else "Go-live date not set yet"
-    if approved and not gaps:
+    if profile is not None and profile.is_live:
+        when = f"Live in the directory since {on(profile.went_live_at)}" if profile.went_live_at else "Live"
+    if profile is not None and profile.reviewed_at is not None:
         return Item(
             key,
             title,
             done=True,
-            status=f"Complete · {when}",
+            status=f"Reviewed {on(profile.reviewed_at)} · {when}",
             cta_label="Review your profile",
             cta_url=page_url(key),
             required=False,
+            links=_profile_links(profile),
+        )
+    if profile is not None and approved:
+        return Item(
+            key,
+            title,
+            done=False,
+            status=f"Ready for your review · {when}",
+            detail="Check what clients will read about you, then choose “Looks right” or save your changes.",
+            cta_label="Review your profile",
+            cta_url=page_url(key),
+            required=False,
+            links=_profile_links(profile),
         )
     item = Item(
         key,

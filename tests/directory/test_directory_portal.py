@@ -41,7 +41,6 @@ def edit(client, provider, **changes):
     """Post the profile form as the provider would: what is there now, with `changes`."""
     profile = DirectoryProfile.objects.get(provider=provider)
     data = {
-        "accepting_new_clients": "on" if profile.accepting_new_clients else "",
         "offers_telehealth": "on" if profile.offers_telehealth else "",
         "offers_in_person": "on" if profile.offers_in_person else "",
         "specialties": profile.specialties,
@@ -97,16 +96,13 @@ def test_the_page_says_the_profile_is_live_and_links_to_it(signed_in, live_provi
 
 
 def test_edits_other_than_the_bio_show_publicly_at_once(signed_in, live_provider, client):
-    response = edit(
-        signed_in, live_provider, accepting_new_clients="", languages=["en", "es"], specialties=["grief"]
-    )
+    response = edit(signed_in, live_provider, languages=["en", "es"], specialties=["grief"])
     assert "Saved. Your profile shows the changes now." in response.text
     text = public_text(client, live_provider)
-    assert "Not accepting new clients right now" in text
     assert "Languages English, Spanish" in text
     assert "Specialties Grief and loss" in text
     [edited] = ProfileEvent.objects.filter(kind=ProfileEvent.Kind.EDITED)
-    assert edited.reason == "Changed: accepting_new_clients, specialties, languages"
+    assert edited.reason == "Changed: specialties, languages"
     assert edited.actor == live_provider.user
 
 

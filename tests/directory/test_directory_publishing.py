@@ -412,14 +412,14 @@ def test_the_directory_job_publishes_what_is_due_and_the_email_sweep_sends_the_e
             status=ApplicationStatus.APPROVED,
             effective_date=days_ago(2),
         )
-    assert publish_due_profiles() == {"published": 2, "unpublished": 0}
+    assert publish_due_profiles() == {"published": 2, "unpublished": 0, "contact_messages_erased": 0}
     DirectoryProfile.objects.filter(provider=second).update(is_live=False)
 
     # The directory's own job catches up (at midnight and every few minutes); the email sweep
     # is only the outbox now and changes no profile.
     call_command("onboarding_sweep", stdout=io.StringIO())
     assert not profile_of(second).is_live
-    assert publish_due_profiles() == {"published": 1, "unpublished": 0}
+    assert publish_due_profiles() == {"published": 1, "unpublished": 0, "contact_messages_erased": 0}
     assert profile_of(second).is_live
     call_command("onboarding_sweep", stdout=io.StringIO())
     subjects = [(m.to[0], m.subject) for m in mail.outbox]
