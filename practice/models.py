@@ -81,7 +81,13 @@ class PaymentMethod(models.TextChoices):
 
 class Client(models.Model):
     """A client on the provider's roster: cash-pay, or insurance with a payer the provider was in
-    network with on the day the client was added (PRODUCT.md, "Credentialing")."""
+    network with on the day the client was added or last edited (PRODUCT.md, "Credentialing").
+
+    Nothing is deleted: archiving hides a client from the roster (`archived_at`) and keeps the row
+    and its history (ClientEvent); restoring brings it back. `payer_ended_at` flags an insurance
+    client whose payer the provider unenrolled from: the provider updates their insurance or
+    moves them to cash-pay, which clears it.
+    """
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="clients")
     first_name = models.CharField(max_length=100)
@@ -93,9 +99,18 @@ class Client(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    payer_ended_at = models.DateTimeField(
+        "payer ended at",
+        null=True,
+        blank=True,
+        help_text="When the provider unenrolled from this client's payer; cleared once the client's payment is updated.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["provider", "archived_at"], name="client_roster_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(payment_method=PaymentMethod.INSURANCE) & Q(payer__isnull=False))
@@ -116,3 +131,31 @@ class Client(models.Model):
         if self.payment_method == PaymentMethod.INSURANCE and self.payer is not None:
             return f"Insurance: {self.payer.name}"
         return self.get_payment_method_display()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ClientEvent(models.Model):
+    """The roster's history: each client added, edited, archived, restored or flagged, by whom."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        EDITED = "edited", "Edited"
+        ARCHIVED = "archived", "Archived"
+        RESTORED = "restored", "Restored"
+        PAYER_ENDED = "payer_ended", "Payer ended"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What changed, in words without the client's details ("payment: Insurance: X -> Cash-pay").
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
