@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -134,7 +135,7 @@ def turnaround_table(
         general_onboarding=GeneralOnboarding._meta.db_table,
         payer_filter="AND a.payer_id = ANY(%(payers)s)" if payers is not None else "",
     )
-    params = {
+    params: dict[str, Any] = {
         "earliest": earliest,
         "since": since,
         "zone": str(zone),
