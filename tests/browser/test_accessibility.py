@@ -57,7 +57,9 @@ STOPS: list[tuple[str, bool]] = [
     ("directory-profile", True),
     ("link-error", True),
     ("not-found", True),
+    ("password-reset", True),
     ("password-set", True),
+    ("password-set-with-errors", True),
     # Steps 1 and 2, by the emailed links.
     ("general-onboarding-form", True),
     ("general-onboarding-form-with-errors", True),
@@ -86,6 +88,8 @@ STOPS: list[tuple[str, bool]] = [
     ("support-center", True),
     ("support-article", True),
     ("directory-profile-editor", True),
+    ("password-change", True),
+    ("sign-out", True),
     # Staff, in the admin.
     ("admin-index", False),
     ("admin-provider-list", False),
@@ -133,8 +137,10 @@ class Tour:
         """A failed submit with the server's errors shown: the browser's own required-field check
         steps aside (as it does in a browser without one), so every empty field gets its error."""
         self.page.eval_on_selector_all("form", "forms => forms.forEach((f) => { f.noValidate = true; })")
-        with self.page.expect_navigation():
+        with self.page.expect_navigation() as navigation:
             self.page.get_by_role("button", name=button, exact=True).first.click()
+        response = navigation.value
+        self._status = response.status if response else None
         # The errors are on the page, as a person who pressed the button would see them.
         errors = "[aria-invalid=true], .errorlist, .invalid-feedback, [role=alert]"
         expect(self.page.locator(errors).first).to_be_visible()
@@ -239,10 +245,16 @@ def _tour(tour: Tour) -> None:
         tour.goto(f"/onboarding/{new.public_id}/general-onboarding/not-a-real-token/")
     with tour.stop("not-found"):
         tour.goto("/no-such-page/")
+    with tour.stop("password-reset"):
+        tour.goto(reverse("account_reset_password"))
     with tour.stop("password-set") as page:
         # allauth moves the key out of the address by a redirect, as in the emailed link.
         tour.goto(path_of(links.set_password_url(awaiting_password)))
         expect(page.locator("input[name=password1]")).to_be_visible()
+    with tour.stop("password-set-with-errors") as page:
+        page.locator("input[name=password1]").fill("password123")
+        page.locator("input[name=password2]").fill("password123")
+        tour.submit("Set password and sign in")
     with tour.stop("general-onboarding-form"):
         tour.goto(links.form_path(new, links.GENERAL_ONBOARDING))
     with tour.stop("general-onboarding-form-with-errors"):
@@ -306,6 +318,10 @@ def _tour(tour: Tour) -> None:
         tour.goto(article_link)
     with tour.stop("directory-profile-editor"):
         tour.goto(reverse("directory:my_profile"))
+    with tour.stop("password-change"):
+        tour.goto(reverse("account_change_password"))
+    with tour.stop("sign-out"):
+        tour.goto(reverse("account_logout"))
 
     # --- staff -------------------------------------------------------------------------------
     tour.sign_in_as(superuser)
