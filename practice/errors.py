@@ -11,3 +11,7 @@ class InvalidBankDetails(PracticeError):
 
 class InsuranceNotAllowed(PracticeError):
     """An insurance client on a payer the provider is not in network with today; says why and when."""
+
+
+class ClientArchived(PracticeError):
+    """An archived client edited, or a client archived or restored twice."""

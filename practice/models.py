@@ -105,7 +105,7 @@ class Client(models.Model):
         "payer ended at",
         null=True,
         blank=True,
-        help_text="When the provider unenrolled from this client's payer; cleared once the client's payment is updated.",
+        help_text="Set when the provider unenrolls from the client's payer; cleared by updating the payment.",
     )
 
     class Meta:
@@ -151,7 +151,9 @@ class ClientEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What changed, in words without the client's details ("payment: Insurance: X -> Cash-pay").
     note = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

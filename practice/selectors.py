@@ -30,14 +30,33 @@ def payout_account_of(provider: Provider) -> PayoutAccount | None:
     return PayoutAccount.objects.filter(provider=provider).defer("account_number_encrypted").first()
 
 
-def client_page(provider: Provider, page_number: int | str | None) -> Page:
-    """One page of the roster, payers joined: two queries (count, rows) whatever its length."""
+def client_page(provider: Provider, page_number: int | str | None, *, archived: bool = False) -> Page:
+    """One page of the roster (or of its archived clients), payers joined: two queries (count,
+    rows) whatever its length."""
     clients = (
-        Client.objects.filter(provider=provider)
+        Client.objects.filter(provider=provider, archived_at__isnull=not archived)
         .select_related("payer")
         .order_by("last_name", "first_name", "pk")
     )
     return Paginator(clients, CLIENTS_PER_PAGE).get_page(page_number)
+
+
+def archived_count(provider: Provider) -> int:
+    return Client.objects.filter(provider=provider, archived_at__isnull=False).count()
+
+
+def client_of(provider: Provider, client_id: int) -> Client | None:
+    """The provider's own client, or None (another provider's client is as good as missing)."""
+    return Client.objects.select_related("payer").filter(provider=provider, pk=client_id).first()
+
+
+def clients_on_payer(provider_id: int, payer_id: int) -> list[Client]:
+    """The roster clients (not archived) whose insurance is with this payer: unenrolling affects them."""
+    return list(
+        Client.objects.filter(provider_id=provider_id, payer_id=payer_id, archived_at__isnull=True).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
 
 
 @dataclass(frozen=True)

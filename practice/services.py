@@ -23,8 +23,8 @@ from credentialing.selectors import in_network
 from onboarding.models import Provider
 from onboarding.services.outbox import outbox_enqueue
 from practice import emails, rules
-from practice.errors import InsuranceNotAllowed, InvalidBankDetails
-from practice.models import Client, PaymentMethod, PayoutAccount, PayoutAccountChange
+from practice.errors import ClientArchived, InsuranceNotAllowed, InvalidBankDetails
+from practice.models import Client, ClientEvent, PaymentMethod, PayoutAccount, PayoutAccountChange
 from practice.selectors import insurance_refusal
 
 logger = logging.getLogger(__name__)
@@ -139,9 +139,114 @@ def client_add(
         added_at=now,
         added_by=actor,
     )
+    ClientEvent.objects.create(client=client, kind=ClientEvent.Kind.ADDED, actor=actor, occurred_at=now)
     # No client name or email in the log: the roster is the client's private information.
     logger.info("Client %s added to provider %s's roster (%s)", client.pk, provider.pk, payment_method)
     return client
+
+
+def _locked_client(client: Client) -> Client:
+    return Client.objects.select_for_update(of=("self",)).select_related("payer").get(pk=client.pk)
+
+
+def client_update(
+    *,
+    client: Client,
+    first_name: str,
+    last_name: str,
+    email: str,
+    payment_method: str,
+    payer: Payer | None,
+    actor: User | None,
+    now: datetime | None = None,
+) -> Client:
+    """Edit a roster client. A new insurance payer (or the same one after it ended) needs the
+    provider in network with it today, as when adding; a payer kept as it was is left alone.
+    Changing the payment clears the "payer ended" flag."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        locked = _locked_client(client)
+        if locked.archived_at is not None:
+            raise ClientArchived("Restore this client to your roster before editing them.")
+        if payment_method == PaymentMethod.INSURANCE:
+            if payer is None:
+                raise InsuranceNotAllowed("Choose the client's insurance payer.")
+            unchanged = payer.pk == locked.payer_id and locked.payer_ended_at is None
+            if not unchanged and not in_network(locked.provider, payer, today):
+                raise InsuranceNotAllowed(insurance_refusal(locked.provider, payer, today))
+        else:
+            payer = None
+        before = locked.payment_label
+        payment_changed = (payment_method, payer.pk if payer else None) != (
+            locked.payment_method,
+            locked.payer_id,
+        )
+        locked.first_name, locked.last_name, locked.email = (
+            first_name.strip(),
+            last_name.strip(),
+            email.strip(),
+        )
+        locked.payment_method, locked.payer, locked.updated_at = payment_method, payer, now
+        fields = ["first_name", "last_name", "email", "payment_method", "payer", "updated_at"]
+        if payment_changed and locked.payer_ended_at is not None:
+            locked.payer_ended_at = None
+            fields.append("payer_ended_at")
+        locked.save(update_fields=fields)
+        note = f"payment: {before} -> {locked.payment_label}" if payment_changed else ""
+        ClientEvent.objects.create(
+            client=locked, kind=ClientEvent.Kind.EDITED, note=note, actor=actor, occurred_at=now
+        )
+    logger.info("Client %s on provider %s's roster edited", locked.pk, locked.provider_id)
+    return locked
+
+
+def client_archive(*, client: Client, actor: User | None, now: datetime | None = None) -> Client:
+    """Take a client off the roster. Nothing is deleted: the row and its history stay, and
+    client_restore brings it back."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_client(client)
+        if locked.archived_at is not None:
+            raise ClientArchived(f"{locked.full_name} is already archived.")
+        locked.archived_at = now
+        locked.save(update_fields=["archived_at"])
+        ClientEvent.objects.create(
+            client=locked, kind=ClientEvent.Kind.ARCHIVED, actor=actor, occurred_at=now
+        )
+    return locked
+
+
+def client_restore(*, client: Client, actor: User | None, now: datetime | None = None) -> Client:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_client(client)
+        if locked.archived_at is None:
+            raise ClientArchived(f"{locked.full_name} is already on your roster.")
+        locked.archived_at = None
+        locked.save(update_fields=["archived_at"])
+        ClientEvent.objects.create(
+            client=locked, kind=ClientEvent.Kind.RESTORED, actor=actor, occurred_at=now
+        )
+    return locked
+
+
+def clients_flag_payer_ended(*, provider_id: int, payer_id: int, now: datetime) -> int:
+    """The provider unenrolled from a payer: flag each of their roster clients on it (archived
+    ones too, so a restored client still shows it). Run inside the withdrawal's transaction
+    (practice.receivers): the flag and the withdrawal stand or fall together. Set-based."""
+    flagged = list(
+        Client.objects.select_for_update()
+        .filter(provider_id=provider_id, payer_id=payer_id, payer_ended_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    if not flagged:
+        return 0
+    Client.objects.filter(pk__in=flagged).update(payer_ended_at=now)
+    ClientEvent.objects.bulk_create(
+        ClientEvent(client_id=pk, kind=ClientEvent.Kind.PAYER_ENDED, occurred_at=now) for pk in flagged
+    )
+    return len(flagged)
 
 
 def payout_account_numbers_rotate() -> int:

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='client',
             name='payer_ended_at',
-            field=models.DateTimeField(blank=True, help_text="When the provider unenrolled from this client's payer; cleared once the client's payment is updated.", null=True, verbose_name='payer ended at'),
+            field=models.DateTimeField(blank=True, help_text="Set when the provider unenrolls from the client's payer; cleared by updating the payment.", null=True, verbose_name='payer ended at'),
         ),
         migrations.AddField(
             model_name='client',
