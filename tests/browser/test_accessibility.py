@@ -23,7 +23,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
@@ -56,6 +58,7 @@ STOPS: list[tuple[str, bool]] = [
     ("directory-search-results", True),
     ("directory-profile", True),
     ("link-error", True),
+    ("link-expired", True),
     ("not-found", True),
     ("password-reset", True),
     ("password-set", True),
@@ -223,6 +226,10 @@ def _tour(tour: Tour) -> None:
     set_payout_account(live)
     ticket = open_ticket(live)
     profile = DirectoryProfile.objects.get(provider=live)
+    # A link made longer ago than links live.
+    made = timezone.now() - timedelta(days=settings.FORM_LINK_MAX_AGE_DAYS, hours=1)
+    with time_machine.travel(made, tick=False):
+        expired_link = links.form_path(new, links.GENERAL_ONBOARDING)
     article_link = reverse("support:article", args=["insurance-form"])
 
     # --- signed out ------------------------------------------------------------------------
@@ -243,6 +250,8 @@ def _tour(tour: Tour) -> None:
         tour.goto(profile.get_absolute_url())
     with tour.stop("link-error"):
         tour.goto(f"/onboarding/{new.public_id}/general-onboarding/not-a-real-token/")
+    with tour.stop("link-expired"):
+        tour.goto(expired_link)
     with tour.stop("not-found"):
         tour.goto("/no-such-page/")
     with tour.stop("password-reset"):
