@@ -59,3 +59,21 @@ class Language(models.TextChoices):
     HINDI = "hi", "Hindi"
     PORTUGUESE = "pt", "Portuguese"
     ASL = "ase", "American Sign Language"
+
+
+# PRODUCT.md's onboarding steps, as pages and emails number them ("Step 2 of 6"): one scheme,
+# from here only (templates use {% step_of %} from onboarding_steps).
+ONBOARDING_STEPS = (
+    "General Onboarding form",
+    "Insurance Form",
+    "Staff review",
+    "Portal access",
+    "Insurance Program Training",
+    "Onboarding complete",
+)
+
+
+def step_of(number: int) -> str:
+    if not 1 <= number <= len(ONBOARDING_STEPS):
+        raise ValueError(f"Onboarding has steps 1 to {len(ONBOARDING_STEPS)}, not {number}.")
+    return f"Step {number} of {len(ONBOARDING_STEPS)}"

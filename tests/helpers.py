@@ -203,7 +203,7 @@ def attribute_of(element_html: str, name: str) -> str | None:
 # --- emails and the links in them ----------------------------------------------------------------
 
 PORTAL_ACCESS_SUBJECT = "Your Alma portal is ready: set your password"
-WEBINAR_SUBJECT = "Step 5 of your Alma onboarding: the Insurance Program Training Webinar"
+WEBINAR_SUBJECT = "Step 5 of 6 in your Alma onboarding: the Insurance Program Training Webinar"
 COMPLETE_SUBJECT = "Your Alma onboarding is complete"
 
 

@@ -46,6 +46,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, QuerySet
 from django.template import Context, Engine
+from django.template.backends.django import get_installed_libraries
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -271,7 +272,8 @@ def _text_engine() -> Engine:
 
 @functools.cache
 def _text_engine_for(dirs: tuple[str, ...]) -> Engine:
-    return Engine(dirs=list(dirs), app_dirs=True, autoescape=False)
+    # The installed apps' tag libraries too, as the project's engine has them ({% step_of %}).
+    return Engine(dirs=list(dirs), app_dirs=True, autoescape=False, libraries=get_installed_libraries())
 
 
 def _render_text(name: str, context: dict) -> str:

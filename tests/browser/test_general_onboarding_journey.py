@@ -148,7 +148,7 @@ def test_a_provider_completes_the_general_onboarding_form_from_the_emailed_link(
 
     submitted = later.get_by_test_id("submitted")
     expect(submitted).to_have_text("Thank you, your General Onboarding form is in")
-    expect(later.locator("main")).to_contain_text("Step 2 is the Insurance Form")
+    expect(later.locator("main")).to_contain_text("Step 2 of 6 is the Insurance Form")
     # On-commit ran the (eager) task before the redirect, so the page can say it was sent.
     expect(later.locator("main")).to_contain_text(f"We emailed it to {provider.email} on")
     later.screenshot(path="/tmp/alma-form-submitted-desktop.png")  # noqa: S108

@@ -112,7 +112,7 @@ def test_every_form_and_training_link_is_replaced_and_only_what_is_left_to_do_is
     assert renewal.version == 2
     # Both forms are approved: only the training (not done yet) gets its email again.
     assert [m.subject for m in mailoutbox] == [
-        "Step 5 of your Alma onboarding: the Insurance Program Training Webinar"
+        "Step 5 of 6 in your Alma onboarding: the Insurance Program Training Webinar"
     ]
     for path in old.values():
         response = client.get(path)
