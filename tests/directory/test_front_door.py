@@ -51,6 +51,7 @@ def test_a_visitor_at_the_root_gets_the_directory_search_not_the_sign_in_page(cl
     assert text_of(sign_in) == "For providers: sign in to the portal"
     assert attribute_of(sign_in, "href") == reverse("account_login")
     assert 'name="robots"' not in html  # indexable, like the directory
+    assert "{#" not in html  # no template comment shows
 
 
 def test_the_front_door_costs_one_query_however_many_providers_are_listed(
