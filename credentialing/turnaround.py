@@ -78,7 +78,15 @@ def _holidays(calendar: BusinessCalendar, first: date, last: date) -> tuple[date
 
 
 _TURNAROUND_SQL = """
-WITH decisions AS (
+WITH calendar AS (
+    -- Each local day of the span with the number of business days up to it: the business days
+    -- in (submitted, decided] are the difference of two look-ups, a hash join, not a series per row.
+    SELECT s.day::date AS day,
+           count(*) FILTER (
+               WHERE extract(isodow FROM s.day) < 6 AND s.day::date <> ALL(%(holidays)s::date[])
+           ) OVER (ORDER BY s.day) AS business_index
+    FROM generate_series(%(first_day)s::date, %(last_day)s::date, interval '1 day') AS s(day)
+), decisions AS (
     SELECT e.application_id,
            e.to_status,
            e.occurred_at AS decided_at,
@@ -86,20 +94,17 @@ WITH decisions AS (
            lag(e.occurred_at) OVER round AS submitted_at
     FROM {event} e
     JOIN {application} a ON a.id = e.application_id
-    WHERE e.occurred_at >= %(earliest)s {payer_filter}
+    WHERE e.occurred_at >= %(earliest)s AND e.occurred_at <= %(now)s {payer_filter}
     WINDOW round AS (PARTITION BY e.application_id ORDER BY e.occurred_at, e.id)
 ), waits AS (
     SELECT a.payer_id,
            COALESCE(g.state, '') AS state,
-           (SELECT count(*)
-              FROM generate_series((d.submitted_at AT TIME ZONE %(zone)s)::date + 1,
-                                   (d.decided_at AT TIME ZONE %(zone)s)::date,
-                                   interval '1 day') AS s(day)
-             WHERE extract(isodow FROM s.day) < 6
-               AND s.day::date <> ALL(%(holidays)s::date[])) AS business_days
+           decided.business_index - submitted.business_index AS business_days
     FROM decisions d
     JOIN {application} a ON a.id = d.application_id
     LEFT JOIN {general_onboarding} g ON g.provider_id = a.provider_id
+    JOIN calendar submitted ON submitted.day = (d.submitted_at AT TIME ZONE %(zone)s)::date
+    JOIN calendar decided ON decided.day = (d.decided_at AT TIME ZONE %(zone)s)::date
     WHERE d.to_status IN (%(approved)s, %(denied)s)
       AND d.before_status = %(submitted)s
       AND d.decided_at >= %(since)s
@@ -129,6 +134,7 @@ def turnaround_table(
     since = now - timedelta(days=HISTORY_DAYS)
     earliest = since - timedelta(days=LONGEST_WAIT_DAYS)
     zone = calendar.time_zone
+    first_day, last_day = earliest.astimezone(zone).date(), now.astimezone(zone).date()
     sql = _TURNAROUND_SQL.format(
         event=PayerApplicationEvent._meta.db_table,
         application=PayerApplication._meta.db_table,
@@ -139,7 +145,10 @@ def turnaround_table(
         "earliest": earliest,
         "since": since,
         "zone": str(zone),
-        "holidays": list(_holidays(calendar, earliest.astimezone(zone).date(), now.astimezone(zone).date())),
+        "first_day": first_day,
+        "last_day": last_day,
+        "now": now,
+        "holidays": list(_holidays(calendar, first_day, last_day)),
         "approved": S.APPROVED,
         "denied": S.DENIED,
         "submitted": S.SUBMITTED,
