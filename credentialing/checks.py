@@ -41,7 +41,9 @@ def npi_problem(npi: str) -> str | None:
     return None
 
 
-def dea_problem(dea_number: str, *, last_name: str | None = None) -> str | None:
+def dea_problem(dea_number: str) -> str | None:
+    """The number's own rules: its format, a practitioner's first letter, its check digit. The
+    second letter's tie to a name is only a warning (dea_name_mismatch)."""
     value = dea_number.upper()
     if not DEA_FORMAT.fullmatch(value):
         return "A DEA number is two letters followed by seven digits, e.g. AB1234563."
@@ -51,9 +53,37 @@ def dea_problem(dea_number: str, *, last_name: str | None = None) -> str | None:
     check = (digits[0] + digits[2] + digits[4] + 2 * (digits[1] + digits[3] + digits[5])) % 10
     if check != digits[6]:
         return "This DEA number's check digit is wrong; please check for a typo."
-    if last_name and value[1] != "9" and value[1] != last_name.strip()[:1].upper():
-        return "The second letter of a DEA number is the first letter of your last name."
     return None
+
+
+def _surname_initial(name: str) -> str:
+    words = name.split()
+    return words[-1][:1].upper() if words else ""
+
+
+def dea_name_mismatch(dea_number: str, *, legal_name: str, registered_name: str = "") -> str | None:
+    """The DEA's second letter is the registrant's surname initial at issue ("9" for a business
+    name). A registration kept under a former surname is valid, so a mismatch is a warning for
+    the provider and a note for staff, never a refusal. None when it matches the legal name's
+    surname or the name on the registration."""
+    letter = dea_number.upper()[1:2]
+    if not letter or letter == "9":
+        return None
+    initials = {_surname_initial(legal_name), _surname_initial(registered_name)} - {""}
+    if letter in initials:
+        return None
+    if registered_name.strip():
+        return (
+            f"The second letter of this DEA number ({letter}) matches neither your last name nor the "
+            "name on the registration. Please check the number; you can still submit, and our "
+            "credentialing team will verify it with the DEA."
+        )
+    last_name = legal_name.rsplit(maxsplit=1)[-1] if legal_name.split() else "not given"
+    return (
+        f"The second letter of this DEA number ({letter}) is not the initial of your last name "
+        f"({last_name}). If the registration is under another name, for example a former surname, "
+        "enter the name on it."
+    )
 
 
 def caqh_id_problem(caqh_id: str) -> str | None:

@@ -19,7 +19,7 @@ from onboarding.form_pages import typed_answers
 from onboarding.models import Provider
 
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
-PRESCRIBER_FIELDS = InsuranceForm.PRESCRIBER_FIELDS
+PRESCRIBER_FIELDS = (*InsuranceForm.PRESCRIBER_FIELDS, *InsuranceForm.PRESCRIBER_OPTIONAL_FIELDS)
 
 
 class DateInput(forms.DateInput):
@@ -68,6 +68,9 @@ class InsuranceFormForm(forms.ModelForm):
                for name in InsuranceForm.FILE_FIELDS},
         }  # fmt: skip
         help_texts = {
+            "dea_registered_name": (
+                "Only if your DEA registration is under another name, for example a former surname."
+            ),
             "caqh_id": "Digits only, from your CAQH ProView profile.",
             "liability_per_claim": "At least $1,000,000.",
             "liability_aggregate": "At least $3,000,000.",
@@ -76,12 +79,16 @@ class InsuranceFormForm(forms.ModelForm):
             "board_certificate": "PDF, PNG or JPEG, at most 10 MB.",
         }
 
-    OPTIONAL = frozenset({"work_gap_explanation_recent", "caqh_password", "caqh_attested_on"})
+    OPTIONAL = frozenset(
+        {"work_gap_explanation_recent", "caqh_password", "caqh_attested_on", "dea_registered_name"}
+    )
 
     def __init__(self, *args, provider: Provider, draft: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.provider = provider
         self.draft = draft
+        # Shown next to their field without keeping the form from being saved or submitted.
+        self.warnings: dict[str, str] = {}
         if not provider.is_prescriber:
             for name in PRESCRIBER_FIELDS:
                 del self.fields[name]
@@ -90,6 +97,9 @@ class InsuranceFormForm(forms.ModelForm):
         # A password is needed once; after that an empty box keeps the saved one.
         self.fields["caqh_password"].required = not draft and not self.instance.has_caqh_password
         self.fields["liability_per_claim"].widget.attrs.update(step=1000, min=0)
+        if not self.is_bound and self.instance.dea_number and "dea_registered_name" in self.fields:
+            # The saved draft's DEA number, as the page opens: the same warning as on saving it.
+            self._warn_dea_name(self.instance.dea_number, self.instance.dea_registered_name)
         self.fields["liability_aggregate"].widget.attrs.update(step=1000, min=0)
 
     def _problem(self, problem: str | None, value):
@@ -107,8 +117,7 @@ class InsuranceFormForm(forms.ModelForm):
 
     def clean_dea_number(self):
         dea = self.cleaned_data["dea_number"].strip().upper()
-        last_name = self.provider.legal_name.split()[-1] if self.provider.legal_name.split() else None
-        return self._problem(checks.dea_problem(dea, last_name=last_name), dea) if dea else dea
+        return self._problem(checks.dea_problem(dea), dea) if dea else dea
 
     def clean_caqh_attested_on(self):
         attested = self.cleaned_data["caqh_attested_on"]
@@ -153,7 +162,32 @@ class InsuranceFormForm(forms.ModelForm):
         effective, expiry = cleaned.get("liability_effective"), cleaned.get("liability_expiry")
         if effective and expiry and effective > expiry:
             self.add_error("liability_effective", "The policy must start before it expires.")
+        self._check_dea_name(cleaned)
         return cleaned
+
+    def _check_dea_name(self, cleaned) -> None:
+        """A DEA number whose second letter is not the legal surname's initial needs the name on
+        the registration to be submitted; once given, a mismatch is only a warning (staff see it
+        in review). A draft is never held back by it."""
+        dea = cleaned.get("dea_number")
+        if not dea or "dea_number" in self.errors or "dea_registered_name" not in self.fields:
+            return
+        registered_name = cleaned.get("dea_registered_name") or ""
+        mismatch = checks.dea_name_mismatch(
+            dea, legal_name=self.provider.legal_name, registered_name=registered_name
+        )
+        if mismatch and not registered_name.strip() and not self.draft:
+            self.add_error("dea_registered_name", mismatch)
+        elif mismatch:
+            self._warn_dea_name(dea, registered_name)
+
+    def _warn_dea_name(self, dea: str, registered_name: str) -> None:
+        mismatch = checks.dea_name_mismatch(
+            dea, legal_name=self.provider.legal_name, registered_name=registered_name
+        )
+        if mismatch:
+            self.warnings["dea_registered_name"] = mismatch
+            self.fields["dea_registered_name"].widget.attrs["aria-describedby"] = "dea-name-warning"
 
     def valid_values(self) -> dict:
         return {

@@ -49,6 +49,9 @@ class InsuranceForm(models.Model):
 
     # Prescribers only (MD, DO, NP/PMHNP).
     dea_number = models.CharField("DEA number", max_length=9, blank=True)
+    # When the registration is under another name (a former surname): the DEA number's second
+    # letter is that surname's initial (credentialing.checks.dea_name_mismatch).
+    dea_registered_name = models.CharField("name on the DEA registration", max_length=200, blank=True)
     dea_state = USStateField("DEA registration state", blank=True)
     dea_expiry = models.DateField("DEA expiry date", null=True, blank=True)
     dea_certificate = models.FileField("DEA certificate", upload_to=private_upload_path, blank=True)
@@ -92,6 +95,8 @@ class InsuranceForm(models.Model):
         "board_expiry",
         "board_certificate",
     )
+    # Prescribers only, and optional: given when the DEA registration is under another name.
+    PRESCRIBER_OPTIONAL_FIELDS = ("dea_registered_name",)
     # What the provider fills in (the form shows them, the services save them), in page order.
     PROVIDER_FIELDS = (
         "caqh_id",
@@ -106,6 +111,7 @@ class InsuranceForm(models.Model):
         "liability_expiry",
         "liability_certificate",
         *PRESCRIBER_FIELDS,
+        *PRESCRIBER_OPTIONAL_FIELDS,
         "work_gap_explanation_recent",
     )
 

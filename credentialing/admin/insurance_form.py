@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceActionMixin
+from credentialing import checks
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
 from credentialing.services.insurance_form import caqh_password_reveal
 
@@ -31,7 +32,7 @@ class SecretRevealInline(ReadOnlyInline):
     verbose_name_plural = "password reveals (audit)"
 
 
-HIDDEN = frozenset({"id", "caqh_password_encrypted", *InsuranceForm.FILE_FIELDS})
+HIDDEN = frozenset({"id", "caqh_password_encrypted", "draft_answers", *InsuranceForm.FILE_FIELDS})
 
 
 @admin.register(InsuranceForm)
@@ -45,6 +46,7 @@ class InsuranceFormAdmin(ServiceActionMixin, ReadOnlyAdmin):
     readonly_fields = (
         *(f.name for f in InsuranceForm._meta.fields if f.name not in HIDDEN),
         "caqh_password",
+        "dea_name_check",
         "documents",
     )  # fmt: skip
     inlines = (StateLicenseInline, EducationInline, WorkHistoryInline, SecretRevealInline)
@@ -66,6 +68,29 @@ class InsuranceFormAdmin(ServiceActionMixin, ReadOnlyAdmin):
         if request.user.has_perm("credentialing.reveal_caqh_password"):
             return [("caqh_password_revealable" if f == "caqh_password" else f) for f in self.readonly_fields]
         return self.readonly_fields
+
+    @admin.display(description="DEA name check")
+    def dea_name_check(self, record):
+        """What review needs to know: whether the DEA number's second letter matches the
+        provider's surname or the name on the registration (credentialing.checks)."""
+        if not record.dea_number:
+            return "No DEA number given"
+        mismatch = checks.dea_name_mismatch(
+            record.dea_number,
+            legal_name=record.provider.legal_name,
+            registered_name=record.dea_registered_name,
+        )
+        if mismatch:
+            return format_html(
+                '<strong data-testid="dea-name-mismatch">Mismatch: verify with the DEA.</strong> '
+                "The second letter ({}) matches neither {} nor the name on the registration ({}).",
+                record.dea_number[1],
+                record.provider.legal_name,
+                record.dea_registered_name or "not given",
+            )
+        if record.dea_registered_name:
+            return f"Matches the name on the registration ({record.dea_registered_name})"
+        return "Matches the provider's last name"
 
     @admin.display(description="documents")
     def documents(self, record):
