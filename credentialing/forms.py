@@ -281,9 +281,26 @@ class SectionFormSet(forms.BaseFormSet):
     is shown unbound, with the rows saved before (see _refused_section).
     """
 
-    def __init__(self, *args, label: str, required: bool = False, refusal: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        label: str,
+        required: bool = False,
+        refusal: str | None = None,
+        prefill: dict | None = None,
+        **kwargs,
+    ):
+        self.prefill = prefill or {}
         super().__init__(*args, **kwargs)
         self.label, self.required, self.refusal = label, required, refusal
+
+    def get_form_kwargs(self, index):
+        """A new row (an extra one, or one added with "Add another") opens with `prefill`, e.g. the
+        licence type of the provider's agreement; a saved or typed row keeps what it holds."""
+        kwargs = super().get_form_kwargs(index)
+        if self.prefill and (index is None or index >= self.initial_form_count()):
+            kwargs["initial"] = dict(self.prefill)
+        return kwargs
 
     def clean(self):
         if not self.management_form.is_valid():
@@ -311,7 +328,11 @@ class SectionFormSet(forms.BaseFormSet):
         ticked "remove". (Typed, not "changed": a page posted again holds the same rows.)"""
         kept = []
         for row in self.forms:
-            typed = any(row[name].value() not in (None, "") for name in row.fields if name != "DELETE")
+            typed = any(
+                row[name].value() not in (None, "", self.prefill.get(name))
+                for name in row.fields
+                if name != "DELETE"
+            )
             removed = row.is_valid() and row.cleaned_data.get("DELETE")
             if typed and not removed:
                 kept.append(row)
@@ -388,6 +409,8 @@ class InsuranceFormBundle:
                 error_messages={"too_many_forms": _too_many_rows_message(prefix)},
                 label=label,
                 required=not draft,
+                # PRODUCT.md: the agreement gave the licence type; a new licence row starts with it.
+                prefill={"license_type": provider.license_type} if prefix == "licenses" else None,
             )
         return cls(form=form, sections=sections, draft=draft)
 
