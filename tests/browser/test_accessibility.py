@@ -38,6 +38,7 @@ from credentialing.models import ApplicationStatus
 from directory.models import DirectoryProfile
 from onboarding import links
 from onboarding.models import ReviewedForm
+from practice import services as practice_services
 from tests.browser.axe import PHONE_390, axe_violations, describe, page_width_overflow
 from tests.browser.pages import DESKTOP
 from tests.credentialing_factories import PayerFactory, make_application
@@ -57,6 +58,8 @@ STOPS: list[tuple[str, bool]] = [
     ("directory-search", True),
     ("directory-search-results", True),
     ("directory-profile", True),
+    ("directory-contact-with-errors", True),
+    ("directory-contact-sent", True),
     ("link-error", True),
     ("link-expired", True),
     ("not-found", True),
@@ -80,6 +83,8 @@ STOPS: list[tuple[str, bool]] = [
     ("insurance-and-directories", True),
     ("unenroll-confirm", True),
     ("clients", True),
+    ("clients-archived", True),
+    ("client-edit", True),
     ("client-add", True),
     ("client-add-with-errors", True),
     ("payouts", True),
@@ -91,6 +96,7 @@ STOPS: list[tuple[str, bool]] = [
     ("support-center", True),
     ("support-article", True),
     ("directory-profile-editor", True),
+    ("directory-profile-preview", True),
     ("password-change", True),
     ("sign-out", True),
     # Staff, in the admin.
@@ -222,7 +228,8 @@ def _tour(tour: Tour) -> None:
         status=ApplicationStatus.SUBMITTED,
         submitted_at=timezone.now() - timedelta(days=3),
     )
-    add_client(live, n=1)
+    client = add_client(live, n=1)
+    practice_services.client_archive(client=add_client(live, n=2), actor=live.user)
     set_payout_account(live)
     ticket = open_ticket(live)
     profile = DirectoryProfile.objects.get(provider=live)
@@ -248,6 +255,16 @@ def _tour(tour: Tour) -> None:
         tour.goto(f"{reverse('directory:search')}?q=Rivera")
     with tour.stop("directory-profile"):
         tour.goto(profile.get_absolute_url())
+    with tour.stop("directory-contact-with-errors"):
+        tour.submit("Send message")
+    with tour.stop("directory-contact-sent") as page:
+        page.get_by_label("Your name").fill("Sam Lee")
+        page.get_by_label("Your email address").fill("sam.lee@example.com")
+        page.get_by_label("Your message").fill(
+            "Hello, do you have openings on weekday evenings for a new client?"
+        )
+        page.get_by_role("button", name="Send message").click()
+        expect(page).to_have_url(re.compile(r"/contact/sent/"))
     with tour.stop("link-error"):
         tour.goto(f"/onboarding/{new.public_id}/general-onboarding/not-a-real-token/")
     with tour.stop("link-expired"):
@@ -305,6 +322,10 @@ def _tour(tour: Tour) -> None:
         expect(page.get_by_role("heading", level=1)).to_contain_text(payer.name)
     with tour.stop("clients"):
         tour.goto(reverse("practice:clients"))
+    with tour.stop("clients-archived"):
+        tour.goto(f"{reverse('practice:clients')}?archived=1")
+    with tour.stop("client-edit"):
+        tour.goto(reverse("practice:client_edit", args=[client.pk]))
     with tour.stop("client-add"):
         tour.goto(reverse("practice:client_add"))
     with tour.stop("client-add-with-errors"):
@@ -327,6 +348,8 @@ def _tour(tour: Tour) -> None:
         tour.goto(article_link)
     with tour.stop("directory-profile-editor"):
         tour.goto(reverse("directory:my_profile"))
+    with tour.stop("directory-profile-preview"):
+        tour.goto(reverse("directory:my_profile_preview"))
     with tour.stop("password-change"):
         tour.goto(reverse("account_change_password"))
     with tour.stop("sign-out"):
