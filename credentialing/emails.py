@@ -23,6 +23,9 @@ EXPIRY_REMINDER = "expiry_reminder"
 APPLICATION_SUBMITTED = "payer_application_submitted"
 APPLICATION_APPROVED = "payer_application_approved"
 APPLICATION_DENIED = "payer_application_denied"
+# Unenrolling: the one email about it, naming every consequence (credentialing.unenrolling),
+# unless the live profile comes down: the directory's "profile taken down" email is then the one.
+PAYER_UNENROLLED = "payer_unenrolled"
 
 
 def _portal_home(provider: Provider) -> str:
@@ -67,6 +70,12 @@ KINDS = (
         action_url=_insurance_page,
         timeline="an insurance payer denied your application",
         bulk=True,
+    ),
+    EmailKind(
+        code=PAYER_UNENROLLED,
+        label="You unenrolled from a payer",
+        action_url=_insurance_page,
+        timeline="you unenrolled from an insurance payer",
     ),
 )
 

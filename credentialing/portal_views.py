@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credentialing import selectors
 from credentialing.errors import CredentialingError
 from credentialing.models import ApplicationStatus, Payer, PayerApplication, Program
 from credentialing.services import applications as services
+from credentialing.unenrolling import consequences_of_unenrolling
 from onboarding.decorators import provider_required
 
 
@@ -57,7 +59,7 @@ def unenroll(request, provider, payer_slug: str):
         except CredentialingError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"You have unenrolled from {payer}.")
+            messages.success(request, f"You have unenrolled from {payer}. We've emailed you what it changes.")
         return _back_to(payer)
     if not services.can_move(application.status, ApplicationStatus.WITHDRAWN):
         messages.info(request, f"There is nothing to unenroll from with {payer}.")
@@ -66,7 +68,8 @@ def unenroll(request, provider, payer_slug: str):
         "provider": provider,
         "application": application,
         "payer": payer,
-        "ending_programs": selectors.active_programs_of_payer(provider, payer),
+        # What it will do, as its email will say it did: the roster and the directory profile too.
+        "consequences": consequences_of_unenrolling(application, today=timezone.localdate()),
     }
     return render(request, "credentialing/insurance_directories/unenroll_confirm.html", context)
 

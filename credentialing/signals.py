@@ -10,3 +10,14 @@ re-syncs those profiles once the transaction has committed (directory/receivers.
 from django.dispatch import Signal
 
 network_changed = Signal()
+
+# unenroll_consequences(application, today): asked, never told, before a provider unenrolls from a
+# payer (its confirmation page, and the withdrawal itself for its email). Each receiver in an app
+# above returns a list of credentialing.unenrolling.Consequence: what unenrolling does there (the
+# roster's clients on that payer, the directory profile). A receiver changes nothing.
+unenroll_consequences = Signal()
+
+# payer_withdrawn(application, now): sent inside the withdrawal's transaction, after the
+# application is withdrawn. practice flags the roster clients on that payer in the same
+# transaction (practice/receivers.py).
+payer_withdrawn = Signal()

@@ -1,13 +1,23 @@
 """The portal's reactions: sign-in events that move a provider's onboarding (step 4, portal
 access), and the training completed (step 6).
 
+Unenrolling from a payer: what it does to the directory profile (directory's live profile and
+credentialing's other payers, so composed here), said on the confirmation page and in the email.
+
 The receivers only find the provider and call the service; the service decides (a provider
 before FORMS_APPROVED, or already granted, is left as is).
 """
 
 from allauth.account.signals import password_reset, user_logged_in
+from django.db.models import Min
 from django.dispatch import receiver
 
+from credentialing.models import ApplicationStatus, PayerApplication
+from credentialing.selectors import payers_in_effect
+from credentialing.signals import unenroll_consequences
+from credentialing.unenrolling import PROFILE_OFFLINE, Consequence
+from directory import selectors as directory_selectors
+from directory.golive import day_label
 from onboarding.models import OnboardingStep, Provider
 from portal.services import onboarding_complete_if_done, portal_access_grant
 from training.signals import training_completed
@@ -42,3 +52,53 @@ def complete_onboarding_on_training_completed(sender, provider, now, **kwargs) -
     # In the training's transaction and under its provider lock: the webinar, the quiz and a
     # portal-access grant landing together are decided one after the other (step 6).
     onboarding_complete_if_done(provider=provider, now=now)
+
+
+@receiver(unenroll_consequences, dispatch_uid="portal.profile_consequence_of_unenrolling")
+def profile_consequence_of_unenrolling(sender, application, today, **kwargs) -> list[Consequence]:
+    """The directory lists a profile only while a payer has the provider in network (directory/
+    golive.py): a live profile goes offline at once when no other payer is in effect today."""
+    if application.status != ApplicationStatus.APPROVED:
+        return []
+    provider = application.provider
+    others_in_effect = payers_in_effect(provider, today).exclude(pk=application.payer_id).order_by("name")
+    names = [payer.name for payer in others_in_effect]
+    is_live = directory_selectors.live_profiles().filter(provider_id=provider.pk).exists()
+    if names:
+        if not is_live:
+            return []
+        return [
+            Consequence(
+                "profile_stays_live",
+                f"Your directory profile stays live: {', '.join(names)} still has you in network.",
+                f"Your directory profile is still live: {', '.join(names)} still has you in network.",
+            )
+        ]
+    next_start = (
+        PayerApplication.objects.filter(
+            provider=provider, status=ApplicationStatus.APPROVED, effective_date__gt=today
+        )
+        .exclude(pk=application.pk)
+        .aggregate(start=Min("effective_date"))["start"]
+    )
+    until = (
+        f" until {day_label(next_start)}, when your next payer approval takes effect"
+        if next_start
+        else " until another payer approves you"
+    )
+    if is_live:
+        return [
+            Consequence(
+                PROFILE_OFFLINE,
+                f"Your directory profile will be taken offline at once{until}: "
+                "you have no other payer in effect.",
+                f"Your directory profile was taken offline{until}: you have no other payer in effect.",
+            )
+        ]
+    return [
+        Consequence(
+            "profile_not_live",
+            f"Your directory profile can't go live{until}: you will have no other payer in effect.",
+            f"Your directory profile can't go live{until}: you have no other payer in effect.",
+        )
+    ]

@@ -7,6 +7,6 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from onboarding import email_kinds  # noqa: PLC0415
-        from practice import emails  # noqa: PLC0415 - loads models, which exist once apps are ready
+        from practice import emails, receivers  # noqa: F401, PLC0415 - load models; receivers connect on import
 
         email_kinds.register(*emails.KINDS)

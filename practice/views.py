@@ -1,6 +1,7 @@
 """The provider's payouts account and client roster pages: thin views over practice services."""
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,7 +88,7 @@ def client_edit(request, provider, client_id: int):
     network = selectors.network_status(provider)
     payers = selectors.payers_to_choose(provider, network.today)
     if client.payer_id:  # their current payer stays choosable, even if no longer taking providers
-        payers = (payers | Payer.objects.filter(pk=client.payer_id)).distinct().order_by("name")
+        payers = Payer.objects.filter(Q(pk__in=payers.values("pk")) | Q(pk=client.payer_id)).order_by("name")
     initial = {
         "first_name": client.first_name,
         "last_name": client.last_name,

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from alma.transitions import TransitionTable
-from credentialing.emails import application_email
+from credentialing.emails import PAYER_UNENROLLED, application_email
 from credentialing.errors import (
     AlreadyEnrolled,
     DecisionDetailsMissing,
@@ -46,9 +46,10 @@ from credentialing.models import (
     Program,
     ProgramEnrollment,
 )
-from credentialing.signals import network_changed
+from credentialing.signals import network_changed, payer_withdrawn
+from credentialing.unenrolling import PROFILE_OFFLINE, consequences_of_unenrolling
 from onboarding.models import Provider
-from onboarding.services.outbox import outbox_enqueue_many
+from onboarding.services.outbox import outbox_enqueue, outbox_enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -294,12 +295,15 @@ def application_withdraw(
     *, application: PayerApplication, actor: User | None, now: datetime | None = None
 ) -> PayerApplication:
     """The provider unenrolls from the payer: the application is withdrawn and every active
-    enrollment in that payer's programs ends now."""
+    enrollment in that payer's programs ends now. The provider gets one email naming every
+    consequence, asked before the move (credentialing.unenrolling); the apps above hear
+    payer_withdrawn in this transaction (the roster flags that payer's clients)."""
     now = now or timezone.now()
     with transaction.atomic():
         [locked] = _lock(PayerApplication.objects.filter(pk=application.pk))
         if problem := _move_problem(locked, S.WITHDRAWN):
             raise InvalidApplicationTransition(problem)
+        consequences = consequences_of_unenrolling(locked, today=timezone.localdate(now))
         enrollments = ProgramEnrollment.objects.filter(
             provider_id=locked.provider_id, program__payer_id=locked.payer_id, left_at__isnull=True
         )
@@ -309,6 +313,17 @@ def application_withdraw(
         _apply(
             [locked], to_status=S.WITHDRAWN, actor=actor, now=now, changes={"withdrawn_at": now}, note=note
         )
+        # One email about it. When the live profile comes down, the directory's "profile taken
+        # down" email (sent on this withdrawal's commit, saying why) is that email; otherwise this one.
+        if not any(c.code == PROFILE_OFFLINE for c in consequences):
+            outbox_enqueue(
+                provider=locked.provider,
+                kind=PAYER_UNENROLLED,
+                key=f"application-{locked.pk}-withdrawn-{now.isoformat()}",
+                context={"payer": locked.payer.name, "consequences": [c.did for c in consequences]},
+                now=now,
+            )
+        payer_withdrawn.send(sender=PayerApplication, application=locked, now=now)
         _network_changed([locked.provider_id], trigger="payer withdrawn", now=now)
     return locked
 
