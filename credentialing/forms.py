@@ -333,7 +333,8 @@ class SectionFormSet(forms.BaseFormSet):
                 for name in row.fields
                 if name != "DELETE"
             )
-            removed = row.is_valid() and row.cleaned_data.get("DELETE")
+            # Removed: its DELETE box is ticked, even on a row with errors (Django skips them).
+            removed = not row.errors.get("DELETE") and self._should_delete_form(row)
             if typed and not removed:
                 kept.append(row)
         return kept
