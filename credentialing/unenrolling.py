@@ -8,6 +8,7 @@ on that payer, the directory profile), so credentialing imports none of them.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from credentialing.models import ApplicationStatus, PayerApplication, Program
 from credentialing.signals import unenroll_consequences
@@ -50,7 +51,7 @@ def consequences_of_unenrolling(application: PayerApplication, *, today: date) -
     for _receiver, theirs in unenroll_consequences.send(
         sender=PayerApplication, application=application, today=today
     ):
-        found.extend(theirs or ())
+        found.extend(cast("list[Consequence]", theirs) or [])
     # As credentialing.selectors.active_programs_of_payer (which imports the services that import this).
     programs = list(
         Program.objects.filter(

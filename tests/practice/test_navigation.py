@@ -56,7 +56,7 @@ def provider_pages() -> set[str]:
 def nav_links(html: str) -> dict[str, str]:
     """href -> visible label of every link in the site navigation."""
     nav = element(html, "nav#site-nav")
-    return {attribute_of(a, "href"): text_at(a, "a") for a in elements(nav, "a")}
+    return {str(attribute_of(a, "href")): text_at(a, "a") for a in elements(nav, "a")}
 
 
 def test_the_provider_pages_are_found():

@@ -39,7 +39,8 @@ def unenroll_url(application):
 def consequences(html) -> dict[str, str]:
     found = element(html, "#unenroll-consequences")
     return {
-        attribute_of(li, "data-consequence"): text_of(li) for li in elements(found, "li[data-consequence]")
+        str(attribute_of(li, "data-consequence")): text_of(li)
+        for li in elements(found, "li[data-consequence]")
     }
 
 
