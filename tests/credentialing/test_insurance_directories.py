@@ -269,8 +269,8 @@ def test_the_page_costs_the_same_with_5_and_20_payers(signed_in, provider, djang
     add_payers(15, provider)
     assert count_queries(signed_in, PAGE) == at_5
     # session, user, provider; effective start date, payers, applications, programs, enrollments,
-    # the payers' decision history (credentialing.turnaround)
-    with django_assert_num_queries(9):
+    # the payers' decision history (credentialing.turnaround), the provider's licensed states
+    with django_assert_num_queries(10):
         html = page_html(signed_in)
     assert len(elements(html, "section[data-payer]")) == 20
     assert text_of(html).count("Enrolled since") == 4  # payers 1, 7, 13 and 19 approved the provider
