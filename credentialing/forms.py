@@ -334,7 +334,7 @@ class SectionFormSet(forms.BaseFormSet):
                 if name != "DELETE"
             )
             # Removed: its DELETE box is ticked, even on a row with errors (Django skips them).
-            removed = not row.errors.get("DELETE") and self._should_delete_form(row)
+            removed = not row.errors.get("DELETE") and bool(row.cleaned_data.get("DELETE"))
             if typed and not removed:
                 kept.append(row)
         return kept

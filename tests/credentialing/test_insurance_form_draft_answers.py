@@ -58,3 +58,18 @@ def test_a_clean_draft_or_a_submission_leaves_no_typed_answers(client, provider,
     page = client.get(url)
     assert not page.context["form"].is_bound
     assert page.context["form"]["npi"].value() == "1234567893"
+
+
+def test_a_half_filled_row_the_provider_removed_does_not_hold_the_section_back(client, provider, url):
+    rows = [{"state": "NY", "number": "R-1", "DELETE": "on"}]
+    response = client.post(
+        url,
+        {
+            "action": "save_draft",
+            **formset("licenses", rows),
+            **formset("education", []),
+            **formset("work_history", []),
+        },
+    )
+    assert response.status_code == 302
+    assert not InsuranceForm.objects.get(provider=provider).licenses.exists()
