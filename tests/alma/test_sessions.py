@@ -54,7 +54,7 @@ def test_staff_sessions_end_12_hours_after_sign_in_however_active(client, clock)
     page = landing_page(client, reverse("home"))
     assert not is_signed_in(client)
     assert "staff sessions end 12 hours after signing in" in page
-    assert 'name="login"' in page
+    assert 'id="provider-sign-in"' in page  # the front door's way back in (`/` is public now)
 
 
 def test_providers_are_signed_out_after_4_hours_without_activity(client, clock):
@@ -76,13 +76,15 @@ def test_the_limits_come_from_settings(client, clock, settings):
     wait(clock, minutes=4)
     assert client.get(reverse("home")).url == reverse("admin:index")
     wait(clock, minutes=6)
-    assert client.get(reverse("home")).url == reverse("account_login")
+    # Signed out: `/` is the public directory's front door now (issue 12), with the way to sign in.
+    assert 'id="provider-sign-in"' in client.get(reverse("home")).text
+    assert not is_signed_in(client)
 
     client.force_login(staff_user("credentialing@alma.test", "view_provider"))
     for _ in range(15):  # active every 4 minutes, until an hour is up
         wait(clock, minutes=4)
-        client.get(reverse("home"))
-    assert "staff sessions end 1 hour after signing in" in landing_page(client, reverse("home"))
+        page = landing_page(client, reverse("home"))  # the last one: the public front door, and why
+    assert "staff sessions end 1 hour after signing in" in page
 
 
 def test_the_limits_are_read_from_the_environment():
@@ -149,4 +151,6 @@ def test_a_session_from_before_the_limits_starts_its_clocks_at_its_next_request(
     wait(clock, hours=11)
     assert client.get(reverse("home")).url == reverse("admin:index")  # not signed out at once
     wait(clock, minutes=31)
-    assert client.get(reverse("home")).url == reverse("account_login")
+    # Signed out: `/` is the public directory's front door now (issue 12), with the way to sign in.
+    assert 'id="provider-sign-in"' in client.get(reverse("home")).text
+    assert not is_signed_in(client)
