@@ -57,7 +57,15 @@ class PayoutAccountAdmin(ReadOnlyAdmin):
 
 @admin.register(Client)
 class ClientAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "provider", "payment_method", "payer", "added_at")
+    list_display = (
+        "__str__",
+        "provider",
+        "payment_method",
+        "payer",
+        "added_at",
+        "payer_ended_at",
+        "archived_at",
+    )
     list_filter = ("payment_method", "payer")
     search_fields = ("first_name", "last_name", "email", "provider__legal_name")
     list_select_related = ("provider", "payer")
@@ -70,4 +78,7 @@ class ClientAdmin(ReadOnlyAdmin):
         "payer",
         "added_at",
         "added_by",
+        "updated_at",
+        "payer_ended_at",
+        "archived_at",
     )

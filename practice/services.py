@@ -129,17 +129,18 @@ def client_add(
             raise InsuranceNotAllowed(insurance_refusal(provider, payer, today))
     else:
         payer = None
-    client = Client.objects.create(
-        provider=provider,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        email=email.strip(),
-        payment_method=payment_method,
-        payer=payer,
-        added_at=now,
-        added_by=actor,
-    )
-    ClientEvent.objects.create(client=client, kind=ClientEvent.Kind.ADDED, actor=actor, occurred_at=now)
+    with transaction.atomic():
+        client = Client.objects.create(
+            provider=provider,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            email=email.strip(),
+            payment_method=payment_method,
+            payer=payer,
+            added_at=now,
+            added_by=actor,
+        )
+        ClientEvent.objects.create(client=client, kind=ClientEvent.Kind.ADDED, actor=actor, occurred_at=now)
     # No client name or email in the log: the roster is the client's private information.
     logger.info("Client %s added to provider %s's roster (%s)", client.pk, provider.pk, payment_method)
     return client
