@@ -426,7 +426,8 @@ class InsuranceFormBundle:
     @property
     def has_errors(self) -> bool:
         return bool(self.form.errors) or any(
-            any(f.errors for f in formset.forms) or formset.non_form_errors()
+            # formset.errors leaves out the rows the provider removed (their DELETE box ticked).
+            any(formset.errors) or formset.non_form_errors()
             for formset in self.sections.values()
         )
 
