@@ -38,6 +38,7 @@ from credentialing.models import ApplicationStatus
 from directory.models import DirectoryProfile
 from onboarding import links
 from onboarding.models import ReviewedForm
+from portal.services.review import form_request_changes
 from practice import services as practice_services
 from tests.browser.axe import PHONE_390, axe_violations, describe, page_width_overflow
 from tests.browser.pages import DESKTOP
@@ -71,9 +72,11 @@ STOPS: list[tuple[str, bool]] = [
     ("general-onboarding-form-with-errors", True),
     ("insurance-form", True),
     ("insurance-form-with-errors", True),
+    ("insurance-form-changes-requested", True),
     # The provider, signed in, at several stages.
     ("dashboard-step-1", True),
     ("dashboard-step-2", True),
+    ("dashboard-changes-requested", True),
     ("dashboard-training", True),
     ("training-webinar", True),
     ("training-quiz", True),
@@ -115,6 +118,7 @@ STOPS: list[tuple[str, bool]] = [
     ("admin-sla-board", False),
 ]
 PAGES = [name for name, _ in STOPS]
+SENT_BACK_REASON = "Your liability certificate is for a policy that ended in 2024."
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE_PAGES = [name for name, phone in STOPS if phone]
 
@@ -142,7 +146,7 @@ class Tour:
         response = self.page.goto(f"{self.base_url}{path}")
         self._status = response.status if response else None
 
-    def submit(self, button: str) -> None:
+    def submit(self, button: str | re.Pattern[str]) -> None:
         """A failed submit with the server's errors shown: the browser's own required-field check
         steps aside (as it does in a browser without one), so every empty field gets its error."""
         self.page.eval_on_selector_all("form", "forms => forms.forEach((f) => { f.noValidate = true; })")
@@ -217,6 +221,15 @@ def _tour(tour: Tour) -> None:
         provider=training, defaults={"webinar_completed_at": timezone.now() - timedelta(hours=1)}
     )
     awaiting_password = provider_at_forms_approved(legal_name="Drew Password")
+    sent_back = ProviderFactory(legal_name="Frankie Changes")  # staff asked for changes
+    submit_general_onboarding(sent_back)
+    submit_insurance_form(sent_back)
+    form_request_changes(
+        provider=sent_back,
+        form=ReviewedForm.INSURANCE_FORM,
+        reviewer=superuser,
+        reason=SENT_BACK_REASON,
+    )
     in_review = ProviderFactory(legal_name="Emery Review")  # both forms in, waiting for staff
     submit_general_onboarding(in_review)
     submit_insurance_form(in_review)
@@ -248,7 +261,7 @@ def _tour(tour: Tour) -> None:
     with tour.stop("sign-in-with-errors") as page:
         page.locator("input[name=login]").fill("jordan.rivera@example.com")
         page.locator("input[name=password]").fill("not-the-password")
-        tour.submit("Sign In")
+        tour.submit(re.compile(r"^Sign in$", re.IGNORECASE))
     with tour.stop("directory-search"):
         tour.goto(reverse("directory:search"))
     with tour.stop("directory-search-results"):
@@ -290,6 +303,10 @@ def _tour(tour: Tour) -> None:
     with tour.stop("insurance-form-with-errors"):
         tour.submit("Submit form")
 
+    with tour.stop("insurance-form-changes-requested") as page:
+        tour.goto(links.form_path(sent_back, insurance_links.INSURANCE_FORM))
+        expect(page.get_by_text(SENT_BACK_REASON).first).to_be_visible()
+
     # --- providers, signed in ----------------------------------------------------------------
     tour.sign_in_as(new.user)
     with tour.stop("dashboard-step-1"):
@@ -297,6 +314,10 @@ def _tour(tour: Tour) -> None:
     tour.sign_in_as(submitted.user)
     with tour.stop("dashboard-step-2"):
         tour.goto(reverse("portal:dashboard"))
+    tour.sign_in_as(sent_back.user)
+    with tour.stop("dashboard-changes-requested") as page:
+        tour.goto(reverse("portal:dashboard"))
+        expect(page.get_by_text(SENT_BACK_REASON).first).to_be_visible()
     tour.sign_in_as(training.user)
     with tour.stop("dashboard-training"):
         tour.goto(reverse("portal:dashboard"))
