@@ -101,6 +101,7 @@ STOPS: list[tuple[str, bool]] = [
     ("directory-profile-editor", True),
     ("directory-profile-preview", True),
     ("password-change", True),
+    ("no-staff-access", True),
     ("sign-out", True),
     # Staff, in the admin.
     ("admin-index", False),
@@ -373,6 +374,8 @@ def _tour(tour: Tour) -> None:
         tour.goto(reverse("directory:my_profile_preview"))
     with tour.stop("password-change"):
         tour.goto(reverse("account_change_password"))
+    with tour.stop("no-staff-access"):
+        tour.goto(reverse("admin:index"))  # a provider at the admin's door: refused, 403
     with tour.stop("sign-out"):
         tour.goto(reverse("account_logout"))
 
