@@ -33,6 +33,9 @@ def test_good_keys_pass(settings):
         ([""], "alma.E003"),
         ([42], "alma.E003"),
     ],
+    # Named, not derived from the values: GOOD_KEY is random, and pytest-xdist needs every
+    # worker to collect the same test ids.
+    ids=["one-string", "none", "empty-list", "not-a-key", "truncated", "empty-string", "a-number"],
 )
 def test_a_missing_empty_or_malformed_key_list_is_an_error(settings, keys, error_id):
     assert error_ids(settings, keys) == [error_id]
