@@ -25,13 +25,15 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
 # anymail's test backend records what would have gone to the email provider's API.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.test.EmailBackend")
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default="/tmp/alma-test-mail")  # noqa: S108
+# pytest-xdist runs the suite in several processes (scripts/test -n 2): each keeps its files apart.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=f"/tmp/alma-test-mail{_XDIST_WORKER}")  # noqa: S108
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/alma-test-media")  # noqa: S108 - throwaway test uploads
+MEDIA_ROOT = env("MEDIA_ROOT", default=f"/tmp/alma-test-media{_XDIST_WORKER}")  # noqa: S108 - test uploads
 # Playwright's sync API runs an event loop in the test thread; the ORM is used from the
 # same thread between page actions, which is safe here (see shared/NOTES.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -16,8 +16,10 @@ from onboarding.models import OutboxEmail
 from tests.factories import ProviderFactory
 from tests.helpers import REPO
 
-# A Redis database of its own, emptied first, so no other run's messages reach this worker.
-REDIS_URL = os.environ.get("WORKER_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+# A Redis database of its own, emptied first, so no other run's messages reach this worker; one per
+# pytest-xdist worker (gw0 takes 14, gw1 13, ...), since each empties its own before it starts.
+_XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("WORKER_TEST_BROKER_URL", f"redis://127.0.0.1:6379/{14 - _XDIST_INDEX}")
 
 
 @pytest.fixture
