@@ -11,6 +11,7 @@ The token is a bearer secret in the URL path: alma.logging redacts it from every
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,6 +54,9 @@ def link_kinds() -> tuple[str, ...]:
 class LinkError(Exception):
     status = 400
     title = "This link isn't valid"
+    # Set when the link was genuinely signed for this provider (expired or replaced, not
+    # tampered): its page can then offer "Email me a fresh link" with no address to type.
+    genuine_link: "GenuineLink | None" = None
 
     @property
     def explanation(self) -> str:
@@ -71,7 +75,7 @@ class LinkExpired(LinkError):
     def explanation(self) -> str:
         return (
             f"For your security, onboarding links work for {settings.FORM_LINK_MAX_AGE_DAYS} days. "
-            "Contact Member Support and we'll send you a fresh one; anything you saved is kept."
+            "We can email you a fresh one; anything you saved is kept."
         )
 
 
@@ -81,8 +85,19 @@ class LinkReplaced(LinkError):
     title = "This link was replaced"
     explanation = (
         "Alma has sent you a newer link for this form, and this one no longer works. Open the "
-        "most recent email from Alma and use its button; anything you saved is kept."
+        "most recent email from Alma and use its button, or ask for a fresh link below; anything "
+        "you saved is kept."
     )
+
+
+@dataclass(frozen=True)
+class GenuineLink:
+    """What an expired or replaced link's page posts back to ask for a fresh one: the link itself,
+    which proves it was once emailed to this provider (its signature is checked again)."""
+
+    form: str
+    provider_id: str
+    token: str
 
 
 def set_password_url(provider: Provider) -> str:
@@ -125,10 +140,14 @@ def form_url(provider: Provider, form: str) -> str:
 
 def provider_for_link(*, provider_id, form: str, token: str) -> Provider:
     """The provider a link opens, or LinkError / LinkExpired / LinkReplaced."""
+    genuine = GenuineLink(form=form, provider_id=str(provider_id), token=token)
     try:
         payload = _signer(form).unsign_object(token, max_age=timedelta(days=settings.FORM_LINK_MAX_AGE_DAYS))
     except signing.SignatureExpired as exc:
-        raise LinkExpired from exc
+        expired = LinkExpired()
+        if provider_for_genuine_link(genuine) is not None:
+            expired.genuine_link = genuine
+        raise expired from exc
     except signing.BadSignature as exc:
         raise LinkError from exc
     # A valid token for another provider pasted onto this provider's URL is refused too.
@@ -140,8 +159,27 @@ def provider_for_link(*, provider_id, form: str, token: str) -> Provider:
         raise LinkError from exc
     # Links signed before link versions existed carry none: they are version 1.
     if payload.get("v", 1) != provider.link_version:
-        raise LinkReplaced
+        replaced = LinkReplaced()
+        replaced.genuine_link = genuine
+        raise replaced
     return provider
+
+
+def provider_for_genuine_link(link: GenuineLink) -> Provider | None:
+    """The provider a link was signed for, however old or replaced it is; None for a link that is
+    not genuine (a bad signature, another provider's token, an unknown kind or provider).
+
+    Only for asking for a fresh link, which goes to the provider's own address: an old link opens
+    nothing, but it still proves its holder once received Alma's email."""
+    if link.form not in _URL_NAMES:
+        return None
+    try:
+        payload = _signer(link.form).unsign_object(link.token)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("p") != link.provider_id:
+        return None
+    return Provider.objects.select_related("user").filter(public_id=link.provider_id).first()
 
 
 def form_link_view(form: str):
@@ -154,7 +192,12 @@ def form_link_view(form: str):
             try:
                 provider = provider_for_link(provider_id=provider_id, form=form, token=token)
             except LinkError as error:
-                return render(request, "onboarding/link_error.html", {"error": error}, status=error.status)
+                return render(
+                    request,
+                    "onboarding/link_error.html",
+                    {"error": error, "genuine_link": error.genuine_link},
+                    status=error.status,
+                )
             return view(request, provider, **kwargs)
 
         return wrapper

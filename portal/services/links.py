@@ -68,14 +68,23 @@ def _latest_email(provider: Provider, steps: tuple[str, ...]) -> OutboxEmail | N
     )
 
 
-def _emails_still_needed(provider: Provider) -> list[OutboxEmail]:
-    """The latest email for each link the provider still has to use. An email never sent yet is
-    left alone: it is rendered when sent, so it carries the new link anyway."""
-    latest: list[OutboxEmail | None] = []
+def forms_still_to_fill(provider: Provider) -> list[str]:
+    """The forms (ReviewedForm) the provider still has to fill in or fix, in onboarding order.
+    Also what "Email me my onboarding link again" reads (portal.services.link_requests)."""
+    still: list[str] = []
     for form, model in FORM_MODELS.items():
         record = model.objects.filter(provider=provider).only("status").first()
         if (record.status if record is not None else ReviewStatus.DRAFT) in STILL_TO_FILL:
-            latest.append(_latest_email(provider, FORM_EMAILS[form]))
+            still.append(form)
+    return still
+
+
+def _emails_still_needed(provider: Provider) -> list[OutboxEmail]:
+    """The latest email for each link the provider still has to use. An email never sent yet is
+    left alone: it is rendered when sent, so it carries the new link anyway."""
+    latest: list[OutboxEmail | None] = [
+        _latest_email(provider, FORM_EMAILS[form]) for form in forms_still_to_fill(provider)
+    ]
     if provider.onboarding_step == OnboardingStep.FORMS_APPROVED and not provider.user.has_usable_password():
         latest.append(_latest_email(provider, (portal_emails.PORTAL_ACCESS,)))
     if not training_is_done(provider):
