@@ -24,7 +24,7 @@ from tests.pipeline import PASSWORD, grant_portal_access
 pytestmark = pytest.mark.django_db
 
 STAFF_EMAIL = "credentialing@alma.test"
-TOO_MANY = "Too many failed login attempts"
+TOO_MANY = "Too many sign-in attempts"
 # allauth 65's default "login_failed" limit: 10 per minute per client address (and 5 per
 # 5 minutes per account). The 11th bad password within the minute is the one refused.
 ATTEMPTS_ALLOWED = 10
