@@ -31,8 +31,13 @@ def saved_outcome(request, *, saving_draft: bool, has_errors: bool):
 
 
 def typed_answers(data, names) -> dict[str, list[str]]:
-    """The posted values (as lists, a checkbox group has several) of the given input names."""
-    return {name: data.getlist(name) for name in names if name in data}
+    """The posted values (as lists, a checkbox group has several) of the given input names.
+
+    NUL characters are dropped: PostgreSQL's jsonb cannot hold one (the draft would fail to save),
+    and no answer can contain one anyway (Django's form fields refuse it)."""
+    return {
+        name: [value.replace("\x00", "") for value in data.getlist(name)] for name in names if name in data
+    }
 
 
 def answers_as_data(answers: dict[str, list[str]]) -> QueryDict:
