@@ -42,14 +42,14 @@ def test_from_the_portal_access_email_to_a_first_client_and_a_help_ticket(live_s
     # A weak password first: a clear error next to the field, nothing saved.
     page.locator("input[name=password1]").fill("password123")
     page.locator("input[name=password2]").fill("password123")
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Set password and sign in").click()
     expect(page.get_by_text("This password is too common.")).to_be_visible()
     provider.user.refresh_from_db()
     assert not provider.user.has_usable_password()
 
     page.locator("input[name=password1]").fill("Harbor-Counsel-2026")
     page.locator("input[name=password2]").fill("Harbor-Counsel-2026")
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Set password and sign in").click()
 
     # Signed in, on the dashboard, with the right items done and undone.
     expect(page.get_by_role("heading", name="Onboarding", exact=False).first).to_be_visible()

@@ -106,7 +106,7 @@ def test_a_provider_watches_the_webinar_and_passes_the_quiz_on_the_second_try(
     phone.goto(f"{live_server.url}/accounts/login/")
     phone.locator("input[name=login]").fill("jordan.rivera@example.com")
     phone.locator("input[name=password]").fill(PASSWORD)
-    phone.locator("form button[type=submit]").click()
+    phone.get_by_role("button", name="Sign in", exact=True).click()
     expect(phone.locator("#item-webinar")).to_have_attribute("data-done", "true")
     expect(phone.locator("#item-quiz")).to_have_attribute("data-done", "true")
     expect(phone.locator("#onboarding-summary")).to_contain_text("Your onboarding is complete.")
