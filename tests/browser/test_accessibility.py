@@ -64,6 +64,10 @@ STOPS: list[tuple[str, bool]] = [
     ("directory-contact-sent", True),
     ("link-error", True),
     ("link-expired", True),
+    ("fresh-link-sent", True),
+    ("link-request", True),
+    ("link-request-with-errors", True),
+    ("link-request-sent", True),
     ("not-found", True),
     ("password-reset", True),
     ("password-set", True),
@@ -284,6 +288,17 @@ def _tour(tour: Tour) -> None:
         tour.goto(f"/onboarding/{new.public_id}/general-onboarding/not-a-real-token/")
     with tour.stop("link-expired"):
         tour.goto(expired_link)
+    with tour.stop("fresh-link-sent") as page:
+        page.get_by_role("button", name="Email me a fresh link").click()
+        expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    with tour.stop("link-request"):
+        tour.goto(reverse("portal:link_request"))
+    with tour.stop("link-request-with-errors"):
+        tour.submit("Email me my onboarding link again")
+    with tour.stop("link-request-sent") as page:
+        page.get_by_label("Email address").fill(new.user.email)
+        page.get_by_role("button", name="Email me my onboarding link again").click()
+        expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     with tour.stop("not-found"):
         tour.goto("/no-such-page/")
     with tour.stop("password-reset"):
