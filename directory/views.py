@@ -2,6 +2,7 @@
 
 import contextlib
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -106,7 +107,9 @@ def contact_provider(request, slug: str):
     if found is None:
         raise Http404("No live profile at this address.")
     form = ContactForm(request.POST)
-    client_ip = request.META.get("REMOTE_ADDR", "")
+    # The visitor's address as allauth finds it (behind ALLAUTH_TRUSTED_PROXY_COUNT proxies), so
+    # visitors behind the load balancer are limited each on their own, not all as one.
+    client_ip = get_adapter(request).get_client_ip(request)
     if form.is_from_a_bot:
         # Looks sent to the bot, so it learns nothing; nothing is stored or emailed.
         with contextlib.suppress(ContactRateLimited):
