@@ -29,7 +29,7 @@ from directory import emails
 from directory.errors import ContactPaused, ContactRateLimited, ProfileNotFound
 from directory.models import ContactMessage, DirectoryProfile
 from onboarding.models import OutboxEmail
-from onboarding.services.outbox import outbox_enqueue
+from onboarding.services.outbox import outbox_context_erase, outbox_enqueue
 
 CONTACT_LIMIT_PER_IP = 5  # per hour, from one address
 CONTACT_WINDOW_IP = 60 * 60
@@ -129,8 +129,6 @@ def contact_messages_erase(*, now: datetime | None = None) -> int:
     for good). Blanks the ContactMessage and the context of those outbox rows, so the visitor's
     words are nowhere in the database afterwards. Returns how many messages were erased.
 
-    It writes the outbox rows of its own email kind directly: the outbox has no redaction
-    service yet (onboarding.services.outbox), and a `context` is the sender's own data.
     """
     now = now or timezone.now()
     unsent = OutboxEmail.objects.unsent().filter(
@@ -150,11 +148,10 @@ def contact_messages_erase(*, now: datetime | None = None) -> int:
             )
             if not done:
                 return erased
-            OutboxEmail.objects.filter(
-                provider_id__in={provider_id for _, provider_id in done},
-                step=emails.CONTACT_MESSAGE,
-                key__in=[f"contact-{pk}" for pk, _ in done],
-            ).update(context={})
+            keys: dict[int, list[str]] = {}
+            for pk, provider_id in done:
+                keys.setdefault(provider_id, []).append(f"contact-{pk}")
+            outbox_context_erase(kind=emails.CONTACT_MESSAGE, keys=keys)
             ContactMessage.objects.filter(pk__in=[pk for pk, _ in done]).update(
                 visitor_name="", visitor_email="", visitor_phone="", message="", erased_at=now
             )

@@ -34,7 +34,7 @@ import logging
 import smtplib
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -44,7 +44,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.template import Context, Engine
 from django.template.backends.django import get_installed_libraries
 from django.template.loader import render_to_string
@@ -166,6 +166,18 @@ def outbox_enqueue_many(*, emails: Sequence[OutgoingEmail], now: datetime) -> No
         batch_size=INSERT_BATCH,
     )
     transaction.on_commit(_request_sweep)
+
+
+def outbox_context_erase(*, kind: str, keys: Mapping[int, Sequence[str]]) -> int:
+    """Blank the context of these emails ({provider id: keys}) once the sender no longer needs
+    what it held (a visitor's words, say); the row itself stays as the record that it was sent.
+    Returns how many rows were blanked. The caller decides when: this does not check sent-ness."""
+    if not keys:
+        return 0
+    matching = Q()
+    for provider_id, provider_keys in keys.items():
+        matching |= Q(provider_id=provider_id, key__in=list(provider_keys))
+    return OutboxEmail.objects.filter(matching, step=kind).update(context={})
 
 
 def _new_message_id() -> str:
