@@ -33,7 +33,11 @@ from onboarding.services.outbox import outbox_context_erase, outbox_enqueue
 
 CONTACT_LIMIT_PER_IP = 5  # per hour, from one address
 CONTACT_WINDOW_IP = 60 * 60
-CONTACT_LIMIT_PER_PROFILE = 20  # per day, to one profile: a flood from many addresses
+# Per day. One address to one profile: a visitor needs a few at most, and this (not the cap below)
+# is what stops one sender from filling a provider's day. The per-profile cap only stops a flood
+# from many addresses; it is high so that a handful of addresses cannot shut a profile's form.
+CONTACT_LIMIT_PER_ADDRESS_AND_PROFILE = 5
+CONTACT_LIMIT_PER_PROFILE = 100
 CONTACT_WINDOW_PROFILE = 24 * 60 * 60
 ERASE_BATCH = 1000
 
@@ -94,6 +98,12 @@ def contact_message_send(
                 "so your message was not sent."
             )
         contact_attempt_count(client_ip=client_ip)
+        pair = f"{_address_key(client_ip)}:profile:{profile.pk}"
+        if _count(pair, window=CONTACT_WINDOW_PROFILE) > CONTACT_LIMIT_PER_ADDRESS_AND_PROFILE:
+            raise ContactRateLimited(
+                f"You have already sent {profile.display_name} several messages today. "
+                "Please wait for their reply."
+            )
         to_profile = f"directory:contact:profile:{profile.pk}"
         if _count(to_profile, window=CONTACT_WINDOW_PROFILE) > CONTACT_LIMIT_PER_PROFILE:
             raise ContactRateLimited(

@@ -115,8 +115,9 @@ class ProfileForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    """A visitor's "Contact this provider" message. `website` is a honeypot: hidden from people
-    (and from screen readers), filled in only by bots; the view drops such a message."""
+    """A visitor's "Contact this provider" message. `leave_empty` is a honeypot, hidden from people
+    (and from screen readers), filled in only by bots; the view drops such a message. Not named
+    like a real field ("website" was): a browser's autofill would fill it and lose a real message."""
 
     name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(
@@ -137,18 +138,18 @@ class ContactForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Please don't include health details; share those with the provider directly.",
     )
-    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+    leave_empty = forms.CharField(label="Leave this empty", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        autocomplete = {"name": "name", "email": "email", "phone": "tel", "website": "off"}
+        autocomplete = {"name": "name", "email": "email", "phone": "tel", "leave_empty": "off"}
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-control")
             if name in autocomplete:
                 field.widget.attrs["autocomplete"] = autocomplete[name]
         self.fields["email"].widget.attrs["spellcheck"] = "false"
         self.fields["phone"].widget.input_type = "tel"
-        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        self.fields["leave_empty"].widget.attrs["tabindex"] = "-1"
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -161,4 +162,4 @@ class ContactForm(forms.Form):
 
     @property
     def is_from_a_bot(self) -> bool:
-        return bool(self.data.get("website"))
+        return bool(self.data.get("leave_empty"))

@@ -75,7 +75,7 @@ def test_a_live_profile_has_the_contact_form_with_the_privacy_line_and_a_hidden_
     # The honeypot is inside a display:none box, so neither people nor screen readers meet it.
     honeypot_box = element(form, "div#contact-honeypot")
     assert "d-none" in attribute_of(honeypot_box, "class")
-    assert 'name="website"' in honeypot_box
+    assert 'name="leave_empty"' in honeypot_box
     assert 'tabindex="-1"' in honeypot_box
 
 
@@ -127,6 +127,19 @@ def test_a_message_reaches_the_provider_once_and_the_visitor_details_are_erased_
     assert contact.contact_messages_erase() == 0
     outbox_sweep()
     assert len(contact_emails(live_provider)) == 1
+
+
+def test_the_visitor_details_are_erased_even_when_publishing_fails(client, profile, monkeypatch):
+    assert send(client, profile).status_code == 302
+    outbox_sweep()
+
+    def broken(**kwargs):
+        raise RuntimeError("publishing is down")
+
+    monkeypatch.setattr("directory.tasks.profiles_publish_due", broken)
+    with pytest.raises(RuntimeError):
+        publish_due_profiles()
+    assert ContactMessage.objects.get().visitor_email == ""
 
 
 def test_a_message_whose_email_was_given_up_is_erased_too(client, profile, live_provider):
@@ -181,7 +194,7 @@ def test_errors_sit_next_to_their_fields_and_nothing_typed_is_lost(client, profi
 
 
 def test_a_filled_honeypot_looks_sent_but_stores_and_emails_nothing(client, profile):
-    response = send(client, profile, website="http://spam.example")
+    response = send(client, profile, leave_empty="http://spam.example")
     assert response.status_code == 302
     assert response.url.endswith("/contact/sent/")
     assert not ContactMessage.objects.exists()
@@ -198,6 +211,19 @@ def test_one_address_may_send_five_messages_an_hour(client, profile):
     assert ContactMessage.objects.count() == contact.CONTACT_LIMIT_PER_IP
     # Someone else is not held back by it.
     assert send(client, profile, ip="198.51.100.20").status_code == 302
+
+
+def test_one_address_may_send_one_profile_only_a_few_messages_a_day(client, profile, monkeypatch):
+    monkeypatch.setattr(contact, "CONTACT_LIMIT_PER_IP", 100)
+    for _ in range(contact.CONTACT_LIMIT_PER_ADDRESS_AND_PROFILE):
+        assert send(client, profile, ip="198.51.100.7").status_code == 302
+    refused = send(client, profile, ip="198.51.100.7")
+    assert refused.status_code == 429
+    assert "Please wait for their reply." in text_at(refused.text, "#contact-error")
+    # Neither another visitor to this profile nor this visitor to another profile is held back.
+    assert send(client, profile, ip="198.51.100.8").status_code == 302
+    other = DirectoryProfile.objects.get(provider=make_live_provider(legal_name="Riley Chen"))
+    assert send(client, other, ip="198.51.100.7").status_code == 302
 
 
 def test_one_profile_takes_a_limited_number_of_messages_a_day_from_any_address(client, profile, monkeypatch):
