@@ -16,6 +16,7 @@ import shlex
 import subprocess
 import sys
 import threading
+import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -264,8 +265,15 @@ def days_ago(n: int) -> dt.date:
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now (valid for one 30-second period, usable once)."""
-    return format_hotp_value(hotp_value(secret, int(timezone.now().timestamp()) // 30))
+    """The code an authenticator app shows now (valid for one 30-second period, usable once).
+
+    Near the end of a period it waits for the next one: allauth accepts only the current period's
+    code, and a browser test that types it a moment later would otherwise cross the boundary."""
+    now = timezone.now().timestamp()
+    if now % 30 > 25:
+        time.sleep(30 - now % 30 + 0.1)
+        now = timezone.now().timestamp()
+    return format_hotp_value(hotp_value(secret, int(now) // 30))
 
 
 # --- uploads and form data -------------------------------------------------------------------------
