@@ -59,6 +59,7 @@ class InsuranceFormForm(forms.ModelForm):
         fields = list(InsuranceForm.PROVIDER_FIELDS)
         widgets = {
             "caqh_attested_on": DateInput(),
+            "date_of_birth": DateInput(),
             "liability_effective": DateInput(),
             "liability_expiry": DateInput(),
             "dea_expiry": DateInput(),
@@ -80,7 +81,13 @@ class InsuranceFormForm(forms.ModelForm):
         }
 
     OPTIONAL = frozenset(
-        {"work_gap_explanation_recent", "caqh_password", "caqh_attested_on", "dea_registered_name"}
+        {
+            "work_gap_explanation_recent",
+            "caqh_password",
+            "caqh_attested_on",
+            "dea_registered_name",
+            "date_of_birth",
+        }
     )
 
     def __init__(self, *args, provider: Provider, draft: bool = False, **kwargs) -> None:

@@ -33,6 +33,8 @@ class InsuranceForm(models.Model):
     # Fernet token (alma.secrets); never rendered back. Staff read it only through an audited reveal.
     caqh_password_encrypted = models.TextField(blank=True, editable=False)
     npi = models.CharField("NPI (Type 1, individual)", max_length=10, blank=True)
+    # Matched against the federal exclusion lists (exclusions app) with the name; CAQH asks too.
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
     caqh_attested_on = models.DateField(
         "last CAQH attestation", null=True, blank=True, help_text="CAQH asks you to re-attest every 120 days."
     )
@@ -103,6 +105,7 @@ class InsuranceForm(models.Model):
         "caqh_username",
         "caqh_attested_on",
         "npi",
+        "date_of_birth",
         "liability_carrier",
         "liability_policy_number",
         "liability_per_claim",
@@ -313,3 +316,28 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} expires {self.expires_on} ({self.days_before}-day reminder)"
+
+
+class ProviderDemographics(models.Model):
+    """The optional race, ethnicity and language questions NCQA asks the application to carry.
+
+    Kept apart from the Insurance Form and the directory: nothing public or automatic reads it,
+    and staff see it only with `credentialing.see_provider_demographics` (not a `view_*`
+    permission, so no read-only role picks it up by pattern). An empty list means not answered;
+    PREFER_NOT_TO_SAY is an answer."""
+
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="demographics")
+    race = models.JSONField(default=list, blank=True)
+    ethnicity = models.CharField(max_length=40, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "provider demographics"
+        default_permissions = ()
+        permissions = [("see_provider_demographics", "Can see a provider's optional demographic answers")]
+
+    def __str__(self) -> str:
+        return f"Demographics of {self.provider}"

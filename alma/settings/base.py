@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "support",
     "helpdesk",
     "practice",
+    "exclusions",
+    "verification",
     "portal",  # the top layer, no models: composes the apps below it (README, "Architecture")
 ]
 
@@ -210,6 +212,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", default="alma.test")
 # Where providers write to Member Support: every page's footer and the forms' help button
 # (templates read it as SUPPORT_EMAIL, alma.context_processors.support).
+# Where staff notices go through the outbox (an exclusion match, a recredentialing date coming up).
+CREDENTIALING_TEAM_EMAIL = env("CREDENTIALING_TEAM_EMAIL", default="credentialing@alma.test")
+# The NPPES NPI registry: "http" asks the public API; "fixtures" answers from the JSON files in
+# verification/npi_registry/fixtures/ (the embedded demo and the tests: no network).
+NPI_REGISTRY = env("NPI_REGISTRY", default="fixtures")
+NPI_REGISTRY_URL = env("NPI_REGISTRY_URL", default="https://npiregistry.cms.hhs.gov/api/")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@alma.test")
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in env.ENVIRON.items() if key.startswith("ANYMAIL_")

@@ -32,3 +32,6 @@ SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 # The health check (/healthz) is probed over plain HTTP inside the cluster.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Production asks the public NPPES registry (base.py defaults to the offline fixtures).
+NPI_REGISTRY = env("NPI_REGISTRY", default="http")
