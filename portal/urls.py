@@ -31,6 +31,7 @@ urlpatterns = [
     path("onboarding/", include("credentialing.urls")),
     path("insurance/", include("credentialing.portal_urls")),
     path("documents/", include("credentialing.document_urls")),
+    path("portal/credentialing-file/", include("verification.urls")),
     path("support/", include("support.urls")),
     path("help/", include("helpdesk.urls")),
     path("practice/", include("practice.urls")),

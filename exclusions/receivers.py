@@ -1,0 +1,1 @@
+"""Exclusion monitoring's reactions to the layers below (connected in ExclusionsConfig.ready())."""

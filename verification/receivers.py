@@ -1,0 +1,1 @@
+"""Verification's reactions to the layers below (connected in VerificationConfig.ready())."""
