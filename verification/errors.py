@@ -1,0 +1,26 @@
+"""Domain errors raised by verification services; views and admin turn them into messages."""
+
+
+class VerificationError(Exception):
+    """A request the credentialing-file rules refuse; the message is safe to show to staff."""
+
+
+class DecisionNotPermitted(VerificationError):
+    """The actor may not record a credentialing decision, or may not override a file's readiness."""
+
+
+class DecisionDateRefused(VerificationError):
+    """A decision dated in the future: a decision is recorded once it has been made."""
+
+
+class FileNotReady(VerificationError):
+    """A required item of the file is missing or stale on the decision date, and nobody with the
+    override permission gave a written reason to decide anyway."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("The credentialing file is not ready: " + "; ".join(reasons))
+
+
+class DecisionDetailsMissing(VerificationError):
+    """A decision without its reason, or an unknown outcome."""
