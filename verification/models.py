@@ -180,3 +180,26 @@ class CredentialingFileDownload(models.Model):
 
     def __str__(self) -> str:
         return f"File of {self.provider} downloaded by {self.downloaded_by} at {self.downloaded_at}"
+
+
+class RecredentialingAttestation(models.Model):
+    """The provider said "these are still right" about the details their file holds, for the
+    recredentialing falling due on `due_on` (asked with the 120-day reminder)."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="recredentialing_attestations"
+    )
+    due_on = models.DateField("for the recredentialing due on")
+    attested_at = models.DateTimeField(default=timezone.now)
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # What the provider confirmed, as the page showed it (licences, insurance, DEA).
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-attested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "due_on"], name="one_attestation_per_recredentialing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} confirmed their details on {self.attested_at:%Y-%m-%d} (due {self.due_on})"
