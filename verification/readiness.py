@@ -84,6 +84,9 @@ def item_readiness(item: FileItem, *, today: date, decision_on: date) -> ItemRea
         reason = "verified on a date still to come"
     elif item.problem:
         reason = item.problem
+    elif age_on_decision < 0:
+        # A decision dated before the verification did not rest on it.
+        reason = f"verified after the decision date ({decision_on:%d %b %Y})"
     elif age_on_decision > PSV_MAX_AGE_DAYS:
         reason = (
             f"verified {age_on_decision} days before the decision date; "
