@@ -212,3 +212,9 @@ def insurance_form_missing_answers(provider: Provider) -> list[str]:
         return []
     labels = {field.name: str(field.verbose_name) for field in InsuranceForm._meta.concrete_fields}
     return [labels[name] for name in InsuranceForm.PRESCRIBER_FIELDS if not getattr(record, name)]
+
+
+def insurance_form_with_rows(provider: Provider) -> InsuranceForm | None:
+    """The provider's Insurance Form with its licences and education (3 queries), or None: what
+    the credentialing file verifies (verification.file)."""
+    return InsuranceForm.objects.filter(provider=provider).prefetch_related("licenses", "education").first()

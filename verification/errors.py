@@ -24,3 +24,13 @@ class FileNotReady(VerificationError):
 
 class DecisionDetailsMissing(VerificationError):
     """A decision without its reason, or an unknown outcome."""
+
+
+class VerificationRefused(VerificationError):
+    """A primary-source verification the rules refuse (a future date, a source that is not a
+    primary source for that credential, evidence that is not a PDF or image). `field` names the
+    form field it concerns, so the admin shows it there."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
