@@ -21,3 +21,8 @@ unenroll_consequences = Signal()
 # application is withdrawn. practice flags the roster clients on that payer in the same
 # transaction (practice/receivers.py).
 payer_withdrawn = Signal()
+
+# insurance_form_submitted(provider, npi, now): sent inside insurance_form_submit's transaction,
+# provider row locked, after the form is marked submitted (each round, a resubmission too).
+# verification asks the NPI registry about `npi` once the transaction has committed.
+insurance_form_submitted = Signal()
