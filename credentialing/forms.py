@@ -13,8 +13,14 @@ from django.forms import formset_factory, model_to_dict
 from django.utils import timezone
 
 from alma.uploads import check_upload
-from credentialing import checks, rules
-from credentialing.models import Education, InsuranceForm, StateLicense, WorkHistoryEntry
+from credentialing import checks, demographics, rules
+from credentialing.models import (
+    Education,
+    InsuranceForm,
+    ProviderDemographics,
+    StateLicense,
+    WorkHistoryEntry,
+)
 from onboarding.form_pages import typed_answers
 from onboarding.models import Provider
 
@@ -384,6 +390,64 @@ def _refused_section(row_form, prefix: str, saved: list[dict]) -> SectionFormSet
     )
 
 
+class DemographicsForm(forms.Form):
+    """The optional "About you" section (credentialing.demographics): nothing required, each
+    question with "Prefer not to say". Bound only to a page that carried the section (its hidden
+    `shown` input), so a POST without it, or a draft's typed answers, which never hold these
+    answers, leaves the saved ones as they are."""
+
+    prefix = "about"
+
+    shown = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    race = forms.MultipleChoiceField(
+        label="Race",
+        choices=demographics.RACE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choose all that apply.",
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=demographics.ETHNICITY_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages you speak",
+        choices=demographics.LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choose all that apply.",
+    )
+
+    @classmethod
+    def for_page(cls, data, saved: ProviderDemographics | None) -> "DemographicsForm":
+        initial = (
+            {"race": saved.race, "ethnicity": saved.ethnicity, "languages": saved.languages} if saved else {}
+        )
+        posted = data is not None and f"{cls.prefix}-shown" in data
+        return cls(data if posted else None, initial=initial)
+
+    def _on_its_own(self, name: str) -> list[str]:
+        chosen = self.cleaned_data[name]
+        if demographics.PREFER_NOT_TO_SAY in chosen and len(chosen) > 1:
+            raise forms.ValidationError(demographics.ON_ITS_OWN)
+        return chosen
+
+    def clean_race(self):
+        return self._on_its_own("race")
+
+    def clean_languages(self):
+        return self._on_its_own("languages")
+
+    def answers(self) -> dict | None:
+        """What the service stores, or None to leave the saved answers as they are (the page did
+        not carry the section, or an answer needs fixing)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return {name: self.cleaned_data[name] for name in ("race", "ethnicity", "languages")}
+
+
 @dataclass
 class InsuranceFormBundle:
     """The main form and its repeatable sections, validated and read together."""
@@ -391,6 +455,8 @@ class InsuranceFormBundle:
     form: InsuranceFormForm
     sections: dict[str, SectionFormSet]
     draft: bool
+    # The optional "About you" questions: kept apart from the form (ProviderDemographics).
+    demographics: DemographicsForm | None = None
 
     @classmethod
     def build(cls, *, provider: Provider, record: InsuranceForm, data=None, files=None, draft=False):
@@ -420,7 +486,11 @@ class InsuranceFormBundle:
                 # PRODUCT.md: the agreement gave the licence type; a new licence row starts with it.
                 prefill={"license_type": provider.license_type} if prefix == "licenses" else None,
             )
-        return cls(form=form, sections=sections, draft=draft)
+        saved_demographics = (
+            ProviderDemographics.objects.filter(provider=provider).first() if provider.pk else None
+        )
+        about = DemographicsForm.for_page(data, saved_demographics)
+        return cls(form=form, sections=sections, draft=draft, demographics=about)
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid()
@@ -428,10 +498,14 @@ class InsuranceFormBundle:
         valid = all([formset.is_valid() for formset in self.sections.values()]) and valid  # noqa: C419
         if not self.draft:
             valid = self._check_work_history() and valid
+        if self.demographics is not None and self.demographics.is_bound:
+            valid = self.demographics.is_valid() and valid
         return valid
 
     @property
     def has_errors(self) -> bool:
+        if self.demographics is not None and self.demographics.is_bound and self.demographics.errors:
+            return True
         return bool(self.form.errors) or any(
             # formset.errors leaves out the rows the provider removed (their DELETE box ticked).
             any(formset.errors) or formset.non_form_errors()
@@ -507,4 +581,5 @@ class InsuranceFormBundle:
             "licenses": self.rows("licenses"),
             "education": self.rows("education"),
             "work_history": self.rows("work_history"),
+            "demographics": self.demographics.answers() if self.demographics is not None else None,
         }

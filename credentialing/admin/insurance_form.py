@@ -6,8 +6,15 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from alma.admin import ReadOnlyAdmin, ReadOnlyInline, ServiceActionMixin
-from credentialing import checks
-from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
+from credentialing import checks, demographics
+from credentialing.models import (
+    Education,
+    InsuranceForm,
+    ProviderDemographics,
+    SecretReveal,
+    StateLicense,
+    WorkHistoryEntry,
+)
 from credentialing.services.insurance_form import caqh_password_reveal
 
 
@@ -32,6 +39,7 @@ class SecretRevealInline(ReadOnlyInline):
     verbose_name_plural = "password reveals (audit)"
 
 
+DEMOGRAPHICS_SECTION = "Demographics (optional answers)"
 HIDDEN = frozenset({"id", "caqh_password_encrypted", "draft_answers", *InsuranceForm.FILE_FIELDS})
 
 
@@ -65,9 +73,52 @@ class InsuranceFormAdmin(ServiceActionMixin, ReadOnlyAdmin):
         return format_html('Saved (encrypted). <a href="{}">Reveal it</a> (recorded in the audit).', url)
 
     def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
         if request.user.has_perm("credentialing.reveal_caqh_password"):
-            return [("caqh_password_revealable" if f == "caqh_password" else f) for f in self.readonly_fields]
-        return self.readonly_fields
+            fields = [("caqh_password_revealable" if f == "caqh_password" else f) for f in fields]
+        if request.user.has_perm(demographics.PERMISSION):
+            fields.append("demographic_answers")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """The optional demographic answers in a section of their own, for staff holding
+        `see_provider_demographics` only; without it the page has no trace of them."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if not request.user.has_perm(demographics.PERMISSION):
+            return fieldsets
+        [(name, options), *rest] = fieldsets
+        main = {**options, "fields": [f for f in options["fields"] if f != "demographic_answers"]}
+        section = (
+            DEMOGRAPHICS_SECTION,
+            {
+                "fields": ["demographic_answers"],
+                "description": "Optional answers the provider chose to give. Never used to decide "
+                "credentialing, never shown in the directory or in exports.",
+            },
+        )
+        return [(name, main), *rest, section]
+
+    @admin.display(description="answers")
+    def demographic_answers(self, record):
+        answers = ProviderDemographics.objects.filter(provider_id=record.provider_id).first()
+        if answers is None:
+            return "Not answered"
+        rows = [
+            ("Race", demographics.labels(answers.race, demographics.RACE_CHOICES)),
+            (
+                "Ethnicity",
+                demographics.labels(
+                    [answers.ethnicity] if answers.ethnicity else [], demographics.ETHNICITY_CHOICES
+                ),
+            ),
+            ("Languages", demographics.labels(answers.languages, demographics.LANGUAGE_CHOICES)),
+        ]
+        return format_html(
+            '<dl data-testid="demographic-answers">{}</dl>',
+            format_html_join(
+                "", "<dt>{}</dt><dd>{}</dd>", ((q, ", ".join(a) or "Not answered") for q, a in rows)
+            ),
+        )
 
     @admin.display(description="DEA name check")
     def dea_name_check(self, record):

@@ -12,6 +12,7 @@ from alma import secrets
 from alma.uploads import replaced_files_delete_on_commit
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
 from onboarding.models import OnboardingStep, Provider
+from credentialing.services.demographics import demographics_record
 from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
@@ -72,6 +73,7 @@ def insurance_form_save_draft(
     work_history: list[dict] | None = None,
     typed_answers: dict[str, list[str]] | None = None,
     now: datetime | None = None,
+    demographics: dict[str, Any] | None = None,
 ) -> InsuranceForm:
     """Save what passed its checks; `typed_answers` is the page as typed when something did
     not (shown back with its errors, onboarding.form_pages), else None."""
@@ -85,6 +87,8 @@ def insurance_form_save_draft(
         form.save(update_fields=[*changed, "draft_answers", "draft_saved_at"])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
     return form
+        if demographics is not None:  # the optional "About you" answers: stored apart, never in the form
+            demographics_record(provider=provider, **demographics, now=now)
 
 
 def insurance_form_submit(
@@ -97,6 +101,7 @@ def insurance_form_submit(
     work_history: list[dict],
     actor: User | None,
     now: datetime | None = None,
+    demographics: dict[str, Any] | None = None,
 ) -> InsuranceForm:
     """Step 2 done: the form joins the staff review queue (step 3).
 
@@ -114,6 +119,8 @@ def insurance_form_submit(
         form.save(update_fields=[*changed, "draft_answers", *SUBMISSION_FIELDS])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
         if first_submission:
+        if demographics is not None:  # the optional "About you" answers: stored apart, never in the form
+            demographics_record(provider=provider, **demographics, now=now)
             step_advance(
                 provider=provider, to_step=OnboardingStep.INSURANCE_FORM_SUBMITTED, actor=actor, now=now
             )
