@@ -6,6 +6,7 @@ Patterns are "app_label.codename", with "*" as a wildcard in the codename.
 
 - Support: providers, agreements, emails, help tickets and articles; credentialing read-only.
 - Credentialing: form review, payer applications, payers and programs, the CAQH reveal.
+- Credentialing Committee: reads everything and records credentialing decisions (not overrides).
 - Admin: everything.
 """
 
@@ -32,6 +33,13 @@ ROLES: dict[str, list[str]] = {
         "credentialing.change_payer",
         "credentialing.add_program",
         "credentialing.change_program",
+    ],
+    # Decides on credentialing files (NCQA's committee); an Admin alone may override readiness.
+    "Credentialing Committee": [
+        *READ_ALL,
+        "verification.view_*",
+        "exclusions.view_*",
+        "verification.record_credentialing_decision",
     ],
     "Admin": ["*.*"],
 }
