@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from verification.services.npi import npi_check_run, npi_checks_retry
+from verification.services.recredentialing import recredentialing_reminders_queue
 
 # --- NPI registry checks (verification.services.npi) ---
 
@@ -19,3 +20,13 @@ def npi_check(check_id: int) -> str:
 def npi_checks_sweep() -> dict:
     """Every 10 minutes (CELERY_BEAT_SCHEDULE): the pending checks whose next attempt is due."""
     return npi_checks_retry()
+
+
+# --- Recredentialing reminders (verification.services.recredentialing) ---
+
+
+@shared_task
+def queue_recredentialing_reminders() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): the 120/90/30-day reminders due today, to each provider and
+    to the credentialing team. Safe to run again: each threshold's emails are queued once."""
+    return recredentialing_reminders_queue()

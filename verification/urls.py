@@ -1,6 +1,10 @@
 """The signed-in provider's credentialing-file pages (namespace "verification")."""
 
-from django.urls import path  # noqa: F401 - the parts add their pages here
+from django.urls import path
+
+from verification import views_recredentialing
 
 app_name = "verification"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("confirm/", views_recredentialing.confirm_details, name="confirm_details"),
+]
