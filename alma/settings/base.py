@@ -267,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credentialing.tasks.send_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Recredentialing reminders (120/90/30 days before the due date), after the expiry ones;
+    # safe to run again: each threshold is queued once (verification.services.recredentialing).
+    "recredentialing-reminders": {
+        "task": "verification.tasks.queue_recredentialing_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 # How long a sender holds a claimed outbox row before another may retry it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
