@@ -33,6 +33,7 @@ ROLES: dict[str, list[str]] = {
         "credentialing.change_payer",
         "credentialing.add_program",
         "credentialing.change_program",
+        "verification.download_credentialing_file",  # the file export for a file review (audited)
     ],
     # Decides on credentialing files (NCQA's committee); an Admin alone may override readiness.
     "Credentialing Committee": [
