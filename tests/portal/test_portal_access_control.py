@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Namespaces whose pages belong to a signed-in provider. Form-link pages (onboarding:general_
 # onboarding, credentialing:*) are reached by signed links instead and are tested with them.
-PORTAL_NAMESPACES = {"insurance", "helpdesk", "practice", "documents"}
+PORTAL_NAMESPACES = {"insurance", "helpdesk", "practice", "documents", "verification"}
 PORTAL_NAMES = {"portal:dashboard", "directory:my_profile"} | {
     f"training:{name}" for name in ("webinar", "webinar_progress", "quiz", "quiz_start", "quiz_attempt")
 }
