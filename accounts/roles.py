@@ -13,7 +13,8 @@ Patterns are "app_label.codename", with "*" as a wildcard in the codename.
 from fnmatch import fnmatchcase
 
 READ_ALL = ["onboarding.view_*", "credentialing.view_*", "training.view_*", "directory.view_*",
-            "support.view_*", "helpdesk.view_*", "practice.view_*"]  # fmt: skip
+            "support.view_*", "helpdesk.view_*", "practice.view_*", "verification.view_*",
+            "exclusions.view_*"]  # fmt: skip
 
 ROLES: dict[str, list[str]] = {
     "Support": [
@@ -33,6 +34,8 @@ ROLES: dict[str, list[str]] = {
         "credentialing.change_payer",
         "credentialing.add_program",
         "credentialing.change_program",
+        "verification.add_primarysourceverification",  # record a primary-source verification
+        "exclusions.decide_exclusioncase",  # clear or confirm a possible exclusion match
         "verification.download_credentialing_file",  # the file export for a file review (audited)
     ],
     # Decides on credentialing files (NCQA's committee); an Admin alone may override readiness.

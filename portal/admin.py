@@ -37,8 +37,10 @@ from portal.services.provider_details import DetailsCorrection, DetailsRefused
 from portal.services.review import FORM_MODELS
 from portal.sla import sla_board
 from training.models import TrainingProgress
+from verification.file import file_summary
 
 REVIEW_PERMISSION = "onboarding.review_onboarding_forms"
+FILE_PERMISSION = "verification.view_primarysourceverification"
 # Each form's own admin page, where a reviewer reads the answers before deciding.
 FORM_ADMIN_URLS: dict[str, str] = {
     ReviewedForm.GENERAL_ONBOARDING: "admin:onboarding_generalonboarding_change",
@@ -366,6 +368,12 @@ class ProviderAdmin(ServiceActionMixin, ReadOnlyWithActionsAdmin):
             **(extra_context or {}),
             "can_correct_details": request.user.has_perm(CORRECT_DETAILS_PERMISSION),
         }
+        # The credentialing file in one line, with its page (verification's PSV admin).
+        shown = Provider.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if shown is not None and request.user.has_perm(FILE_PERMISSION):
+            extra_context["credentialing_file"] = file_summary(shown, today=timezone.localdate())
+            file_page = reverse("admin:verification_file", args=[shown.public_id])
+            extra_context["credentialing_file_url"] = file_page
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
 
     def get_urls(self):

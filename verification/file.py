@@ -194,3 +194,37 @@ def file_rows(provider: Provider, *, today: date, decision_on: date) -> tuple[Fi
     readiness = file_readiness([entry.item for entry in entries], today=today, decision_on=decision_on)
     rows = [FileRow(entry, item) for entry, item in zip(entries, readiness.items, strict=True)]
     return readiness, rows
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """The file in one line, for the provider's page: "5 of 7 items ready, 2 missing"."""
+
+    total: int
+    ready_count: int
+    missing: int  # never verified
+    not_ready: int  # verified, but stale, refuted or with an open exclusion case
+
+    @property
+    def ready(self) -> bool:
+        return self.total > 0 and self.ready_count == self.total
+
+    def __str__(self) -> str:
+        if not self.total:
+            return "no items yet, the Insurance Form is not in"
+        parts = [f"{self.ready_count} of {self.total} items ready"]
+        if self.missing:
+            parts.append(f"{self.missing} missing")
+        if self.not_ready:
+            parts.append(f"{self.not_ready} stale or with a problem")
+        return ", ".join(parts)
+
+
+def file_summary(provider: Provider, *, today: date) -> FileSummary:
+    readiness = file_readiness_for(provider, today)
+    return FileSummary(
+        total=len(readiness.items),
+        ready_count=sum(1 for item in readiness.items if item.ready),
+        missing=sum(1 for item in readiness.items if not item.present),
+        not_ready=sum(1 for item in readiness.items if item.present and not item.ready),
+    )
