@@ -79,6 +79,10 @@ class InsuranceFormForm(forms.ModelForm):
                 "Only if your DEA registration is under another name, for example a former surname."
             ),
             "caqh_id": "Digits only, from your CAQH ProView profile.",
+            "date_of_birth": (
+                "As on your ID. Federal rules ask us to check it, with your name, against the "
+                "OIG and SAM exclusion lists; CAQH asks for it too."
+            ),
             "liability_per_claim": "At least $1,000,000.",
             "liability_aggregate": "At least $3,000,000.",
             "liability_certificate": "PDF, PNG or JPEG, at most 10 MB.",
@@ -92,7 +96,6 @@ class InsuranceFormForm(forms.ModelForm):
             "caqh_password",
             "caqh_attested_on",
             "dea_registered_name",
-            "date_of_birth",
         }
     )
 
@@ -137,6 +140,12 @@ class InsuranceFormForm(forms.ModelForm):
         if attested and attested > timezone.localdate():
             raise forms.ValidationError("An attestation date cannot be in the future.")
         return attested
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born is None:
+            return born
+        return self._problem(rules.date_of_birth_problem(born, today=timezone.localdate()), born)
 
     def clean_liability_per_claim(self):
         limit = self.cleaned_data["liability_per_claim"]

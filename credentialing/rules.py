@@ -32,6 +32,22 @@ def liability_aggregate_problem(limit: int) -> str | None:
     return None
 
 
+# A licensed therapist is an adult; a date outside this range is a typing slip (a year of
+# birth typed as this year, or 1900 for 2000).
+YOUNGEST_AGE = 18
+OLDEST_AGE = 100
+
+
+def date_of_birth_problem(born: date, *, today: date) -> str | None:
+    if born >= today:
+        return "A date of birth must be in the past: check the year."
+    if born > today - relativedelta(years=YOUNGEST_AGE):
+        return f"This date makes you younger than {YOUNGEST_AGE}: check the year."
+    if born <= today - relativedelta(years=OLDEST_AGE):
+        return f"This date makes you {OLDEST_AGE} or older: check the year."
+    return None
+
+
 @dataclass(frozen=True)
 class Gap:
     start: date

@@ -1,9 +1,18 @@
 """Reads of exclusion monitoring for the layers above (verification's file, portal's SLA board)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from alma.timekeeping import company_calendar
+from exclusions import sources
+from exclusions.models import CaseStatus, ExclusionCase, ExclusionCheck, ExclusionImport, ExclusionRun
 from onboarding.models import Provider
+
+# An open case is a promise: staff decide it within this many business days of its opening.
+CASE_DECISION_BUSINESS_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -17,5 +26,206 @@ class Screening:
 
 
 def screenings(provider: Provider) -> list[Screening]:
-    """One Screening per exclusion source, in a fixed order. Built by the exclusions part."""
-    raise NotImplementedError("exclusions.selectors.screenings is built by the exclusion monitoring part")
+    """One Screening per exclusion source, in the registry's order. Two queries."""
+    checked = dict(
+        ExclusionCheck.objects.filter(provider=provider)
+        .values("run__source")
+        .annotate(last=Max("run__ran_at"))
+        .values_list("run__source", "last")
+    )
+    cases = set(
+        ExclusionCase.objects.filter(provider=provider)
+        .exclude(status=CaseStatus.CLEARED)
+        .values_list("source", "status")
+        .distinct()
+    )
+    return [
+        Screening(
+            source_label=source.label,
+            checked_on=timezone.localdate(checked[key]) if key in checked else None,
+            open_case=(key, CaseStatus.OPEN) in cases,
+            confirmed=(key, CaseStatus.CONFIRMED) in cases,
+        )
+        for key, source in sources.SOURCES.items()
+    ]
+
+
+def active_providers() -> QuerySet[Provider]:
+    """Whom the monthly run checks: every provider who has submitted the Insurance Form (it
+    holds the date of birth and the NPI) and has not been offboarded (the directory marks that
+    on the profile: DirectoryProfile.offboarded_at)."""
+    return Provider.objects.filter(insurance_form__submitted_at__isnull=False).exclude(
+        directory_profile__offboarded_at__isnull=False
+    )
+
+
+@dataclass(frozen=True)
+class LatestList:
+    """A source's latest list: its last full file and the supplements imported after it."""
+
+    full: ExclusionImport
+    import_ids: list[int]
+    latest_imported_at: datetime
+
+
+def latest_list(source: str) -> LatestList | None:
+    """None until a full file of the source has been imported. One query."""
+    imports = list(
+        ExclusionImport.objects.filter(source=source).order_by("-file_date", "-imported_at", "-pk")
+    )
+    full = next((row for row in imports if row.kind == ExclusionImport.Kind.FULL), None)
+    if full is None:
+        return None
+    after = [
+        row
+        for row in imports
+        if row.kind == ExclusionImport.Kind.SUPPLEMENT
+        and (row.file_date, row.imported_at) >= (full.file_date, full.imported_at)
+    ]
+    included = [full, *after]
+    return LatestList(
+        full=full,
+        import_ids=sorted(row.pk for row in included),
+        latest_imported_at=max(row.imported_at for row in included),
+    )
+
+
+def last_full_import(source: str) -> ExclusionImport | None:
+    return (
+        ExclusionImport.objects.filter(source=source, kind=ExclusionImport.Kind.FULL)
+        .order_by("-file_date", "-imported_at", "-pk")
+        .first()
+    )
+
+
+def month_start(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def matched_this_month(source: str, *, now: datetime, since: datetime) -> bool:
+    """Whether every active provider was matched this month against a list imported by `since`."""
+    start = max(month_start(now), since)
+    return ExclusionRun.objects.filter(source=source, provider__isnull=True, ran_at__gte=start).exists()
+
+
+@dataclass(frozen=True)
+class MissedMonth:
+    """A source with no run of every provider in the current month (an SLA promise broken)."""
+
+    source_label: str
+    last_run_at: datetime | None
+    due_at: datetime  # the start of the month: the promise is broken since then
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    case: ExclusionCase
+    due_at: datetime
+
+
+def sla_exclusions(now: datetime) -> tuple[list[MissedMonth], list[WaitingCase]]:
+    """What the SLA board shows of exclusion monitoring: each source not run this month, and the
+    open cases with their decision due date (CASE_DECISION_BUSINESS_DAYS after opening). Two queries."""
+    last_runs = dict(
+        ExclusionRun.objects.filter(provider__isnull=True)
+        .values("source")
+        .annotate(last=Max("ran_at"))
+        .values_list("source", "last")
+    )
+    start = month_start(now)
+    missed = [
+        MissedMonth(source.label, last_runs.get(key), start)
+        for key, source in sources.SOURCES.items()
+        if last_runs.get(key) is None or last_runs[key] < start
+    ]
+    calendar = company_calendar()
+    waiting = [
+        WaitingCase(case, calendar.add_business_days(case.opened_at, CASE_DECISION_BUSINESS_DAYS))
+        for case in ExclusionCase.objects.filter(status=CaseStatus.OPEN)
+        .select_related("provider")
+        .order_by("opened_at", "pk")
+    ]
+    return missed, waiting
+
+
+# --- the provider's exclusion-check history, for the credentialing file's export ---------------
+
+
+@dataclass(frozen=True)
+class ScreeningRun:
+    """One run that included the provider, with the list file it read."""
+
+    source: str
+    source_label: str
+    ran_at: datetime
+    trigger: str
+    file_date: date  # the full file of the latest list (its later supplements came with it)
+    file_name: str
+    file_sha256: str
+    providers_checked: int
+    possible_matches: int
+
+
+@dataclass(frozen=True)
+class ScreeningCase:
+    """One possible match of the provider, with the list row and what staff decided."""
+
+    id: int
+    source: str
+    source_label: str
+    entry: str  # the list row as staff read it ("List: LEIE; Name: ...; NPI: ...")
+    matched_on: str
+    status: str
+    status_label: str
+    opened_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    reason: str
+
+
+def _source_label(key: str) -> str:
+    found = sources.SOURCES.get(key)
+    return found.label if found is not None else key.upper()
+
+
+def screening_history(provider: Provider) -> tuple[list[ScreeningRun], list[ScreeningCase]]:
+    """Every run that checked the provider (oldest first) and every case opened for them, with
+    its decision. Two queries, whatever the number of runs and cases."""
+    checks = (
+        ExclusionCheck.objects.filter(provider=provider)
+        .select_related("run__list_import")
+        .order_by("run__ran_at", "run__pk")
+    )
+    runs = [
+        ScreeningRun(
+            source=check.run.source,
+            source_label=_source_label(check.run.source),
+            ran_at=check.run.ran_at,
+            trigger=check.run.trigger,
+            file_date=check.run.list_import.file_date,
+            file_name=check.run.list_import.file_name,
+            file_sha256=check.run.list_import.sha256,
+            providers_checked=check.run.providers_checked,
+            possible_matches=check.run.possible_matches,
+        )
+        for check in checks
+    ]
+    found = ExclusionCase.objects.filter(provider=provider).select_related("entry", "decided_by")
+    cases = [
+        ScreeningCase(
+            id=case.pk,
+            source=case.source,
+            source_label=_source_label(case.source),
+            entry="; ".join(f"{label}: {value}" for label, value in case.entry.evidence),
+            matched_on=case.matched_on,
+            status=case.status,
+            status_label=case.get_status_display(),
+            opened_at=case.opened_at,
+            decided_by=case.decided_by.email if case.decided_by is not None else "",
+            decided_at=case.decided_at,
+            reason=case.reason,
+        )
+        for case in found.order_by("opened_at", "pk")
+    ]
+    return runs, cases

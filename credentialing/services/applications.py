@@ -328,6 +328,27 @@ def application_withdraw(
     return locked
 
 
+def applications_halt(
+    *, provider: Provider, actor: User | None, reason: str, now: datetime | None = None
+) -> list[PayerApplication]:
+    """Stop every open application of the provider (requested or submitted): each is withdrawn
+    with `reason` as its event's note (a confirmed exclusion match, say). Unlike
+    application_withdraw this is Alma's decision, not the provider's: it sends no "you
+    unenrolled" email, and no application in network moves (approved ones are left to staff)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        open_ones = PayerApplication.objects.filter(provider=provider, status__in=[S.REQUESTED, S.SUBMITTED])
+        outcome = _move_many(
+            list(open_ones.values_list("pk", flat=True)),
+            to_status=S.WITHDRAWN,
+            actor=actor,
+            now=now,
+            changes={"withdrawn_at": now},
+            note=(reason or "").strip(),
+        )
+    return outcome.moved
+
+
 def application_submit_many(
     *, application_ids: Iterable[int], actor: User | None, now: datetime | None = None, note: str = ""
 ) -> BulkOutcome:

@@ -41,6 +41,7 @@ def test_a_provider_fills_and_submits_the_insurance_form(live_server, settings, 
     field(page, "CAQH ProView ID").fill("12345678")
     field(page, "CAQH username").fill("jrivera")
     field(page, "CAQH password").fill("caqh-Pa55word!")
+    field(page, "Date of birth").fill("1984-03-14")
     npi = field(page, "NPI (Type 1, individual)")
     npi.fill("1234567890")  # a typo: the check digit is wrong
 

@@ -170,6 +170,7 @@ class Command(BaseCommand):
                 "caqh_username": provider.user.email.split("@")[0],
                 "caqh_attested_on": today - timedelta(days=100),
                 "npi": "1234567893",
+                "date_of_birth": date(1984, 3, 14),
                 "liability_carrier": "CM&F Group",
                 "liability_policy_number": "PL-55821",
                 "liability_per_claim": 1_000_000,
