@@ -418,3 +418,35 @@ def test_the_credentialing_role_and_admin_may_download_support_may_not():
     assert may_download("Credentialing")
     assert may_download("Admin")
     assert not may_download("Support")
+
+
+def test_a_role_without_the_permission_is_refused_and_a_role_with_it_downloads(full_file):
+    provider, *_ = full_file
+    url = reverse("admin:verification_credentialing_file_export", args=[provider.public_id])
+    support = staff_user("support.desk@alma.test")
+    support.groups.add(Group.objects.get(name="Support"))
+    refused = signed_in_client(support)
+    assert (refused.get(url).status_code, refused.post(url).status_code) == (403, 403)
+
+    credentialing = staff_user("credentialing.desk@alma.test")
+    credentialing.groups.add(Group.objects.get(name="Credentialing"))
+    response = signed_in_client(credentialing).post(url)
+    assert response.status_code == 200
+    assert [row.downloaded_by for row in CredentialingFileDownload.objects.all()] == [credentialing]
+
+
+def test_a_file_with_nothing_in_it_yet_exports_and_says_so(provider):
+    members = unzip(credentialing_file_zip(provider, now=timezone.now()))
+    assert set(members) == {"index.html", "index.json"}
+    text = text_of(members["index.html"].decode())
+    for words in (
+        "NPI Not given yet",
+        "No required items: the Insurance Form is not in yet.",
+        "No primary-source verification recorded.",
+        "No registry look-up recorded.",
+        "No run has checked this provider yet.",
+        "No possible match has been found.",
+        "No credentialing decision recorded.",
+        "No approved decision yet, so no recredentialing date.",
+    ):
+        assert words in text
