@@ -122,6 +122,8 @@ STOPS: list[tuple[str, bool]] = [
     ("admin-record-agreement", False),
     ("admin-record-agreement-with-errors", False),
     ("admin-sla-board", False),
+    ("admin-credentialing-file", False),
+    ("admin-record-verification-with-errors", False),
 ]
 PAGES = [name for name, _ in STOPS]
 PHONE_PAGES = [name for name, phone in STOPS if phone]
@@ -315,10 +317,16 @@ def _tour(tour: Tour) -> None:
         tour.goto(links.form_path(new, links.GENERAL_ONBOARDING))
     with tour.stop("general-onboarding-form-with-errors"):
         tour.submit("Submit form")
-    with tour.stop("insurance-form"):
+    with tour.stop("insurance-form") as page:
         tour.goto(links.form_path(submitted, insurance_links.INSURANCE_FORM))
-    with tour.stop("insurance-form-with-errors"):
+        expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible()
+    with tour.stop("insurance-form-with-errors") as page:
+        # "Prefer not to say" with another race: that error is checked with the others.
+        race = page.get_by_role("group", name="Race")
+        race.get_by_label("Asian").check()
+        race.get_by_label("Prefer not to say").check()
         tour.submit("Submit form")
+        expect(page.locator("#id_about-race_error")).to_be_visible()
 
     with tour.stop("insurance-form-changes-requested") as page:
         tour.goto(links.form_path(sent_back, insurance_links.INSURANCE_FORM))
@@ -426,6 +434,12 @@ def _tour(tour: Tour) -> None:
         tour.submit("Record agreement")
     with tour.stop("admin-sla-board"):
         tour.goto(reverse("admin:sla"))
+    with tour.stop("admin-credentialing-file"):
+        tour.goto(reverse("admin:verification_file", args=[in_review.public_id]))
+    with tour.stop("admin-record-verification-with-errors") as page:
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile(r"^Record verification of NY LCSW")).click()
+        tour.submit("Record the verification")  # no evidence attached: its error, beside the field
 
 
 # The tour commits its rows (the server reads them from its own connection), so the module runs
