@@ -11,6 +11,12 @@
 - an answer to a help request within one business day (Ticket.reply_due_at).
 - each exclusion list (LEIE, SAM) matched every month, and each possible match decided within
   five business days (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
+- the provider told of their credentialing decision within 30 days of it (NCQA): the notice's
+  email not sent by then (verification.selectors.decisions.notices_not_sent);
+- recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
+  past the grace "initial credentialing required" (verification.recredentialing).
+- each exclusion list (LEIE, SAM) matched every month, and each possible match decided within
+  five business days (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
 
 "At risk" means the promise falls due within the next AT_RISK_WINDOW (and is not yet broken).
 A fixed number of queries whatever the counts: one per kind of promise, and one more for the
@@ -27,6 +33,7 @@ from django.utils import timezone
 from credentialing.decision_clock import DatedStatus
 from credentialing.models import PayerApplication
 from credentialing.turnaround import submitted_applications
+from exclusions.selectors import sla_exclusions
 from exclusions.selectors import sla_exclusions
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
@@ -165,6 +172,33 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 ticket.provider_id,
             ),
             window=AT_RISK_WINDOW,
+        )
+    # Exclusion monitoring (42 CFR 455.436): each list matched every month, each possible match
+    # decided within exclusions.selectors.CASE_DECISION_BUSINESS_DAYS business days.
+    missed_months, waiting_cases = sla_exclusions(now)
+    for missed in missed_months:
+        since = f"{timezone.localtime(missed.last_run_at):%b %-d, %Y}" if missed.last_run_at else "never"
+        board.overdue.append(
+            Promise(
+                "Exclusion check",
+                "",
+                f"Exclusion check ({missed.source_label}): no run since {since}",
+                missed.due_at,
+                reverse("admin:exclusions_exclusionrun_changelist"),
+                0,
+            )
+        )
+    for waiting in waiting_cases:
+        board.add(
+            Promise(
+                "Exclusion case",
+                waiting.case.provider.legal_name,
+                f"Possible {waiting.case.source.upper()} exclusion match to clear or confirm",
+                waiting.due_at,
+                reverse("admin:exclusions_exclusioncase_change", args=[waiting.case.pk]),
+                waiting.case.provider_id,
+            ),
+            window=APPLICATION_AT_RISK_WINDOW,
         )
     # Exclusion monitoring (42 CFR 455.436): each list matched every month, each possible match
     # decided within exclusions.selectors.CASE_DECISION_BUSINESS_DAYS business days.

@@ -273,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exclusions.tasks.exclusions_monthly_check",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Monthly exclusion monitoring (42 CFR 455.436), run daily as a sweep: each source is matched
+    # once a month, and again the day after a newer list is imported; otherwise it does nothing.
+    "exclusions-monthly-check": {
+        "task": "exclusions.tasks.exclusions_monthly_check",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Recredentialing reminders (120/90/30 days before the due date), after the expiry ones;
     # safe to run again: each threshold is queued once (verification.services.recredentialing).
     "recredentialing-reminders": {
