@@ -3,6 +3,7 @@ SLA board, the expirables list and the reminder sweep. Each is one query whateve
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -49,6 +50,7 @@ def standing_approvals() -> QuerySet[CredentialingDecision]:
 @dataclass(frozen=True)
 class Recredentialing:
     provider_id: int
+    provider_public_id: UUID
     provider_name: str
     provider_email: str
     decision_id: int
@@ -69,6 +71,7 @@ def recredentialing_due(
     return [
         Recredentialing(
             provider_id=row["provider_id"],
+            provider_public_id=row["provider__public_id"],
             provider_name=row["provider__legal_name"],
             provider_email=row["provider__user__email"],
             decision_id=row["pk"],
@@ -78,6 +81,7 @@ def recredentialing_due(
         for row in rows.order_by("recredentialing_due_on", "provider_id").values(
             "pk",
             "provider_id",
+            "provider__public_id",
             "provider__legal_name",
             "provider__user__email",
             "decided_on",
