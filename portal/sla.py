@@ -15,6 +15,10 @@
   email not sent by then (verification.selectors.decisions.notices_not_sent);
 - recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
   past the grace "initial credentialing required" (verification.recredentialing).
+- the provider told of their credentialing decision within 30 days of it (NCQA): the notice's
+  email not sent by then (verification.selectors.decisions.notices_not_sent);
+- recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
+  past the grace "initial credentialing required" (verification.recredentialing).
 - each exclusion list (LEIE, SAM) matched every month, and each possible match decided within
   five business days (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
 
@@ -39,6 +43,7 @@ from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
 from onboarding.services.outbox import outbox_failure
 from portal.selectors import review_queue
+from verification.selectors.decisions import notices_not_sent, recredentialing_flagged
 
 AT_RISK_WINDOW = timedelta(hours=4)
 APPLICATION_AT_RISK_WINDOW = timedelta(days=5)
@@ -227,6 +232,46 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
             ),
             window=APPLICATION_AT_RISK_WINDOW,
         )
+    _add_credentialing_promises(board, now)
     board.overdue.sort(key=lambda promise: promise.due_at)
     board.at_risk.sort(key=lambda promise: promise.due_at)
     return board
+
+
+def _add_credentialing_promises(board: SlaBoard, now: datetime) -> None:
+    """The credentialing decision's notice within 30 days (NCQA; at risk in its last 5 days),
+    and recredentialing past its due date: flagged in the 30 days' grace, then initial again."""
+    for late in notices_not_sent(now=now, within=APPLICATION_AT_RISK_WINDOW):
+        decision = late.decision
+        board.add(
+            Promise(
+                "Decision notice",
+                decision.provider.legal_name,
+                f"Credentialing decision of {decision.decided_on:%b %-d, %Y} "
+                f"({decision.get_outcome_display().lower()}): the provider's notice is not sent",
+                late.due_at,
+                reverse("admin:onboarding_outboxemail_change", args=[late.email_id])
+                if late.email_id
+                else reverse("admin:verification_credentialingdecision_change", args=[decision.pk]),
+                decision.provider_id,
+            ),
+            window=APPLICATION_AT_RISK_WINDOW,
+        )
+    for item in recredentialing_flagged(today=timezone.localdate(now)):
+        grace = (
+            f", grace ends {item.status.grace_ends_on:%b %-d, %Y}"
+            if item.status.standing == "past_due"
+            else ""
+        )
+        board.overdue.append(
+            Promise(
+                "Recredentialing",
+                item.provider_name,
+                f"{item.status.label}: due {item.status.due_on:%b %-d, %Y}{grace}",
+                timezone.make_aware(
+                    datetime.combine(item.status.due_on + timedelta(days=1), datetime.min.time())
+                ),
+                reverse("admin:verification_decision_record", args=[item.provider_public_id]),
+                item.provider_id,
+            )
+        )
