@@ -22,6 +22,9 @@ PROFILE_TAKEN_DOWN = "profile_taken_down"
 # A visitor's "Contact this provider" message; key "contact-<ContactMessage id>", one per message.
 # Its context holds the visitor's words until the email is delivered (directory.models.ContactMessage).
 CONTACT_MESSAGE = "contact_message"
+# "Please confirm your profile": once per 90-day period (key "due-<the period's due date>",
+# directory.reverification), queued by the daily reverification sweep from day 80.
+PROFILE_REVERIFY = "profile_reverify"
 
 
 def _my_profile(provider: Provider) -> str:
@@ -61,6 +64,13 @@ KINDS = (
         # The button opens the provider's profile page, where they can pause new-client contact.
         action_url=_my_profile,
         timeline="a message from someone who found you in the directory",
+    ),
+    EmailKind(
+        code=PROFILE_REVERIFY,
+        label="Confirm your directory profile (every 90 days)",
+        action_url=_my_profile,
+        timeline="please confirm your directory profile is still right",
+        bulk=True,
     ),
 )
 

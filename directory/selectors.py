@@ -35,13 +35,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import MD5, Concat, Greatest, TruncDate
+from django.db.models.functions import MD5, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 
 from credentialing.models import ApplicationStatus, Payer, PayerApplication
 from credentialing.selectors import in_effect_on
 from directory.golive import GoLiveDecision, go_live_decision
 from directory.models import DirectoryProfile
+from directory.reverification import Reverification, overdue_on_or_before, reverification
 from onboarding.models import Provider, ReviewStatus
 
 PAGE_SIZE = 20
@@ -336,3 +337,76 @@ def go_live_for_provider(provider: Provider) -> GoLiveDecision:
         return decision_for(vars(provider))
     inputs = with_provider_go_live_inputs(Provider.objects.filter(pk=provider.pk))
     return decision_for(inputs.values(*GO_LIVE_INPUTS).get())
+
+
+# ---------------------------------------------------------------------------------------------
+# Directory data confirmed every 90 days (No Surprises Act; the rule is directory.reverification)
+
+
+def _company_day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment, company_zone()) if moment else None
+
+
+def reverification_of(
+    *, reviewed_at: datetime | None, went_live_at: datetime | None
+) -> Reverification | None:
+    """The profile's 90-day period, from its last confirmation (else its go-live), in company days."""
+    return reverification(confirmed_on=_company_day(reviewed_at), went_live_on=_company_day(went_live_at))
+
+
+def reverification_for(profile: DirectoryProfile) -> Reverification | None:
+    """A live profile's period (the provider's dashboard and profile page); None when not live."""
+    if not profile.is_live or profile.is_offboarded:
+        return None
+    return reverification_of(reviewed_at=profile.reviewed_at, went_live_at=profile.went_live_at)
+
+
+@dataclass(frozen=True)
+class ProfileToReverify:
+    profile_id: int
+    provider_id: int
+    legal_name: str
+    email: str
+    period: Reverification
+
+
+def profiles_to_reverify(*, basis_on_or_before: date) -> list[ProfileToReverify]:
+    """Live profiles last confirmed (or, never confirmed, gone live) on or before the day, with
+    their period: one query whatever their number. The SQL only bounds the set; each period is
+    the pure rule's, from the same two moments."""
+    basis = TruncDate(Coalesce("reviewed_at", "went_live_at"), tzinfo=company_zone())
+    rows = (
+        live_profiles()
+        .filter(offboarded_at__isnull=True)
+        .alias(basis=basis)
+        .filter(basis__lte=basis_on_or_before)
+        .order_by("pk")
+        .values(
+            "pk",
+            "provider_id",
+            "provider__legal_name",
+            "provider__user__email",
+            "reviewed_at",
+            "went_live_at",
+        )
+    )
+    found = []
+    for row in rows:
+        period = reverification_of(reviewed_at=row["reviewed_at"], went_live_at=row["went_live_at"])
+        if period is not None:
+            found.append(
+                ProfileToReverify(
+                    row["pk"],
+                    row["provider_id"],
+                    row["provider__legal_name"],
+                    row["provider__user__email"],
+                    period,
+                )
+            )
+    return found
+
+
+def not_reverified_profiles(now: datetime) -> list[ProfileToReverify]:
+    """Live profiles past their 90-day confirmation (the SLA board): one query."""
+    today = company_today(now)
+    return profiles_to_reverify(basis_on_or_before=overdue_on_or_before(today))

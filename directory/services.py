@@ -36,7 +36,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from alma.text import without_bidi_controls
-from directory import emails, selectors
+from directory import emails, reverification, selectors
 from directory.errors import (
     NothingToReview,
     ProfileNotReady,
@@ -44,7 +44,7 @@ from directory.errors import (
     PublishDateRefused,
     ReasonRequired,
 )
-from directory.golive import GoLiveDecision
+from directory.golive import GoLiveDecision, day_label
 from directory.models import DirectoryProfile, ProfileEvent
 from onboarding.models import Provider, ReviewStatus
 from onboarding.services.outbox import OutgoingEmail, outbox_enqueue, outbox_enqueue_many
@@ -633,3 +633,41 @@ def profile_bio_send_back(
             context={"reason": reason},
         )
     return profile
+
+
+# ---------------------------------------------------------------------------------------------
+# Directory data confirmed every 90 days (No Surprises Act; directory.reverification)
+
+
+def profiles_reverification_ask(*, now: datetime | None = None) -> int:
+    """Ask each live profile's provider to confirm it once its last confirmation (or go-live) is
+    80 days old: one email per 90-day period, however often this runs (the key is the period's
+    due date; outbox_enqueue_many skips a key already queued). Set-based: one read, one INSERT.
+
+    Nothing on the profile changes, so no row is claimed: two runs at once queue the same keys,
+    and the database keeps one of each. A profile past 90 days is asked in the same words, with
+    its due date passed; it stays published (directory.reverification says why) and staff see it
+    on the SLA board. Returns how many profiles are in their asking window or past it."""
+    now = now or timezone.now()
+    today = selectors.company_today(now)
+    due = selectors.profiles_to_reverify(basis_on_or_before=reverification.ask_on_or_before(today))
+    queued = [
+        OutgoingEmail(
+            provider_id=profile.provider_id,
+            to_email=profile.email,
+            kind=emails.PROFILE_REVERIFY,
+            key=profile.period.outbox_key,
+            context={
+                "last_confirmed": day_label(profile.period.last_confirmed_on),
+                "confirm_by": day_label(profile.period.due_on),
+                "overdue": profile.period.standing(today) is reverification.Standing.OVERDUE,
+            },
+        )
+        for profile in due
+        if profile.period.standing(today) is not reverification.Standing.CURRENT
+    ]
+    with transaction.atomic():
+        outbox_enqueue_many(emails=queued, now=now)
+    if queued:
+        logger.info("Directory reverification: %s profiles asked to confirm (or already asked)", len(queued))
+    return len(queued)

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from directory.contact import contact_messages_erase
-from directory.services import profiles_publish_due
+from directory.services import profiles_publish_due, profiles_reverification_ask
 
 
 @shared_task
@@ -26,3 +26,10 @@ def publish_due_profiles() -> dict:
         "unpublished": len(result.unpublished),
         "contact_messages_erased": erased,
     }
+
+
+@shared_task
+def ask_directory_reverification() -> dict:
+    """Ask the providers whose live profile was last confirmed 80 or more days ago to confirm it
+    (No Surprises Act: every 90 days). Daily; a repeat run adds nothing (one email per period)."""
+    return {"asked": profiles_reverification_ask()}

@@ -206,8 +206,17 @@ def my_profile(request, provider):
             "profile": mine,
             "form": form,
             "go_live": selectors.go_live_for_provider(provider),
+            **_reverification_context(mine),
         },
     )
+
+
+def _reverification_context(profile: DirectoryProfile) -> dict:
+    """The live profile's 90-day confirmation (directory.reverification): when it was last
+    confirmed, by when to confirm it again, and whether that time has come."""
+    period = selectors.reverification_for(profile)
+    standing = period.standing(selectors.company_today()) if period else None
+    return {"reverification": period, "reverification_standing": standing}
 
 
 @require_POST

@@ -267,6 +267,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credentialing.tasks.send_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Directory data confirmed every 90 days (No Surprises Act): from day 80 the provider is asked,
+    # once per period however often it runs; in the morning, company time.
+    "directory-reverification": {
+        "task": "directory.tasks.ask_directory_reverification",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Monthly exclusion monitoring (42 CFR 455.436), run daily as a sweep: each source is matched
     # once a month, and again the day after a newer list is imported; otherwise it does nothing.
     "exclusions-monthly-check": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from directory.golive import day_label
+from directory.selectors import reverification_for
 from onboarding.models import Provider, ReviewStatus
 from portal.dashboard.action_items import ArticleLink, Facts, Item, on, page_url, related
 from support.action_items import ActionItem
@@ -47,11 +48,18 @@ def directory_profile(provider: Provider, facts: Facts) -> Item:
     if profile is not None and profile.is_live:
         when = f"Live in the directory since {on(profile.went_live_at)}" if profile.went_live_at else "Live"
     if profile is not None and profile.reviewed_at is not None:
+        status = f"Reviewed {on(profile.reviewed_at)} · {when}"
+        if (period := reverification_for(profile)) is not None:
+            # No Surprises Act: a live profile is confirmed again every 90 days (directory.reverification).
+            status = (
+                f"Last confirmed {day_label(period.last_confirmed_on)}; confirm by {day_label(period.due_on)}"
+                f" · {when}"
+            )
         return Item(
             key,
             title,
             done=True,
-            status=f"Reviewed {on(profile.reviewed_at)} · {when}",
+            status=status,
             cta_label="Review your profile",
             cta_url=page_url(key),
             required=False,

@@ -161,7 +161,7 @@ def test_a_live_profile_is_not_done_until_the_provider_reviews_it(signed_in, liv
 
     done, text, _ = profile_item(signed_in)
     assert done
-    assert "Reviewed" in text
+    assert "Last confirmed" in text  # and when to confirm again (tests/directory/test_reverification.py)
     assert ProfileEvent.objects.filter(kind=ProfileEvent.Kind.REVIEWED, actor=live_provider.user).exists()
 
 
