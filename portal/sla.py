@@ -15,12 +15,6 @@
   email not sent by then (verification.selectors.decisions.notices_not_sent);
 - recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
   past the grace "initial credentialing required" (verification.recredentialing).
-- the provider told of their credentialing decision within 30 days of it (NCQA): the notice's
-  email not sent by then (verification.selectors.decisions.notices_not_sent);
-- recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
-  past the grace "initial credentialing required" (verification.recredentialing).
-- each exclusion list (LEIE, SAM) matched every month, and each possible match decided within
-  five business days (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
 
 "At risk" means the promise falls due within the next AT_RISK_WINDOW (and is not yet broken).
 A fixed number of queries whatever the counts: one per kind of promise, and one more for the
@@ -28,7 +22,7 @@ payers' decision history.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -37,9 +31,6 @@ from django.utils import timezone
 from credentialing.decision_clock import DatedStatus
 from credentialing.models import PayerApplication
 from credentialing.turnaround import submitted_applications
-from directory.golive import day_label
-from directory.selectors import company_zone, not_reverified_profiles
-from exclusions.selectors import sla_exclusions
 from exclusions.selectors import sla_exclusions
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
@@ -207,48 +198,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
             ),
             window=APPLICATION_AT_RISK_WINDOW,
         )
-    # Exclusion monitoring (42 CFR 455.436): each list matched every month, each possible match
-    # decided within exclusions.selectors.CASE_DECISION_BUSINESS_DAYS business days.
-    missed_months, waiting_cases = sla_exclusions(now)
-    for missed in missed_months:
-        since = f"{timezone.localtime(missed.last_run_at):%b %-d, %Y}" if missed.last_run_at else "never"
-        board.overdue.append(
-            Promise(
-                "Exclusion check",
-                "",
-                f"Exclusion check ({missed.source_label}): no run since {since}",
-                missed.due_at,
-                reverse("admin:exclusions_exclusionrun_changelist"),
-                0,
-            )
-        )
-    for waiting in waiting_cases:
-        board.add(
-            Promise(
-                "Exclusion case",
-                waiting.case.provider.legal_name,
-                f"Possible {waiting.case.source.upper()} exclusion match to clear or confirm",
-                waiting.due_at,
-                reverse("admin:exclusions_exclusioncase_change", args=[waiting.case.pk]),
-                waiting.case.provider_id,
-            ),
-            window=APPLICATION_AT_RISK_WINDOW,
-        )
     _add_credentialing_promises(board, now)
-    # Directory data reverified every 90 days (No Surprises Act): live profiles past their due
-    # date. They stay published (directory.reverification); staff follow up with the provider.
-    for stale in not_reverified_profiles(now):
-        board.overdue.append(
-            Promise(
-                "Directory reverification",
-                stale.legal_name,
-                "Directory data not reverified in 90 days: last confirmed "
-                f"{day_label(stale.period.last_confirmed_on)}, due {day_label(stale.period.due_on)}",
-                datetime.combine(stale.period.due_on + timedelta(days=1), time.min, tzinfo=company_zone()),
-                reverse("admin:directory_directoryprofile_change", args=[stale.profile_id]),
-                stale.provider_id,
-            )
-        )
     board.overdue.sort(key=lambda promise: promise.due_at)
     board.at_risk.sort(key=lambda promise: promise.due_at)
     return board
