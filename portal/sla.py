@@ -22,7 +22,7 @@ payers' decision history.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -31,6 +31,8 @@ from django.utils import timezone
 from credentialing.decision_clock import DatedStatus
 from credentialing.models import PayerApplication
 from credentialing.turnaround import submitted_applications
+from directory.golive import day_label
+from directory.selectors import company_zone, not_reverified_profiles
 from exclusions.selectors import sla_exclusions
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
@@ -197,6 +199,20 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 waiting.case.provider_id,
             ),
             window=APPLICATION_AT_RISK_WINDOW,
+        )
+    # Directory data reverified every 90 days (No Surprises Act): live profiles past their due
+    # date. They stay published (directory.reverification); staff follow up with the provider.
+    for stale in not_reverified_profiles(now):
+        board.overdue.append(
+            Promise(
+                "Directory reverification",
+                stale.legal_name,
+                "Directory data not reverified in 90 days: last confirmed "
+                f"{day_label(stale.period.last_confirmed_on)}, due {day_label(stale.period.due_on)}",
+                datetime.combine(stale.period.due_on + timedelta(days=1), time.min, tzinfo=company_zone()),
+                reverse("admin:directory_directoryprofile_change", args=[stale.profile_id]),
+                stale.provider_id,
+            )
         )
     _add_credentialing_promises(board, now)
     board.overdue.sort(key=lambda promise: promise.due_at)
