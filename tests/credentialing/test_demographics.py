@@ -5,11 +5,13 @@ from the directory and the exports."""
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm, ProviderDemographics
@@ -18,6 +20,7 @@ from onboarding import links
 from onboarding.models import OnboardingStep
 from tests.factories import insurance_form_answers, submit_general_onboarding, submit_insurance_form
 from tests.helpers import attribute_of, element, elements, signed_in_client, staff_user, text_at, text_of
+from verification.export import credentialing_file_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +219,11 @@ def test_the_answers_are_not_on_the_directory_profile_or_in_the_exports(live_pro
     assert list(csv.reader(io.StringIO(report)))  # the exports ran
     for answer in ("native_hawaiian", "Native Hawaiian", "hispanic", "Hispanic", "Tagalog"):
         assert answer not in report
+
+
+def test_the_answers_are_not_in_the_credentialing_file_export(answered):
+    archive = zipfile.ZipFile(io.BytesIO(credentialing_file_zip(answered, now=timezone.now())))
+    assert archive.namelist()  # the file was built: index, data, evidence
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for answer in (b"black_african_american", b"Black or African American", b"hispanic_latino", b"Hispanic"):
+        assert answer not in everything
