@@ -141,7 +141,7 @@ def _screening_item(screening: Screening) -> FileItem:
         problem = ""
     return FileItem(
         key=f"exclusion:{screening.source_label}",
-        label=f"{screening.source_label} exclusion check",
+        label=f"Exclusion check: {screening.source_label}",
         verified_on=screening.checked_on,
         problem=problem,
     )

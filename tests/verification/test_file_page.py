@@ -88,7 +88,7 @@ def test_the_file_page_shows_each_item_missing_or_verified_with_its_age(provider
         "Malpractice-claims history (NPDB query) Missing — — — — —"
     )
     assert row_text(page, "exclusion:OIG LEIE").startswith(
-        "OIG LEIE exclusion check Ready 20 Jun 2026 11 days"
+        "Exclusion check: OIG LEIE Ready 20 Jun 2026 11 days"
     )
     assert "Not ready for a decision on 1 Jul 2026: 2 of 5 items ready." in text_of(page)
     assert "Highest education: MSW, Columbia University (2014): not verified yet" in text_of(

@@ -6,8 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from exclusions.models import CaseStatus, ExclusionCase
 from exclusions.selectors import Screening
 from onboarding.models import LicenseType
+from tests.credentialing_file_factories import screen
 from tests.factories import ProviderFactory
 from tests.verification_factories import file_provider, record, verify_all
 from verification import file as credentialing_file
@@ -55,8 +57,8 @@ def test_a_therapists_file_lists_each_licence_education_insurance_npdb_and_each_
         "Highest education: MSW, Columbia University (2014)",  # the latest graduation, not the BA
         "Liability insurance: CM&F Group PL-55821",
         "Malpractice-claims history (NPDB query)",
-        "OIG LEIE exclusion check",
-        "SAM exclusions exclusion check",
+        "Exclusion check: OIG LEIE",
+        "Exclusion check: SAM exclusions",
     ]
     assert [item.key for item in required_items(provider)][:2] == [
         "state_license:CA:LIC-0000",
@@ -180,7 +182,7 @@ def test_an_exclusion_check_is_ready_only_when_recent_and_clear(lists, screening
 
     readiness = file_readiness_for(provider, TODAY)
 
-    assert readiness.reasons == [f"OIG LEIE exclusion check: {reason}"]
+    assert readiness.reasons == [f"Exclusion check: OIG LEIE: {reason}"]
 
 
 @pytest.mark.parametrize("licences", [1, 8])
@@ -194,3 +196,47 @@ def test_the_file_costs_the_same_queries_at_1_and_8_licences(lists, licences, dj
 
     assert readiness.ready
     assert len(readiness.items) == licences + 5 + 2  # DEA, board, education, insurance, NPDB; 2 lists
+
+
+# --- with the real exclusion lists (exclusions.selectors.screenings), no stand-in -----------------
+
+
+def test_the_real_exclusion_checks_are_missing_until_a_run_then_ready_once_a_match_is_cleared(tmp_path):
+    provider = file_provider(legal_name="Dana Whitfield")
+    verify_all(provider, verified_on=TODAY - dt.timedelta(days=10))
+
+    before = file_readiness_for(provider, TODAY)
+    assert before.reasons == [
+        "Exclusion check: OIG LEIE: not verified yet",
+        "Exclusion check: SAM exclusions: not verified yet",
+    ]
+
+    screen(provider, tmp_path)  # both lists run against the provider; the possible match cleared
+
+    after = file_readiness_for(provider, TODAY)
+    assert after.ready, after.reasons
+    assert [item.verified_on for item in after.items if item.key.startswith("exclusion:")] == [TODAY, TODAY]
+
+
+def test_an_open_exclusion_case_keeps_the_file_from_being_ready(tmp_path):
+    provider = file_provider(legal_name="Dana Whitfield")
+    verify_all(provider, verified_on=TODAY - dt.timedelta(days=10))
+    screen(provider, tmp_path)
+    ExclusionCase.objects.filter(provider=provider).update(status=CaseStatus.OPEN)  # as before staff decided
+
+    readiness = file_readiness_for(provider, TODAY)
+
+    [reason] = readiness.reasons
+    assert reason.endswith(": a possible match is open; clear or confirm it first")
+
+
+def test_with_the_real_exclusion_lists_the_file_still_costs_a_fixed_number_of_queries(
+    tmp_path, django_assert_num_queries
+):
+    provider = file_provider(licences=6, legal_name="Dana Whitfield")
+    verify_all(provider, verified_on=TODAY - dt.timedelta(days=10))
+    screen(provider, tmp_path)
+
+    # 4 for the file, 2 for the exclusion checks (their latest runs, their open cases).
+    with django_assert_num_queries(6):
+        file_readiness_for(provider, TODAY)
