@@ -174,6 +174,8 @@ def _decisions(provider: Provider) -> list[dict[str, Any]]:
             "notice_queued_at": decision.notice_queued_at,
             "notice_sent_at": notices.get(decision.pk),
             "recredentialing_due_on": decision.recredentialing_due_on,
+            # The readiness the committee decided on (verification.readiness.FileReadiness.as_dict).
+            "file_at_decision": decision.file_snapshot or None,
         }
         for decision in decisions
     ]

@@ -188,6 +188,8 @@ def test_the_index_lists_each_decision_with_its_notice_dates_and_the_recredentia
     assert row["notice_queued_at"] == "2026-03-02T21:00:00Z"
     assert row["notice_sent_at"] == "2026-03-03T14:15:00Z"
     assert row["recredentialing_due_on"] == "2029-03-02"
+    assert row["file_at_decision"]["ready"] is True
+    assert row["file_at_decision"]["decision_on"] == "2026-03-02"
     assert data["recredentialing"]["due_on"] == "2029-03-02"
     assert data["recredentialing"]["last_approved_on"] == "2026-03-02"
     assert [a["attested_by"] for a in data["recredentialing"]["attestations"]] == [provider.user.email]
@@ -195,6 +197,7 @@ def test_the_index_lists_each_decision_with_its_notice_dates_and_the_recredentia
     shown = text_of(elements(page, f"dl[data-decision={decision.pk}]")[0])
     assert "Notice queued 2 March 2026, 16:00" in shown
     assert "Notice sent 3 March 2026, 09:15" in shown
+    assert "File at the decision Ready: every required item verified within 120 days of 2026-03-02" in shown
     assert "Recredentialing due 2 March 2029" in shown
     assert "Recredentialing due 2 March 2029 (1088 days after the export date)" in text_of(page)
 
@@ -224,6 +227,7 @@ def test_an_override_and_an_unsent_notice_are_shown_as_they_are(frozen):
         "Recorded on a file that was not ready, by admin@alma.test: Network adequacy in rural Maine." in text
     )
     assert "Notice sent Not sent yet" in text
+    assert "File at the decision Not ready: CA LCSW licence LIC-0000: not verified yet;" in text
     assert "Not ready." in text
 
 
