@@ -12,6 +12,8 @@ from credentialing.expirables import KIND_LABELS
 from credentialing.services.expirables import expirables_within
 from onboarding.models import Provider
 from portal.sla import sla_board
+from verification.recredentialing import OPENS_DAYS_BEFORE
+from verification.selectors.decisions import RECREDENTIALING_LABELS, recredentialing_expirables
 
 SLA_PERMISSION = "onboarding.view_outboxemail"
 EXPIRING_DAYS = 60
@@ -45,16 +47,24 @@ class AlmaAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/sla.html", context)
 
     def expiring_view(self, request):
-        """Credentials expiring in the next 60 days, soonest first, each linked to its provider."""
+        """Credentials expiring in the next 60 days and recredentialing due in the next 120 (when it
+        opens), soonest first, each linked to its provider."""
         if not request.user.has_perm("credentialing.view_insuranceform"):
             raise PermissionDenied
         today = timezone.localdate()
-        expiring = expirables_within(today=today, days=EXPIRING_DAYS)
+        expiring = sorted(
+            [
+                *expirables_within(today=today, days=EXPIRING_DAYS),
+                *recredentialing_expirables(today=today, days=OPENS_DAYS_BEFORE),
+            ],
+            key=lambda item: (item.expires_on, item.provider_id, item.kind),
+        )
+        labels = {**KIND_LABELS, **RECREDENTIALING_LABELS}
         providers = Provider.objects.in_bulk({item.provider_id for item in expiring})
         rows = [
             {
                 "item": item,
-                "label": KIND_LABELS[item.kind],
+                "label": labels[item.kind],
                 "days_left": item.days_left(today),
                 "provider": providers[item.provider_id],
             }

@@ -14,7 +14,8 @@ row in another app), never a checkbox. Queries, in order:
    decisions (TIMELINE_LIMIT each, merged and cut to TIMELINE_LIMIT);
 8. the next unsent email;
 9. the published Support Center articles about the dashboard's action items;
-10-11. the credentials to renew (credentialing.services.expirables).
+10-11. the credentials to renew (credentialing.services.expirables);
+12. the credentialing committee's latest decisions (verification.selectors.decisions).
 
 The parts, one module each:
 - `board`: the reads above and `build_dashboard`, which puts the parts together;

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -27,6 +28,7 @@ from portal.dashboard.insurance import PAYER_ORDER, PAYERS_SHOWN, PayerStatus, p
 from portal.dashboard.stages import Stage, article_links, build_stages
 from portal.dashboard.timeline import TIMELINE_LIMIT, TimelineEntry, Upcoming, timeline, upcoming
 from practice.models import Client
+from verification.selectors.decisions import ProviderCredentialing, provider_credentialing
 
 if TYPE_CHECKING:
     # Only the type checker reads this: django-stubs-ext is a development dependency.
@@ -58,6 +60,8 @@ class Dashboard:
     forecast: GoLiveForecast | None = None
     profile: DirectoryProfile | None = None  # the directory profile, once it is built
     expiring: list = field(default_factory=list)  # credentials to renew in the next 60 days
+    # The credentialing committee's latest decision and the recredentialing clock, once decided.
+    credentialing_decision: ProviderCredentialing | None = None
 
     @property
     def profile_live(self) -> bool:
@@ -140,8 +144,10 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     )
 
     step_events = list(provider.onboarding_events.order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT])
+    # The provider's own emails: not the notices about them sent to the credentialing team.
     sent_emails = list(
         provider.outbox_emails.filter(sent_at__isnull=False)
+        .exclude(to_email=settings.CREDENTIALING_TEAM_EMAIL)
         .only("step", "sent_at", "provider_id")
         .order_by("-sent_at", "-pk")[:TIMELINE_LIMIT]
     )
@@ -164,6 +170,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     next_email = (
         OutboxEmail.objects.unsent()
         .filter(provider=provider)
+        .exclude(to_email=settings.CREDENTIALING_TEAM_EMAIL)
         .only("step", "due_at", "provider_id")
         .order_by("due_at", "pk")
         .first()
@@ -216,6 +223,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
             }
             for item in expirables_within(today=today, days=EXPIRING_DAYS, provider_id=provider.pk)
         ],
+        credentialing_decision=provider_credentialing(provider, today=today),
     )
 
 

@@ -584,14 +584,15 @@ def test_the_dashboard_costs_the_same_with_ten_times_the_data(signed_in, provide
     # session, user; provider (forms, training, payouts joined; clients as EXISTS; the go-live
     # inputs); applications; effective start date; step events, sent emails, reviews, payer
     # decisions; next email; articles; expiring credentials (licenses, the Insurance Form's dated
-    # credentials); the payers' decision history (credentialing.turnaround)
-    with django_assert_num_queries(13):
+    # credentials); the payers' decision history (credentialing.turnaround); the credentialing
+    # committee's latest decisions (verification)
+    with django_assert_num_queries(14):
         html = page_html(signed_in)
     assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 10 more payers." in section(html, "credentialing")
 
     add_history(provider, payers=180, events=450, articles=270)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = page_html(signed_in)
     assert len(elements(html, "li[data-timeline-entry]")) == 20
     assert "And 190 more payers." in section(html, "credentialing")

@@ -150,3 +150,39 @@ def notices_not_sent(*, now: datetime, within: timedelta) -> list[LateNotice]:
         .order_by("decided_on", "pk")
     )
     return [LateNotice(row, notice_due_at(row.decided_on), row.email_id) for row in rows]
+
+
+# Enough recent decisions to find the standing approval behind a deferral or two, in one query.
+RECENT_DECISIONS = 5
+
+
+@dataclass(frozen=True)
+class ProviderCredentialing:
+    """What the provider's dashboard says: the latest decision, and the recredentialing clock of
+    the approval that stands (None before a first approval and after a denial)."""
+
+    latest: CredentialingDecision
+    recredentialing: RecredentialingStatus | None
+
+    @property
+    def open_for_confirmation(self) -> bool:
+        return self.recredentialing is not None and self.recredentialing.standing in {"due_soon", "past_due"}
+
+
+def provider_credentialing(provider: Provider, *, today: date) -> ProviderCredentialing | None:
+    """The provider's credentialing decision for their dashboard (one query), None before any."""
+    recent = list(
+        CredentialingDecision.objects.filter(provider=provider)
+        .order_by("-decided_on", "-pk")
+        .only("cycle", "outcome", "decided_on", "reason", "recredentialing_due_on", "provider_id")[
+            :RECENT_DECISIONS
+        ]
+    )
+    if not recent:
+        return None
+    standing = next((d for d in recent if d.outcome in {Outcome.APPROVED, Outcome.DENIED}), None)
+    due_on = standing.recredentialing_due_on if standing and standing.outcome == Outcome.APPROVED else None
+    return ProviderCredentialing(
+        latest=recent[0],
+        recredentialing=RecredentialingStatus(due_on=due_on, today=today) if due_on else None,
+    )
