@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 import time_machine
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -454,3 +455,16 @@ def test_a_file_with_nothing_in_it_yet_exports_and_says_so(provider):
         "No approved decision yet, so no recredentialing date.",
     ):
         assert words in text
+
+
+def test_staff_with_the_permission_still_need_the_authenticator_step(full_file, settings):
+    settings.STAFF_MFA_REQUIRED = True
+    provider, *_ = full_file
+    reviewer = downloader()
+    TOTP.activate(reviewer, generate_totp_secret())
+    browser = signed_in_client(reviewer)  # a password-only session: no code entered
+    url = reverse("admin:verification_credentialing_file_export", args=[provider.public_id])
+    for response in (browser.get(url), browser.post(url)):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("mfa_reauthenticate"))
+    assert not CredentialingFileDownload.objects.exists()
