@@ -29,6 +29,7 @@ urlpatterns = [
         ),
     ),
     path("onboarding/", include("credentialing.urls")),
+    path("onboarding/", include("verification.form_urls")),  # the form's NPI registry pre-fill
     path("insurance/", include("credentialing.portal_urls")),
     path("documents/", include("credentialing.document_urls")),
     path("portal/credentialing-file/", include("verification.urls")),

@@ -273,23 +273,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.ask_directory_reverification",
         "schedule": crontab(hour=7, minute=15),
     },
-    # Monthly exclusion monitoring (42 CFR 455.436), run daily as a sweep: each source is matched
-    # once a month, and again the day after a newer list is imported; otherwise it does nothing.
-    "exclusions-monthly-check": {
-        "task": "exclusions.tasks.exclusions_monthly_check",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    # Monthly exclusion monitoring (42 CFR 455.436), run daily as a sweep: each source is matched
-    # once a month, and again the day after a newer list is imported; otherwise it does nothing.
-    "exclusions-monthly-check": {
-        "task": "exclusions.tasks.exclusions_monthly_check",
-        "schedule": crontab(hour=6, minute=30),
-    },
     # Recredentialing reminders (120/90/30 days before the due date), after the expiry ones;
     # safe to run again: each threshold is queued once (verification.services.recredentialing).
     "recredentialing-reminders": {
         "task": "verification.tasks.queue_recredentialing_reminders",
         "schedule": crontab(hour=7, minute=10),
+    },
+    # Monthly exclusion monitoring (42 CFR 455.436), run daily as a sweep: each source is matched
+    # once a month, and again the day after a newer list is imported; otherwise it does nothing.
+    "exclusions-monthly-check": {
+        "task": "exclusions.tasks.exclusions_monthly_check",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # NPI registry checks left pending by an outage, each retried on its own backoff (verification).
+    "npi-registry-retry": {
+        "task": "verification.tasks.npi_checks_sweep",
+        "schedule": crontab(minute="3-59/10"),
     },
 }
 # How long a sender holds a claimed outbox row before another may retry it.

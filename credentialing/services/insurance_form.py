@@ -10,9 +10,10 @@ from django.utils import timezone
 from accounts.models import User
 from alma import secrets
 from alma.uploads import replaced_files_delete_on_commit
+from credentialing import signals
 from credentialing.models import Education, InsuranceForm, SecretReveal, StateLicense, WorkHistoryEntry
-from onboarding.models import OnboardingStep, Provider
 from credentialing.services.demographics import demographics_record
+from onboarding.models import OnboardingStep, Provider
 from onboarding.services.steps import step_advance
 from onboarding.services.submissions import SUBMISSION_FIELDS, ensure_editable, mark_submitted
 
@@ -72,8 +73,8 @@ def insurance_form_save_draft(
     education: list[dict] | None = None,
     work_history: list[dict] | None = None,
     typed_answers: dict[str, list[str]] | None = None,
-    now: datetime | None = None,
     demographics: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> InsuranceForm:
     """Save what passed its checks; `typed_answers` is the page as typed when something did
     not (shown back with its errors, onboarding.form_pages), else None."""
@@ -86,9 +87,9 @@ def insurance_form_save_draft(
         form.draft_saved_at = now
         form.save(update_fields=[*changed, "draft_answers", "draft_saved_at"])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
-    return form
         if demographics is not None:  # the optional "About you" answers: stored apart, never in the form
             demographics_record(provider=provider, **demographics, now=now)
+    return form
 
 
 def insurance_form_submit(
@@ -100,8 +101,8 @@ def insurance_form_submit(
     education: list[dict],
     work_history: list[dict],
     actor: User | None,
-    now: datetime | None = None,
     demographics: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> InsuranceForm:
     """Step 2 done: the form joins the staff review queue (step 3).
 
@@ -118,12 +119,14 @@ def insurance_form_submit(
         form.draft_answers = {}  # every answer passed its checks: nothing left to show as typed
         form.save(update_fields=[*changed, "draft_answers", *SUBMISSION_FIELDS])
         _replace_rows(form, {"licenses": licenses, "education": education, "work_history": work_history})
-        if first_submission:
         if demographics is not None:  # the optional "About you" answers: stored apart, never in the form
             demographics_record(provider=provider, **demographics, now=now)
+        if first_submission:
             step_advance(
                 provider=provider, to_step=OnboardingStep.INSURANCE_FORM_SUBMITTED, actor=actor, now=now
             )
+        # verification asks the NPI registry about it once this commits (never blocks the submission).
+        signals.insurance_form_submitted.send(sender=InsuranceForm, provider=provider, npi=form.npi, now=now)
     return form
 
 
