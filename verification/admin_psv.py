@@ -81,6 +81,7 @@ class PrimarySourceVerificationAdmin(ServiceActionMixin, ReadOnlyAdmin):
         "method",
         "verifier",
         "recorded_at",
+        "file_link",
     )
     list_filter = ("result", "item", "source", "method", "verified_on")
     search_fields = ("provider__legal_name", "provider__user__email", "item_label", "item_key")
@@ -110,6 +111,12 @@ class PrimarySourceVerificationAdmin(ServiceActionMixin, ReadOnlyAdmin):
             reverse("admin:onboarding_provider_change", args=[verification.provider_id]),
             verification.provider,
             file_url(verification.provider),
+        )
+
+    @admin.display(description="credentialing file")
+    def file_link(self, verification: PrimarySourceVerification) -> str:
+        return format_html(
+            '<a href="{}">File of {}</a>', file_url(verification.provider), verification.provider
         )
 
     @admin.display(description="evidence")

@@ -243,6 +243,7 @@ def test_the_verifications_list_is_read_only_and_costs_the_same_at_any_size(
         page = credentialing.get(url).text
     assert "Add primary-source verification" not in page
     assert "NJ LCSW licence LIC-0002" in page
+    assert f'href="{file_url(first)}"' in page  # each row links to its provider's file
     change = credentialing.get(
         reverse(
             "admin:verification_primarysourceverification_change",
@@ -283,3 +284,30 @@ def test_the_summary_costs_a_fixed_number_of_queries(credentialing):
     browser.get(url_of(one))
 
     assert count_queries(browser, url_of(one)) == count_queries(browser, url_of(many))
+
+
+def test_before_the_insurance_form_the_file_page_and_summary_say_it_is_not_in(credentialing):
+    from tests.factories import ProviderFactory  # noqa: PLC0415
+
+    waiting = ProviderFactory(legal_name="Avery New")
+    browser = signed_in_client(staff_user("both@alma.test", VIEW, "view_provider"))
+
+    page = credentialing.get(file_url(waiting)).text
+    summary = browser.get(reverse("admin:onboarding_provider_change", args=[waiting.pk])).text
+
+    assert "Not ready: The file has no required items: the Insurance Form is not in yet." in text_of(page)
+    assert "Required items" not in page
+    assert text_of(element(summary, "p#credentialing-file-summary")) == (
+        "Credentialing file: no items yet, the Insurance Form is not in. Open the credentialing file"
+    )
+
+
+def test_recording_a_credential_that_left_the_form_sends_staff_back_to_the_file(provider, credentialing):
+    url = record_url(provider, VerifiedItem.STATE_LICENSE)
+    provider.insurance_form.licenses.update(number="LIC-9999")
+
+    response = credentialing.post(url, record_answers(), follow=True)
+
+    assert response.redirect_chain[-1][0] == file_url(provider)
+    assert "That credential is not in the provider's file any more." in text_of(response.text)
+    assert not PrimarySourceVerification.objects.exists()
