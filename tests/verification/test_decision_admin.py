@@ -152,3 +152,29 @@ def test_the_decisions_list_is_read_only_and_costs_the_same_with_more_rows(admin
     add(10)
     assert count_queries(admin_client, url) == few
     assert admin_client.get(reverse("admin:verification_credentialingdecision_add")).status_code == 403
+
+
+def test_the_provider_page_and_the_file_page_link_to_the_decision_page_for_the_committee(provider):
+    member = staff_user(
+        "reader.member@alma.test",
+        RECORD,
+        "onboarding.view_provider",
+        "verification.view_primarysourceverification",
+    )
+    client = signed_in_client(member)
+    provider_page = client.get(reverse("admin:onboarding_provider_change", args=[provider.pk])).text
+    assert f'href="{page_url(provider)}"' in provider_page
+    file_page = client.get(
+        reverse("admin:verification_file", args=[provider.public_id]), {"decision_on": "2026-06-30"}
+    )
+    assert f'href="{page_url(provider)}?decided_on=2026-06-30"' in file_page.text
+
+    others = signed_in_client(
+        staff_user(
+            "reader@alma.test", "onboarding.view_provider", "verification.view_primarysourceverification"
+        )
+    )
+    assert (
+        "Record credentialing decision"
+        not in others.get(reverse("admin:verification_file", args=[provider.public_id])).text
+    )
