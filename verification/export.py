@@ -260,7 +260,7 @@ def credentialing_file_zip(provider: Provider, *, now: datetime) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in members.items():
-            archive.writestr(
-                zipfile.ZipInfo(name, date_time=stamp), content, compress_type=zipfile.ZIP_DEFLATED
-            )
+            member = zipfile.ZipInfo(name, date_time=stamp)
+            member.external_attr = 0o644 << 16  # a readable file once unpacked (rw-r--r--)
+            archive.writestr(member, content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
