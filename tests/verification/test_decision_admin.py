@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from exclusions.selectors import Screening
@@ -178,3 +179,20 @@ def test_the_provider_page_and_the_file_page_link_to_the_decision_page_for_the_c
         "Record credentialing decision"
         not in others.get(reverse("admin:verification_file", args=[provider.public_id])).text
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "can_override"),
+    [
+        ("Credentialing Committee", 200, False),
+        ("Admin", 200, True),
+        ("Credentialing", 403, False),
+        ("Support", 403, False),
+    ],
+)
+def test_the_roles_who_may_decide_and_override(provider, role, status, can_override):
+    member = staff_user(f"{role.lower().replace(' ', '.')}@alma.test")
+    member.groups.add(Group.objects.get(name=role))
+    response = signed_in_client(member).get(page_url(provider))
+    assert response.status_code == status
+    assert ('name="override_reason"' in response.text) is can_override
