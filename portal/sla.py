@@ -15,6 +15,8 @@
   email not sent by then (verification.selectors.decisions.notices_not_sent);
 - recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
   past the grace "initial credentialing required" (verification.recredentialing).
+- each live directory profile confirmed by its provider every 90 days (No Surprises Act): past
+  day 90 it is listed, still published (directory.reverification, directory.selectors).
 
 "At risk" means the promise falls due within the next AT_RISK_WINDOW (and is not yet broken).
 A fixed number of queries whatever the counts: one per kind of promise, and one more for the
