@@ -152,7 +152,7 @@ class ExclusionCaseAdmin(ServiceActionMixin, ReadOnlyAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:case_id>/<str:decision>/",
+                "<int:case_id>/decide/<str:decision>/",
                 self.admin_site.admin_view(self.decide_view),
                 name="exclusions_exclusioncase_decide",
             ),

@@ -32,7 +32,9 @@ def _csv_cell(value: str) -> str:
     return f'"{value}"' if any(ch in value for ch in ',"\n') else value
 
 
-def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]], *, header: list[str] | None = None) -> Path:
+def write_csv(
+    path: Path, columns: list[str], rows: list[dict[str, str]], *, header: list[str] | None = None
+) -> Path:
     lines = [",".join(header or columns)]
     lines += [",".join(_csv_cell(row.get(name, "")) for name in columns) for row in rows]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
@@ -58,8 +60,15 @@ def sam_file(tmp_path: Path, rows: list[dict[str, str]], name: str = "SAM_Exclus
     return write_csv(tmp_path / name, SAM_ALL_COLUMNS, rows)
 
 
-def import_leie(tmp_path: Path, rows: list[dict[str, str]], *, supplement: bool = False, name: str = "UPDATED.csv",
-                file_date: dt.date = FILE_DATE, force: bool = False):  # fmt: skip
+def import_leie(
+    tmp_path: Path,
+    rows: list[dict[str, str]],
+    *,
+    supplement: bool = False,
+    name: str = "UPDATED.csv",
+    file_date: dt.date = FILE_DATE,
+    force: bool = False,
+):
     return services.list_import(
         source="leie",
         path=leie_file(tmp_path, rows, name=name),

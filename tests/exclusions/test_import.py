@@ -34,21 +34,26 @@ def test_the_monthly_leie_file_is_read_with_its_dates_npis_and_hash(tmp_path):
     assert record.file_date == dt.date(2026, 11, 9)
     assert record.row_count == 4
     assert record.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert "4 rows" in said and record.sha256 in said
+    assert "4 rows" in said
+    assert record.sha256 in said
     rivera = ExclusionEntry.objects.get(last_name="RIVERA")
     assert rivera.npi == ""  # 0000000000: unknown
     assert rivera.dob == dt.date(1984, 3, 14)
     assert rivera.excl_date == dt.date(2019, 5, 20)
-    assert rivera.reinstated_on is None and rivera.waiver_date is None  # 00000000: none
+    assert rivera.reinstated_on is None
+    assert rivera.waiver_date is None
     assert (rivera.first_norm, rivera.last_norm, rivera.state) == ("jordan", "rivera", "NY")
     agency = ExclusionEntry.objects.get(business_name="SUNRISE HOME HEALTH LLC")
-    assert agency.dob is None and agency.first_norm == ""
+    assert agency.dob is None
+    assert agency.first_norm == ""
     assert ExclusionEntry.objects.get(last_name="SMITH").npi == "1245319599"
 
 
 def test_a_supplement_with_the_waiverstate_header_adds_to_the_latest_list(tmp_path):
     full = import_leie(tmp_path, leie_rows(3))
-    run("--source", "leie", str(FIXTURES / "leie_supplement.csv"), "--supplement", "--file-date", "2026-11-20")
+    run(
+        "--source", "leie", str(FIXTURES / "leie_supplement.csv"), "--supplement", "--file-date", "2026-11-20"
+    )
 
     supplement = ExclusionImport.objects.get(kind=ExclusionImport.Kind.SUPPLEMENT)
     assert supplement.row_count == 1
@@ -120,7 +125,8 @@ def test_a_full_file_much_shorter_than_the_last_needs_force(tmp_path):
 
     run("--source", "leie", str(short), "--force")
     forced = ExclusionImport.objects.order_by("-pk").first()
-    assert forced.forced and forced.row_count == 89
+    assert forced.forced
+    assert forced.row_count == 89
 
 
 def test_a_supplement_is_never_compared_with_the_full_list_s_length(tmp_path):
@@ -156,7 +162,8 @@ def test_the_sam_extract_is_read_individuals_by_name_firms_by_name_of_business(t
     assert morgan.excl_date == dt.date(2022, 3, 15)
     assert morgan.reinstated_on is None  # "Indefinite"
     firm = ExclusionEntry.objects.get(business_name="Acme Billing Inc")
-    assert firm.first_norm == "" and firm.last_norm == ""  # never matched by a person's name
+    assert firm.first_norm == ""
+    assert firm.last_norm == ""
     assert firm.reinstated_on == dt.date(2025, 1, 2)
 
 
