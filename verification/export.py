@@ -32,6 +32,7 @@ from django.utils import timezone
 from credentialing.models import InsuranceForm
 from exclusions.selectors import screening_history
 from onboarding.models import OutboxEmail, Provider
+from verification.emails import CREDENTIALING_DECISION
 from verification.file import file_readiness_for
 from verification.models import (
     CredentialingDecision,
@@ -42,7 +43,6 @@ from verification.models import (
 )
 
 FORMAT = "alma-credentialing-file/1"
-DECISION_NOTICE_KIND = "credentialing_decision"  # verification.emails.CREDENTIALING_DECISION
 
 
 @dataclass
@@ -183,13 +183,13 @@ def _decisions(provider: Provider) -> list[dict[str, Any]]:
 
 def _notices_sent(provider: Provider, decisions: list[CredentialingDecision]) -> dict[int, datetime]:
     """When each decision's notice left (the first send of its outbox row), by decision id."""
-    # verification.services.decisions queues it as kind "credentialing_decision", key "decision-<id>".
+    # verification.services.decisions queues it with the decision, key "decision-<id>".
     keys = {f"decision-{decision.pk}": decision.pk for decision in decisions}
     if not keys:
         return {}
     sent: dict[int, datetime] = {}
     rows = OutboxEmail.objects.filter(
-        provider=provider, step=DECISION_NOTICE_KIND, key__in=keys, sent_at__isnull=False
+        provider=provider, step=CREDENTIALING_DECISION, key__in=keys, sent_at__isnull=False
     )
     for key, sent_at in rows.order_by("sent_at").values_list("key", "sent_at"):
         sent.setdefault(keys[key], sent_at)
