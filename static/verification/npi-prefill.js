@@ -70,8 +70,12 @@
     found.hidden = false;
   }
 
+  // Busy, not disabled: a disabled button would drop the keyboard's focus to the page's start.
+  let busy = false;
   button.addEventListener("click", async () => {
-    button.disabled = true;
+    if (busy) return;
+    busy = true;
+    button.setAttribute("aria-busy", "true");
     status.textContent = "Asking the NPI registry…";
     try {
       const response = await fetch(`${box.dataset.url}?npi=${encodeURIComponent(typed())}`, {
@@ -85,6 +89,7 @@
         return;
       }
       const filled = fillLicenses(answer.licenses);
+      button.focus(); // "Add another" moves focus to the row it adds; stay on the button pressed
       showFound(answer);
       const count = filled.length;
       status.textContent =
@@ -96,7 +101,8 @@
     } catch {
       status.textContent = "The NPI registry could not be reached. Please fill in your licences yourself.";
     } finally {
-      button.disabled = false;
+      busy = false;
+      button.removeAttribute("aria-busy");
     }
   });
 })();
