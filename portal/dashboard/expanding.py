@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from directory.golive import day_label
+from directory.reverification import Standing
 from directory.selectors import reverification_for
 from onboarding.models import Provider, ReviewStatus
 from portal.dashboard.action_items import ArticleLink, Facts, Item, on, page_url, related
@@ -55,6 +56,8 @@ def directory_profile(provider: Provider, facts: Facts) -> Item:
                 f"Last confirmed {day_label(period.last_confirmed_on)}; confirm by {day_label(period.due_on)}"
                 f" · {when}"
             )
+            if period.standing(facts.today) is not Standing.CURRENT:
+                status = f"Time to confirm it again. {status}"
         return Item(
             key,
             title,

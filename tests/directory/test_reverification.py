@@ -237,3 +237,7 @@ def test_the_dashboard_item_says_when_it_was_last_confirmed_and_by_when(confirme
     with time_machine.travel(on_day(10), tick=False):
         item = element(browser.get(reverse("portal:dashboard")).text, "li#item-directory_profile")
     assert "Last confirmed Mar 2, 2026; confirm by May 31, 2026" in text_of(item)
+    assert "Time to confirm it again" not in text_of(item)
+    with time_machine.travel(on_day(85), tick=False):
+        item = element(browser.get(reverse("portal:dashboard")).text, "li#item-directory_profile")
+    assert "Time to confirm it again. Last confirmed Mar 2, 2026; confirm by May 31, 2026" in text_of(item)
