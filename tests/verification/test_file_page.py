@@ -311,3 +311,15 @@ def test_recording_a_credential_that_left_the_form_sends_staff_back_to_the_file(
     assert response.redirect_chain[-1][0] == file_url(provider)
     assert "That credential is not in the provider's file any more." in text_of(response.text)
     assert not PrimarySourceVerification.objects.exists()
+
+
+def test_the_file_page_links_to_the_decision_and_the_export_for_those_who_may(provider, credentialing):
+    committee = signed_in_client(
+        staff_user("committee@alma.test", VIEW, "verification.record_credentialing_decision")
+    )
+
+    tools = element(committee.get(file_url(provider)).text, "ul#file-tools")
+
+    assert reverse("admin:verification_decision_record", args=[provider.public_id]) in tools
+    assert "Download credentialing file" not in tools
+    assert "file-tools" not in credentialing.get(file_url(provider)).text
