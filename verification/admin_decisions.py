@@ -31,7 +31,7 @@ from verification.errors import (
     FileNotReady,
     VerificationError,
 )
-from verification.models import CredentialingDecision
+from verification.models import CredentialingDecision, RecredentialingAttestation
 from verification.services.decisions import OVERRIDE_PERMISSION, RECORD_PERMISSION, decision_record
 
 Outcome = CredentialingDecision.Outcome
@@ -218,6 +218,10 @@ class CredentialingDecisionAdmin(ServiceActionMixin, ReadOnlyAdmin):
             decided_on=decided_on,
             can_override=can_override,
             earlier=CredentialingDecision.objects.filter(provider=provider).select_related("decided_by"),
+            # The provider's "these are still right" for the recredentialing now open, if any.
+            attestation=RecredentialingAttestation.objects.filter(provider=provider)
+            .order_by("-due_on")
+            .first(),
             file_url=reverse("admin:verification_file", args=[provider.public_id]),
         )
 

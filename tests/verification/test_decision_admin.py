@@ -14,7 +14,7 @@ from tests.helpers import count_queries, signed_in_client, staff_user, text_at, 
 from tests.verification_factories import file_provider, verify_all
 from verification import emails
 from verification import file as credentialing_file
-from verification.models import CredentialingDecision
+from verification.models import CredentialingDecision, RecredentialingAttestation
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,14 @@ def test_the_roles_who_may_decide_and_override(provider, role, status, can_overr
     response = signed_in_client(member).get(page_url(provider))
     assert response.status_code == status
     assert ('name="override_reason"' in response.text) is can_override
+
+
+def test_the_page_says_when_the_provider_confirmed_their_details(committee, provider):
+    RecredentialingAttestation.objects.create(
+        provider=provider, due_on=dt.date(2026, 9, 1), attested_by=provider.user, attested_at=NOW
+    )
+    html = committee.get(page_url(provider)).text
+    assert (
+        "confirmed their details are still right on 1 Jul 2026, for the recredentialing due 1 Sep 2026"
+        in (text_at(html, "#latest-attestation"))
+    )
