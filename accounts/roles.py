@@ -34,7 +34,6 @@ ROLES: dict[str, list[str]] = {
         "credentialing.change_payer",
         "credentialing.add_program",
         "credentialing.change_program",
-        "exclusions.decide_exclusioncase",  # clear or confirm a possible exclusion match
         "verification.add_primarysourceverification",  # record a primary-source verification
         "exclusions.decide_exclusioncase",  # clear or confirm a possible exclusion match
         "verification.download_credentialing_file",  # the file export for a file review (audited)
