@@ -77,6 +77,7 @@ STOPS: list[tuple[str, bool]] = [
     ("general-onboarding-form-with-errors", True),
     ("insurance-form", True),
     ("insurance-form-with-errors", True),
+    ("insurance-form-npi-prefilled", True),
     ("insurance-form-changes-requested", True),
     # The provider, signed in, at several stages.
     ("dashboard-step-1", True),
@@ -327,6 +328,11 @@ def _tour(tour: Tour) -> None:
         race.get_by_label("Prefer not to say").check()
         tour.submit("Submit form")
         expect(page.locator("#id_about-race_error")).to_be_visible()
+    with tour.stop("insurance-form-npi-prefilled") as page:
+        # The NPI registry's answer (the fixtures backend): three licence rows and what it says.
+        page.get_by_label("NPI (Type 1, individual)").fill("1300000001")
+        page.get_by_role("button", name="Fill in from the NPI registry").click()
+        expect(page.get_by_test_id("npi-prefill-found")).to_be_visible()
 
     with tour.stop("insurance-form-changes-requested") as page:
         tour.goto(links.form_path(sent_back, insurance_links.INSURANCE_FORM))
