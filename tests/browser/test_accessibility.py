@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +45,7 @@ from practice import services as practice_services
 from tests.browser.axe import PHONE_390, axe_violations, describe, page_width_overflow
 from tests.browser.pages import DESKTOP
 from tests.credentialing_factories import PayerFactory, make_application
+from tests.decision_factories import decide
 from tests.directory_factories import make_live_provider
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 from tests.helpers import path_of, signed_in_client
@@ -89,6 +91,7 @@ STOPS: list[tuple[str, bool]] = [
     ("training-quiz-attempt", True),
     ("training-quiz-result", True),
     ("dashboard-live", True),
+    ("credentialing-confirm-details", True),
     ("insurance-and-directories", True),
     ("unenroll-confirm", True),
     ("clients", True),
@@ -125,6 +128,7 @@ STOPS: list[tuple[str, bool]] = [
     ("admin-sla-board", False),
     ("admin-credentialing-file", False),
     ("admin-record-verification-with-errors", False),
+    ("admin-record-decision-with-errors", False),
 ]
 PAGES = [name for name, _ in STOPS]
 PHONE_PAGES = [name for name, phone in STOPS if phone]
@@ -244,6 +248,9 @@ def _tour(tour: Tour) -> None:
     submit_insurance_form(in_review)
     live = make_live_provider(legal_name="Jordan Rivera", email="jordan.rivera@example.com", payer=payer)
     grant_portal_access(live)
+    # Credentialed 36 months less 60 days ago: recredentialing is open (the dashboard card, the
+    # Confirm your credentialing details page with its button).
+    decide(live, decided_on=timezone.localdate() - relativedelta(months=36) + timedelta(days=60))
     make_application(
         provider=live,
         payer=other_payer,
@@ -367,6 +374,9 @@ def _tour(tour: Tour) -> None:
     tour.sign_in_as(live.user)
     with tour.stop("dashboard-live"):
         tour.goto(reverse("portal:dashboard"))
+    with tour.stop("credentialing-confirm-details") as page:
+        tour.goto(reverse("verification:confirm_details"))
+        expect(page.get_by_role("button", name="These are still right")).to_be_visible()
     with tour.stop("insurance-and-directories"):
         tour.goto(reverse("insurance:overview"))
     with tour.stop("unenroll-confirm") as page:
@@ -446,6 +456,9 @@ def _tour(tour: Tour) -> None:
         with page.expect_navigation():
             page.get_by_role("link", name=re.compile(r"^Record verification of NY LCSW")).click()
         tour.submit("Record the verification")  # no evidence attached: its error, beside the field
+    with tour.stop("admin-record-decision-with-errors"):
+        tour.goto(reverse("admin:verification_decision_record", args=[in_review.public_id]))
+        tour.submit("Record the decision and email the provider")  # nothing filled in: each error
 
 
 # The tour commits its rows (the server reads them from its own connection), so the module runs
