@@ -10,7 +10,10 @@ Suffixes and credentials at the end ("Jr.", "III", "PhD", "LCSW") and single ini
 names.
 """
 
+import re
 import unicodedata
+
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 # Generational suffixes and the credentials a provider may type after their name.
 NOT_NAMES = frozenset(
@@ -23,6 +26,8 @@ NOT_NAMES = frozenset(
 
 def normalised(value: str) -> str:
     """The comparable form of one name (or one part of it): "Núñez-Smith" -> "nunezsmith"."""
+    if value.isascii():  # most list rows: the same answer, without decomposing
+        return _NOT_ASCII_ALNUM.sub("", value.lower())
     decomposed = unicodedata.normalize("NFKD", value or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped.casefold() if ch.isalnum())
