@@ -266,7 +266,19 @@ def exclusions_monthly_run(*, now: datetime | None = None) -> list[ExclusionRun]
     if not due:
         return []
     subjects_refresh()
-    return [source_run(source=key, trigger="monthly check", now=now) for key in due]
+    runs = []
+    for key in due:
+        with transaction.atomic():
+            latest = selectors.latest_list(key)
+            if latest is None:
+                continue
+            # Two sweeps at once (a retried beat, two workers): the second waits here for the
+            # first to commit, then finds this month's run and does nothing.
+            ExclusionImport.objects.select_for_update().filter(pk=latest.full.pk).first()
+            if selectors.matched_this_month(key, now=now, since=latest.latest_imported_at):
+                continue
+            runs.append(source_run(source=key, latest=latest, trigger="monthly check", now=now))
+    return runs
 
 
 # ---------------------------------------------------------------------------------------------

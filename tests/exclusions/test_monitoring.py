@@ -154,3 +154,16 @@ def test_staff_read_the_runs_list(tmp_path):
     reader = signed_in_client(staff_user("reader@alma.test", "exclusions.view_exclusionrun"))
     page = text_of(reader.get(reverse("admin:exclusions_exclusionrun_changelist")).content.decode())
     assert "every active provider" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_monthly_sweeps_at_once_make_one_run(tmp_path):
+    from tests.helpers import run_at_once  # noqa: PLC0415
+
+    screened_provider("Jordan Rivera")
+    import_leie(tmp_path, [leie_row(**RIVERA), *leie_rows(2)])
+
+    run_at_once(services.exclusions_monthly_run, services.exclusions_monthly_run)
+
+    assert ExclusionRun.objects.filter(source="leie").count() == 1
+    assert ExclusionCase.objects.count() == 1
