@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,6 +45,12 @@ from onboarding.models import Provider
 from onboarding.services.outbox import OutgoingEmail, outbox_enqueue_many
 
 ENTRY_BATCH = 5_000
+# What a parser gives for each row (exclusions.sources), in the order COPY writes them.
+ENTRY_COLUMNS = (
+    *("entry_key", "last_name", "first_name", "middle_name", "business_name", "general", "specialty"),
+    *("npi", "dob", "address", "city", "state", "zip_code", "excl_type", "excl_date", "reinstated_on"),
+    *("waiver_date", "waiver_state", "last_norm", "first_norm"),
+)
 SUBJECT_BATCH = 5_000
 # A full file this much shorter than the last full one is refused without --force: a list of
 # everyone excluded only grows slowly, so a sudden drop is a damaged or partial download.
@@ -76,6 +82,35 @@ class _HashingReader(io.RawIOBase):
         self.size += len(chunk)
         self.last_byte = chunk[-1:]
         return len(chunk)
+
+
+def _entries_write(rows: Iterable[dict], *, source: str, list_import_id: int) -> int:
+    """Write the parsed rows as they come; returns how many. PostgreSQL takes them through one
+    COPY (the whole file in one statement, about three times faster than INSERTs); elsewhere
+    (the SQLite demo) bulk_create in batches of ENTRY_BATCH."""
+    if connection.vendor == "postgresql":
+        columns = ["source", "list_import_id", *ENTRY_COLUMNS]
+        count = 0
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {ExclusionEntry._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row([source, list_import_id, *(row[name] for name in ENTRY_COLUMNS)])
+                count += 1
+        return count
+    count = 0
+    batch: list[ExclusionEntry] = []
+    for row in rows:
+        batch.append(ExclusionEntry(source=source, list_import_id=list_import_id, **row))
+        if len(batch) >= ENTRY_BATCH:
+            ExclusionEntry.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    ExclusionEntry.objects.bulk_create(batch)
+    return count + len(batch)
 
 
 def list_import(
@@ -111,16 +146,7 @@ def list_import(
             imported_by=imported_by[:150],
             forced=force,
         )
-        count = 0
-        batch: list[ExclusionEntry] = []
-        for row in parser.parse(text):
-            batch.append(ExclusionEntry(source=source, list_import=record, **row))
-            if len(batch) >= ENTRY_BATCH:
-                ExclusionEntry.objects.bulk_create(batch)
-                count += len(batch)
-                batch = []
-        ExclusionEntry.objects.bulk_create(batch)
-        count += len(batch)
+        count = _entries_write(parser.parse(text), source=source, list_import_id=record.pk)
         if reader.size and reader.last_byte not in (b"\n", b"\r"):
             raise ListRefused(
                 "The file does not end with a line break: its last line looks cut short. "
