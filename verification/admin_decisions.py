@@ -249,3 +249,16 @@ def _not_ready_message(error: FileNotReady, can_override: bool) -> str:
         "The file is not ready on this date (see above): verify the items listed, "
         "or ask an Admin to override."
     )
+
+
+@admin.register(RecredentialingAttestation)
+class RecredentialingAttestationAdmin(ReadOnlyAdmin):
+    """The providers' "these are still right" for a recredentialing (written only by the provider
+    on their Confirm your credentialing details page)."""
+
+    list_display = ("attested_at", "provider", "due_on", "attested_by")
+    list_filter = ("due_on",)
+    search_fields = ("provider__legal_name", "provider__user__email")
+    list_select_related = ("provider", "attested_by")
+    ordering = ("-attested_at", "-pk")
+    fields = readonly_fields = ("provider", "due_on", "attested_at", "attested_by", "details")

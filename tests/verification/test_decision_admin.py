@@ -207,3 +207,15 @@ def test_the_page_says_when_the_provider_confirmed_their_details(committee, prov
         "confirmed their details are still right on 1 Jul 2026, for the recredentialing due 1 Sep 2026"
         in (text_at(html, "#latest-attestation"))
     )
+
+
+def test_staff_read_the_providers_confirmations(provider):
+    RecredentialingAttestation.objects.create(
+        provider=provider, due_on=dt.date(2026, 9, 1), attested_by=provider.user, attested_at=NOW
+    )
+    reader = signed_in_client(staff_user("reader@alma.test", "verification.view_recredentialingattestation"))
+    listing = reader.get(reverse("admin:verification_recredentialingattestation_changelist")).text
+    assert provider.legal_name in text_of(listing)
+    assert reader.get(reverse("admin:verification_recredentialingattestation_add")).status_code == 403
+    nobody = signed_in_client(staff_user("nobody@alma.test"))
+    assert nobody.get(reverse("admin:verification_recredentialingattestation_changelist")).status_code == 403
