@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
@@ -101,7 +101,7 @@ class ExclusionCaseAdmin(ServiceActionMixin, ReadOnlyAdmin):
         "decided_by",
         "decided_at",
         "reason",
-        "decide_links",
+        "decision",
     )
     fields = readonly_fields
     inlines = (CaseEventInline,)
@@ -138,16 +138,15 @@ class ExclusionCaseAdmin(ServiceActionMixin, ReadOnlyAdmin):
             format_html_join("", "<dt>{}</dt><dd>{}</dd>", case.entry.evidence),
         )
 
-    @admin.display(description="decide")
-    def decide_links(self, case):
-        if case.status != CaseStatus.OPEN:
-            return "Decided."
-        return format_html(
-            '<a class="button" href="{}">Clear (not the provider)</a> '
-            '<a class="button" href="{}">Confirm (the provider is excluded)</a>',
-            reverse("admin:exclusions_exclusioncase_decide", args=[case.pk, "clear"]),
-            reverse("admin:exclusions_exclusioncase_decide", args=[case.pk, "confirm"]),
-        )
+    @admin.display(description="decided")
+    def decision(self, case):
+        if case.status == CaseStatus.OPEN:
+            return "Not yet: clear or confirm it with the buttons above."
+        return f"{case.get_status_display()} by {case.decided_by or 'staff'}"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_decide": request.user.has_perm(DECIDE)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         return [

@@ -163,6 +163,18 @@ def test_a_decided_case_cannot_be_decided_again(case, decider):
     assert case.status == CaseStatus.CLEARED
 
 
+def test_only_staff_who_may_decide_see_clear_and_confirm_and_only_while_open(case, decider):
+    page = reverse("admin:exclusions_exclusioncase_change", args=[case.pk])
+    reader = signed_in_client(staff_user("support@alma.test", "exclusions.view_exclusioncase"))
+    assert "Clear (not the provider)" in text_of(decider.get(page).content.decode())
+    assert "Clear (not the provider)" not in text_of(reader.get(page).content.decode())
+
+    services.case_clear(case=case, actor=None, reason="Another person")
+    shown = text_of(decider.get(page).content.decode())
+    assert "Clear (not the provider)" not in shown
+    assert "Cleared: not the provider" in shown
+
+
 @pytest.mark.parametrize("decision", ["clear", "confirm"])
 def test_staff_without_the_permission_are_refused_on_get_and_post(case, decision):
     # Support can read every case (READ_ALL's view permissions) but not decide one.
