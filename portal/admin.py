@@ -535,6 +535,8 @@ class ReviewQueueAdmin(ServiceActionMixin, ReadOnlyAdmin):
             "admin/onboarding/reviewqueue/approve.html",
             title=f"Approve {provider.legal_name}'s {form.label}?",
             provider=provider,
+            # The Insurance Form's NPI registry check, read before approving (verification's tag).
+            npi_registry_provider=provider if form == ReviewedForm.INSURANCE_FORM else None,
             form_label=form.label,
             record=record,
             shown_round=self._posted_round(request.GET.get("round")) or record.review_round,

@@ -343,3 +343,23 @@ def test_the_prefill_is_rate_limited_per_provider(client, luis, dana, settings):
     assert (
         client.get(prefill_url(dana), {"npi": "1234567893"}).status_code == 200
     )  # another provider's own count
+
+
+def test_the_approve_confirmation_of_the_insurance_form_shows_the_registry_flags(
+    client, form_url, settings, django_capture_on_commit_callbacks, dana
+):
+    settings.NPI_REGISTRY = "fixtures"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form_url, insurance_form_answers(npi="1000000004"))  # deactivated, another name
+    reviewer = signed_in_client(
+        staff_user("approver@alma.test", "review_onboarding_forms", "view_insuranceform")
+    )
+
+    def confirmation(form):
+        url = reverse("admin:onboarding_reviewqueue_approve", kwargs={"provider_id": dana.pk, "form": form})
+        return reviewer.get(url).text
+
+    flags = text_at(confirmation("insurance_form"), "[data-testid=npi-registry-flags]")
+    assert "NPI 1000000004 is not active in the registry (deactivated 2023-09-30)." in flags
+    assert "The name differs: the registry says ELLIOT MARSH" in flags
+    assert "npi-registry" not in confirmation("general_onboarding")
