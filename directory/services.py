@@ -46,6 +46,7 @@ from directory.errors import (
 )
 from directory.golive import GoLiveDecision, day_label
 from directory.models import DirectoryProfile, ProfileEvent
+from directory.signals import profiles_built
 from onboarding.models import Provider, ReviewStatus
 from onboarding.services.outbox import OutgoingEmail, outbox_enqueue, outbox_enqueue_many
 
@@ -170,6 +171,9 @@ def profiles_create_missing(*, now: datetime | None = None, provider_ids: Iterab
         # row is skipped, and the next run builds whatever is still missing.
         DirectoryProfile.objects.bulk_create(profiles, ignore_conflicts=True)
         created += len(profiles)
+        profiles_built.send(
+            sender=DirectoryProfile, provider_ids=[profile.provider_id for profile in profiles], now=now
+        )
         if len(batch) < CREATE_BATCH:
             break
     return created

@@ -204,3 +204,25 @@ def test_the_imports_and_runs_lists_say_what_was_read_and_found(case):
     runs = text_of(decider.get(reverse("admin:exclusions_exclusionrun_changelist")).content.decode())
     assert "every active provider" in runs
     assert "UPDATED.csv (2026-11-09" in runs
+
+
+def test_a_profile_built_after_a_confirmed_match_is_hidden_as_it_is_built(case, live_rivera):
+    # Confirmed before the provider had a profile (their General Onboarding form not yet approved):
+    # nothing to hide then; the profile built later must never reach the directory.
+    from directory.services import profiles_publish_due  # noqa: PLC0415
+    from onboarding.models import GeneralOnboarding, ReviewStatus  # noqa: PLC0415
+
+    DirectoryProfile.objects.filter(provider=live_rivera).delete()
+    in_review = GeneralOnboarding.objects.filter(provider=live_rivera)
+    in_review.update(status=ReviewStatus.SUBMITTED)
+    outcome = services.case_confirm(case=case, actor=None, reason="OIG confirmed the exclusion by phone.")
+    assert not outcome.profile_hidden
+    in_review.update(status=ReviewStatus.APPROVED)  # the form is approved after the decision
+
+    with committed():
+        profiles_publish_due()
+
+    profile = DirectoryProfile.objects.get(provider=live_rivera)
+    assert profile.hidden_by_staff
+    assert not profile.is_live
+    assert f"case #{case.pk}" in profile.hidden_reason
