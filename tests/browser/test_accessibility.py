@@ -18,6 +18,7 @@ import dataclasses
 import importlib
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -38,6 +39,8 @@ from accounts.models import User
 from credentialing import links as insurance_links
 from credentialing.models import ApplicationStatus
 from directory.models import DirectoryProfile
+from exclusions.models import ExclusionCase
+from exclusions.services import exclusions_run
 from onboarding import links
 from onboarding.models import ReviewedForm
 from portal.services.review import form_request_changes
@@ -47,6 +50,7 @@ from tests.browser.pages import DESKTOP
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.decision_factories import decide
 from tests.directory_factories import make_live_provider
+from tests.exclusions_factories import import_leie, leie_row
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 from tests.helpers import path_of, signed_in_client
 from tests.pipeline import grant_portal_access, provider_at_forms_approved
@@ -129,6 +133,10 @@ STOPS: list[tuple[str, bool]] = [
     ("admin-credentialing-file", False),
     ("admin-record-verification-with-errors", False),
     ("admin-record-decision-with-errors", False),
+    ("admin-exclusion-cases", False),
+    ("admin-exclusion-case", False),
+    ("admin-exclusion-clear-with-errors", False),
+    ("admin-credentialing-file-export", False),
 ]
 PAGES = [name for name, _ in STOPS]
 PHONE_PAGES = [name for name, phone in STOPS if phone]
@@ -246,6 +254,11 @@ def _tour(tour: Tour) -> None:
     in_review = ProviderFactory(legal_name="Emery Review")  # both forms in, waiting for staff
     submit_general_onboarding(in_review)
     submit_insurance_form(in_review)
+    # A namesake born the same day on the LEIE: a possible match in the staff queue.
+    with tempfile.TemporaryDirectory() as folder:
+        import_leie(Path(folder), [leie_row(LASTNAME="REVIEW", FIRSTNAME="EMERY", DOB="19840314", STATE="")])
+    exclusions_run(provider=in_review, trigger="axe tour")
+    case = ExclusionCase.objects.get(provider=in_review)
     live = make_live_provider(legal_name="Jordan Rivera", email="jordan.rivera@example.com", payer=payer)
     grant_portal_access(live)
     # Credentialed 36 months less 60 days ago: recredentialing is open (the dashboard card, the
@@ -459,6 +472,15 @@ def _tour(tour: Tour) -> None:
     with tour.stop("admin-record-decision-with-errors"):
         tour.goto(reverse("admin:verification_decision_record", args=[in_review.public_id]))
         tour.submit("Record the decision and email the provider")  # nothing filled in: each error
+    with tour.stop("admin-exclusion-cases"):
+        tour.goto(reverse("admin:exclusions_exclusioncase_changelist"))
+    with tour.stop("admin-exclusion-case"):
+        tour.goto(reverse("admin:exclusions_exclusioncase_change", args=[case.pk]))
+    with tour.stop("admin-exclusion-clear-with-errors"):
+        tour.goto(reverse("admin:exclusions_exclusioncase_decide", args=[case.pk, "clear"]))
+        tour.submit("Clear this match")  # no reason: its error, beside the field
+    with tour.stop("admin-credentialing-file-export"):
+        tour.goto(reverse("admin:verification_credentialing_file_export", args=[in_review.public_id]))
 
 
 # The tour commits its rows (the server reads them from its own connection), so the module runs
