@@ -96,6 +96,7 @@ STOPS: list[tuple[str, bool]] = [
     ("training-quiz-result", True),
     ("dashboard-live", True),
     ("credentialing-confirm-details", True),
+    ("credentialing-file", True),
     ("insurance-and-directories", True),
     ("unenroll-confirm", True),
     ("clients", True),
@@ -390,6 +391,9 @@ def _tour(tour: Tour) -> None:
     with tour.stop("credentialing-confirm-details") as page:
         tour.goto(reverse("verification:confirm_details"))
         expect(page.get_by_role("button", name="These are still right")).to_be_visible()
+    with tour.stop("credentialing-file") as page:
+        tour.goto(reverse("verification:my_file"))
+        expect(page.get_by_role("heading", name="What we verify")).to_be_visible()
     with tour.stop("insurance-and-directories"):
         tour.goto(reverse("insurance:overview"))
     with tour.stop("unenroll-confirm") as page:
