@@ -5,6 +5,8 @@ a later migration adds (a new model's view permission, say) reaches its role at 
 Patterns are "app_label.codename", with "*" as a wildcard in the codename.
 
 - Support: providers, agreements, emails, help tickets and articles; credentialing read-only.
+  Not the credentialing file: primary-source evidence includes NPDB reports, which federal law
+  keeps confidential (45 CFR 60.20), and the exclusion cases name people on federal lists.
 - Credentialing: form review, payer applications, payers and programs, the CAQH reveal.
 - Credentialing Committee: reads everything and records credentialing decisions (not overrides).
 - Admin: everything.
@@ -13,8 +15,10 @@ Patterns are "app_label.codename", with "*" as a wildcard in the codename.
 from fnmatch import fnmatchcase
 
 READ_ALL = ["onboarding.view_*", "credentialing.view_*", "training.view_*", "directory.view_*",
-            "support.view_*", "helpdesk.view_*", "practice.view_*", "verification.view_*",
-            "exclusions.view_*"]  # fmt: skip
+            "support.view_*", "helpdesk.view_*", "practice.view_*"]  # fmt: skip
+# The credentialing file (verifications and their evidence, NPI-registry answers, decisions,
+# exclusion lists and cases): only the roles that credential.
+READ_FILE = ["verification.view_*", "exclusions.view_*"]
 
 ROLES: dict[str, list[str]] = {
     "Support": [
@@ -27,6 +31,7 @@ ROLES: dict[str, list[str]] = {
     ],
     "Credentialing": [
         *READ_ALL,
+        *READ_FILE,
         "onboarding.review_onboarding_forms",
         "credentialing.change_payerapplication",  # submit / approve / deny through admin actions
         "credentialing.reveal_caqh_password",
@@ -41,8 +46,7 @@ ROLES: dict[str, list[str]] = {
     # Decides on credentialing files (NCQA's committee); an Admin alone may override readiness.
     "Credentialing Committee": [
         *READ_ALL,
-        "verification.view_*",
-        "exclusions.view_*",
+        *READ_FILE,
         "verification.record_credentialing_decision",
     ],
     "Admin": ["*.*"],

@@ -79,3 +79,29 @@ def test_admin_can_do_everything(client, story):
         reverse("admin:helpdesk_ticket_change", args=[ticket.pk]),
     ):
         assert status(client, url) == 200, url
+
+
+@pytest.mark.parametrize("role", ["Support"])
+def test_support_reads_no_credentialing_file_evidence_or_exclusion_cases(client, story, role):
+    # NPDB reports are confidential by law (45 CFR 60.20); exclusion cases name people on federal
+    # lists. Only the roles that credential read them.
+    provider, _, _ = story
+    client.force_login(member(role))
+    for name in (
+        "admin:verification_primarysourceverification_changelist",
+        "admin:verification_npiregistrycheck_changelist",
+        "admin:verification_credentialingdecision_changelist",
+        "admin:exclusions_exclusioncase_changelist",
+    ):
+        assert status(client, reverse(name)) == 403, name
+    file_page = reverse("admin:verification_file", args=[provider.public_id])
+    assert status(client, file_page) == 403
+
+
+@pytest.mark.parametrize("role", ["Credentialing", "Credentialing Committee"])
+def test_the_credentialing_roles_read_the_file_and_the_cases(client, story, role):
+    provider, _, _ = story
+    client.force_login(member(role))
+    assert status(client, reverse("admin:exclusions_exclusioncase_changelist")) == 200
+    file_page = reverse("admin:verification_file", args=[provider.public_id])
+    assert status(client, file_page) == 200
