@@ -25,5 +25,6 @@ KINDS: tuple[EmailKind, ...] = (
         action_url=_cases_of,
         timeline="credentialing staff were told of a confirmed exclusion match",
         bulk=True,
+        staff_notice=True,
     ),
 )

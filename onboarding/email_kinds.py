@@ -62,6 +62,9 @@ class EmailKind:
     template: str = ""
     # Queued many at a time by outbox_enqueue_many (one delivery task per batch, not per row).
     bulk: bool = False
+    # Sent to staff about the provider (to_email=settings.CREDENTIALING_TEAM_EMAIL), not to the
+    # provider: the provider's dashboard timeline and "next email" leave these kinds out.
+    staff_notice: bool = False
 
     def __post_init__(self) -> None:
         if not _CODE.fullmatch(self.code):
@@ -99,6 +102,11 @@ def kind(code: str) -> EmailKind:
 def kinds() -> tuple[EmailKind, ...]:
     """Every registered kind, in registration order (app order in INSTALLED_APPS)."""
     return tuple(_KINDS.values())
+
+
+def staff_notice_codes() -> frozenset[str]:
+    """The codes of the kinds sent to staff rather than to the provider (no query)."""
+    return frozenset(code for code, found in _KINDS.items() if found.staff_notice)
 
 
 def label(code: str) -> str:

@@ -351,6 +351,7 @@ def production_env(*, without: str | None = None) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         SITE_URL="https://portal.alma.example",
         FIELD_ENCRYPTION_KEYS="3nlVx1dFOQt7cW-zF6pbTS3ejoi22o0QmK16yG1dx98=",
+        CREDENTIALING_TEAM_EMAIL="credentialing@alma.example",
     )
     if without:
         del env[without]

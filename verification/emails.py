@@ -50,8 +50,6 @@ KINDS: tuple[EmailKind, ...] = (
         action_url=_provider_in_admin,
         timeline="recredentialing reminder to our credentialing team",
         bulk=True,
+        staff_notice=True,
     ),
 )
-
-# The kinds sent to staff, not to the provider: the provider's timeline leaves them out.
-STAFF_KINDS = frozenset({RECREDENTIALING_REMINDER_STAFF})

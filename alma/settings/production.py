@@ -13,6 +13,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 EMAIL_BACKEND = env("EMAIL_BACKEND")
 SITE_URL = env("SITE_URL").rstrip("/")
+# Where staff notices go (confirmed exclusion matches, recredentialing reminders): a real
+# mailbox the credentialing team reads, never base.py's test address.
+CREDENTIALING_TEAM_EMAIL = env("CREDENTIALING_TEAM_EMAIL")
 
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 

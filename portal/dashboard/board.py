@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -21,6 +20,7 @@ from credentialing.turnaround import dated_statuses, with_status_inputs
 from directory.golive import GoLiveDecision
 from directory.models import DirectoryProfile
 from directory.selectors import go_live_for_provider, with_provider_go_live_inputs
+from onboarding import email_kinds
 from onboarding.models import OnboardingStep, OutboxEmail, Provider
 from portal.dashboard.action_items import Facts, Item, related
 from portal.dashboard.forecast import GoLiveForecast, go_live_forecast
@@ -144,10 +144,12 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     )
 
     step_events = list(provider.onboarding_events.order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT])
-    # The provider's own emails: not the notices about them sent to the credentialing team.
+    # The provider's own emails: not the notices about them sent to staff (by kind, from the
+    # registry: no query, and whatever address the credentialing team has today).
+    staff_kinds = email_kinds.staff_notice_codes()
     sent_emails = list(
         provider.outbox_emails.filter(sent_at__isnull=False)
-        .exclude(to_email=settings.CREDENTIALING_TEAM_EMAIL)
+        .exclude(step__in=staff_kinds)
         .only("step", "sent_at", "provider_id")
         .order_by("-sent_at", "-pk")[:TIMELINE_LIMIT]
     )
@@ -170,7 +172,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     next_email = (
         OutboxEmail.objects.unsent()
         .filter(provider=provider)
-        .exclude(to_email=settings.CREDENTIALING_TEAM_EMAIL)
+        .exclude(step__in=staff_kinds)
         .only("step", "due_at", "provider_id")
         .order_by("due_at", "pk")
         .first()

@@ -23,6 +23,7 @@ REQUIRED_IN_PRODUCTION = (
     "EMAIL_BACKEND",
     "SITE_URL",
     "FIELD_ENCRYPTION_KEYS",
+    "CREDENTIALING_TEAM_EMAIL",
 )
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")

@@ -285,3 +285,12 @@ def test_the_migration_backfills_the_keys_of_existing_rows_and_keeps_them_apart(
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_registry_names_the_kinds_sent_to_staff_rather_than_to_the_provider():
+    staff = email_kinds.staff_notice_codes()
+    assert {"exclusion_match_confirmed", "recredentialing_reminder_staff"} <= staff
+    # The provider's own notices are not among them.
+    assert "recredentialing_reminder" not in staff
+    assert "credentialing_decision" not in staff
+    assert all(email_kinds.kind(code).staff_notice for code in staff)

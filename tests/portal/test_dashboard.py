@@ -459,6 +459,35 @@ def test_sent_emails_appear_on_the_timeline(client, django_capture_on_commit_cal
     assert "We emailed you: the General Onboarding form" in timeline
 
 
+def test_staff_notices_stay_off_the_timeline_whatever_the_teams_address(client, settings):
+    """Staff notices are left out by kind (the registry), not by the team's address: once the team
+    moves to a new mailbox, the notices sent to the old one still stay off the provider's page."""
+    provider = ProviderFactory()
+    now = timezone.now()
+    old_team = settings.CREDENTIALING_TEAM_EMAIL
+    for n, (kind, sent) in enumerate(
+        [
+            ("exclusion_match_confirmed", now - dt.timedelta(hours=2)),
+            ("recredentialing_reminder_staff", now - dt.timedelta(hours=1)),
+            ("recredentialing_reminder_staff", None),
+        ]
+    ):
+        OutboxEmail.objects.create(
+            provider=provider,
+            step=kind,
+            key=f"staff-{n}",
+            to_email=old_team,
+            message_id=f"<staff-{n}@alma.test>",
+            due_at=now + dt.timedelta(hours=1),
+            sent_at=sent,
+        )
+    settings.CREDENTIALING_TEAM_EMAIL = "new-credentialing-team@alma.test"
+    client.force_login(provider.user)
+    html = page_html(client)
+    assert "confirmed exclusion match" not in html
+    assert "recredentialing reminder to our credentialing team" not in html
+
+
 # --- navigation ------------------------------------------------------------------------------------
 
 
