@@ -7,6 +7,9 @@ The rules (README, "Exclusion monitoring"):
   the NPI decides: a different NPI is a different person.
 - **Otherwise by name**: the normalised last and first names (exclusions.names), and
   - the date of birth when the list row has one (LEIE), plus the state when both have one;
+    a provider with no date of birth on file (an Insurance Form submitted before it was asked)
+    is a possible match on the name (and the state when both have one) for staff to decide,
+    matched_on NAME_NO_DOB: never silently counted as checked and clear;
   - the state when the list row has no date of birth (SAM's extract carries none): both must
     have a state and it must be the same.
 - A row with a reinstatement date matches like any other: reinstatement closes nothing by
@@ -33,6 +36,10 @@ from exclusions.models import (
     ExclusionSubject,
 )
 
+# matched_on of a name match where the list row has a date of birth and the provider's form has
+# none (Insurance Forms submitted before it was asked): staff compare the row with the provider.
+NAME_NO_DOB = "name, no date of birth on file"
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -52,12 +59,13 @@ def _matches_sql(import_ids: list[int], provider_id: int | None) -> tuple[str, l
           FROM {subject} s JOIN {entry} e ON e.npi = s.npi
          WHERE s.npi <> '' AND e.npi <> '' AND e.list_import_id IN ({imports}){only}
         UNION
-        SELECT s.provider_id, e.id, e.entry_key, 'name'
+        SELECT s.provider_id, e.id, e.entry_key,
+               CASE WHEN e.dob IS NOT NULL AND s.dob IS NULL THEN '{NAME_NO_DOB}' ELSE 'name' END
           FROM {subject} s JOIN {entry} e ON e.last_norm = s.last_norm AND e.first_norm = s.first_norm
          WHERE e.last_norm <> '' AND e.first_norm <> '' AND (e.npi = '' OR s.npi = '')
            AND e.list_import_id IN ({imports}){only}
            AND (
-                (e.dob IS NOT NULL AND e.dob = s.dob
+                (e.dob IS NOT NULL AND (e.dob = s.dob OR s.dob IS NULL)
                  AND (e.state = '' OR s.state = '' OR e.state = s.state))
              OR (e.dob IS NULL AND e.state <> '' AND e.state = s.state)
            )

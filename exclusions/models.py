@@ -191,7 +191,10 @@ class ExclusionCase(models.Model):
     entry_key = models.CharField(max_length=40)
     entry = models.ForeignKey(ExclusionEntry, on_delete=models.PROTECT, related_name="cases")
     run = models.ForeignKey(ExclusionRun, on_delete=models.PROTECT, related_name="cases")
-    matched_on = models.CharField(max_length=10, help_text="npi, or name (with date of birth or state)")
+    matched_on = models.CharField(
+        max_length=40,
+        help_text="npi; name (with date of birth or state); or name, no date of birth on file",
+    )
     status = models.CharField(
         max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
     )

@@ -7,7 +7,7 @@ import time_machine
 
 from directory.services import profile_offboard
 from exclusions import services
-from exclusions.models import CaseStatus, ExclusionCase, ExclusionCheck, ExclusionRun
+from exclusions.models import CaseStatus, ExclusionCase, ExclusionCheck, ExclusionEntry, ExclusionRun
 from tests.directory_factories import make_live_provider
 from tests.exclusions_factories import import_leie, leie_row, leie_rows, sam_file, sam_row, screened_provider
 
@@ -42,14 +42,48 @@ def test_a_list_row_with_the_provider_s_real_npi_matches_whatever_the_name(tmp_p
 
 
 def test_an_all_zero_npi_never_matches_by_npi(tmp_path):
-    # The provider's form can hold nothing like it, but a list row's 0000000000 must never act
-    # as a key: a different person with no NPI, born another day, is no match.
-    provider = screened_provider("Jordan Rivera", npi="")
-    import_leie(tmp_path, [leie_row(LASTNAME="OTHER", FIRSTNAME="PERSON", NPI="0000000000")])
+    # A list row's 0000000000 means "unknown": it is stored blank and never acts as a key.
+    # Neither a provider with a real NPI and nothing else in common, nor a namesake born on
+    # another day (whose NPI, blank on the list, cannot decide), is a match.
+    stranger = screened_provider("Casey Morgan", npi="1245319599")
+    namesake = screened_provider("Jordan Rivera", npi="1234567893", date_of_birth=dt.date(1984, 3, 14))
+    import_leie(
+        tmp_path,
+        [
+            leie_row(LASTNAME="OTHER", FIRSTNAME="PERSON", NPI="0000000000", DOB="19500101", STATE="CA"),
+            leie_row(LASTNAME="RIVERA", FIRSTNAME="JORDAN", NPI="0000000000", DOB="19840315", STATE="NY"),
+        ],
+    )
 
-    services.exclusions_run()
+    [run] = services.exclusions_run()
 
-    assert cases_of(provider) == []
+    assert cases_of(stranger) == []
+    assert cases_of(namesake) == []
+    assert (run.providers_checked, run.possible_matches) == (2, 0)
+    assert set(ExclusionEntry.objects.values_list("npi", flat=True)) == {""}
+
+
+def test_a_provider_with_no_date_of_birth_on_file_is_a_possible_match_on_the_name(tmp_path):
+    # Insurance Forms submitted before the date of birth was asked have none: the name (and the
+    # state, when both have one) opens a case for staff to decide, never a silent "checked".
+    provider = screened_provider("Jordan Rivera", date_of_birth=None)  # practice state NY
+    elsewhere = screened_provider("Casey Morgan", date_of_birth=None)
+    import_leie(
+        tmp_path,
+        [
+            leie_row(LASTNAME="RIVERA", FIRSTNAME="JORDAN", DOB="19840314", STATE="NY"),
+            leie_row(LASTNAME="MORGAN", FIRSTNAME="CASEY", DOB="19700101", STATE="CA"),
+        ],
+    )
+
+    [run] = services.exclusions_run()
+
+    [case] = cases_of(provider)
+    assert case.status == CaseStatus.OPEN
+    assert case.matched_on == "name, no date of birth on file"
+    assert case.entry.dob == dt.date(1984, 3, 14)
+    assert cases_of(elsewhere) == []  # the states differ
+    assert (run.providers_checked, run.possible_matches, run.new_cases) == (2, 1, 1)
 
 
 def test_a_different_real_npi_on_both_sides_is_a_different_person(tmp_path):
