@@ -23,3 +23,7 @@ class ReasonRequired(ExclusionError):
 
 class CaseAlreadyDecided(ExclusionError):
     """Only an open case is cleared or confirmed."""
+
+
+class CaseNotPermitted(ExclusionError):
+    """Only staff with exclusions.decide_exclusioncase clear or confirm a possible match."""

@@ -27,6 +27,7 @@ from directory.services import profile_for, profile_hide
 from exclusions import emails, matching, selectors, sources
 from exclusions.errors import (
     CaseAlreadyDecided,
+    CaseNotPermitted,
     ListRefused,
     NoListImported,
     ReasonRequired,
@@ -55,6 +56,8 @@ SUBJECT_BATCH = 5_000
 # A full file this much shorter than the last full one is refused without --force: a list of
 # everyone excluded only grows slowly, so a sudden drop is a damaged or partial download.
 SHORTEST_FULL_FILE = 0.90
+# Who may clear or confirm a possible match (checked here as well as in the admin view).
+DECIDE_PERMISSION = "exclusions.decide_exclusioncase"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +328,12 @@ def _locked_open(case: ExclusionCase) -> ExclusionCase:
     return locked
 
 
+def _permitted(actor: User | None) -> None:
+    """actor None is the system (tests, scripts): no person to check. A person needs the permission."""
+    if actor is not None and not actor.has_perm(DECIDE_PERMISSION):
+        raise CaseNotPermitted("Only credentialing staff may clear or confirm a possible exclusion match.")
+
+
 def _reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -347,6 +356,7 @@ def case_clear(
     *, case: ExclusionCase, actor: User | None, reason: str, now: datetime | None = None
 ) -> ExclusionCase:
     """Staff found the list row is not the provider (another person of the same name, say)."""
+    _permitted(actor)
     now = now or timezone.now()
     reason = _reason(reason, "clear this possible match")
     with transaction.atomic():
@@ -361,6 +371,7 @@ def case_confirm(
     """Staff confirmed the provider is the excluded person. In one transaction: the directory
     profile is hidden (with why), every open payer application is halted, the case's history
     says what was done, and credentialing staff are emailed (through the outbox, on commit)."""
+    _permitted(actor)
     now = now or timezone.now()
     reason = _reason(reason, "confirm this match")
     with transaction.atomic():

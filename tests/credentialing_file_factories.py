@@ -36,6 +36,8 @@ def screen(provider, folder):
     runs = exclusion_services.exclusions_run(provider=provider, trigger="test")
     case = ExclusionCase.objects.get(provider=provider)
     exclusion_services.case_clear(
-        case=case, actor=staff_user("cases@alma.test"), reason="Born 1961 in Ohio; our provider is not."
+        case=case,
+        actor=staff_user("cases@alma.test", "exclusions.decide_exclusioncase"),
+        reason="Born 1961 in Ohio; our provider is not.",
     )
     return runs, case

@@ -7,6 +7,7 @@ from django.urls import reverse
 from credentialing.models import ApplicationStatus, PayerApplication
 from directory.models import DirectoryProfile
 from exclusions import emails, services
+from exclusions.errors import CaseNotPermitted
 from exclusions.models import CaseStatus, ExclusionCase
 from onboarding.models import OutboxEmail
 from tests.credentialing_factories import PayerFactory, make_application
@@ -184,6 +185,20 @@ def test_staff_without_the_permission_are_refused_on_get_and_post(case, decision
     assert reader.post(decide_url(case, decision), {"reason": "I think so"}).status_code == 403
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN
+
+
+@pytest.mark.parametrize("decide", [services.case_clear, services.case_confirm])
+def test_the_services_refuse_a_person_without_the_permission(case, live_rivera, decide):
+    # Not only the admin view: any caller handing the service a person is checked.
+    reader = staff_user("support@alma.test", "exclusions.view_exclusioncase")
+
+    with pytest.raises(CaseNotPermitted, match="Only credentialing staff"):
+        decide(case=case, actor=reader, reason="Looks like another person")
+
+    case.refresh_from_db()
+    assert (case.status, case.decided_by) == (CaseStatus.OPEN, None)
+    assert [event.to_status for event in case.events.all()] == [CaseStatus.OPEN]
+    assert not DirectoryProfile.objects.get(pk=live_rivera.directory_profile.pk).hidden_by_staff
 
 
 def test_the_credentialing_role_may_decide():

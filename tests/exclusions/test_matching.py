@@ -10,6 +10,7 @@ from exclusions import services
 from exclusions.models import CaseStatus, ExclusionCase, ExclusionCheck, ExclusionEntry, ExclusionRun
 from tests.directory_factories import make_live_provider
 from tests.exclusions_factories import import_leie, leie_row, leie_rows, sam_file, sam_row, screened_provider
+from tests.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,8 @@ def test_a_re_run_and_next_month_s_full_file_open_no_second_case(tmp_path):
     assert ExclusionRun.objects.count() == 3
 
 
-def test_a_cleared_row_stays_cleared_on_later_runs(tmp_path, staff):
+def test_a_cleared_row_stays_cleared_on_later_runs(tmp_path):
+    staff = staff_user("credentialing@alma.test", "exclusions.decide_exclusioncase")
     provider = screened_provider("Jordan Rivera")
     import_leie(tmp_path, [leie_row(LASTNAME="RIVERA", FIRSTNAME="JORDAN", DOB="19840314", STATE="NY")])
     services.exclusions_run()
