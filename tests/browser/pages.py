@@ -72,3 +72,29 @@ def assert_error_next_to(page: Page, control: Locator, message: str) -> None:
 def no_horizontal_scroll(page: Page, width: int) -> None:
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"the page is {scroll_width}px wide on a {width}px screen"
+
+
+def staff_with_authenticator(email: str, *permissions: str):
+    """A member of staff with these permissions and an activated authenticator app: (user, secret)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: PLC0415
+
+    from tests.helpers import staff_user  # noqa: PLC0415
+
+    staff = staff_user(email, *permissions)
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    return staff, secret
+
+
+def staff_sign_in(page: Page, base_url: str, email: str, secret: str, next_path: str) -> None:
+    """Through the one door staff have: allauth's sign-in, then the authenticator-app code, and on
+    to `next_path`."""
+    from tests.helpers import STAFF_PASSWORD, totp_code  # noqa: PLC0415
+
+    page.goto(f"{base_url}{next_path}")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.locator("input[name=code]").fill(totp_code(secret))
+    page.locator("input[name=code]").press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))

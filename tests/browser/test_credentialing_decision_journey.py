@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from exclusions import services as exclusion_services
 from exclusions.models import ExclusionCase
 from exclusions.sources import LEIE_COLUMNS, SAM_ALL_COLUMNS
-from tests.browser.pages import DESKTOP, no_horizontal_scroll, open_page
-from tests.helpers import PDF, STAFF_PASSWORD, signed_in_client, staff_user, totp_code
+from tests.browser.pages import DESKTOP, no_horizontal_scroll, open_page, staff_sign_in
+from tests.helpers import PDF, signed_in_client, staff_user
 from tests.verification_factories import file_provider, record
 from verification.file import file_entries
 from verification.models import CredentialingDecision, VerifiedItem
@@ -81,13 +81,7 @@ def test_staff_verify_clear_a_match_and_approve_and_the_provider_sees_the_decisi
     provider_page = reverse("admin:onboarding_provider_change", args=[provider.pk])
 
     page = open_page(new_context, DESKTOP)
-    page.goto(f"{live_server.url}{provider_page}")
-    page.locator("input[name=login]").fill(STAFF_EMAIL)
-    page.locator("input[name=password]").fill(STAFF_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("input[name=code]").press("Enter")
-    expect(page).to_have_url(re.compile(re.escape(provider_page) + "$"))
+    staff_sign_in(page, live_server.url, STAFF_EMAIL, secret, provider_page)
 
     # The decision page first: not ready, and why.
     page.get_by_role("link", name="Record credentialing decision").click()

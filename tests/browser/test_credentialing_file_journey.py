@@ -21,10 +21,17 @@ from accounts.roles import roles_sync
 from exclusions import services as exclusion_services
 from exclusions.models import CaseStatus, ExclusionCase
 from onboarding.models import OutboxEmail
-from tests.browser.pages import DESKTOP, PHONE, assert_error_next_to, no_horizontal_scroll, open_page
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    assert_error_next_to,
+    no_horizontal_scroll,
+    open_page,
+    staff_sign_in,
+)
 from tests.browser.test_dashboard_journey import signed_in_page
 from tests.exclusions_factories import leie_file, leie_row, sam_file, sam_row
-from tests.helpers import PDF, STAFF_PASSWORD, staff_user, totp_code
+from tests.helpers import PDF, staff_user
 from tests.verification_factories import file_provider
 from verification.file import file_entries
 from verification.models import CredentialingDecision, PrimarySourceVerification
@@ -57,13 +64,7 @@ def credentialing_staff_on_the_committee():
 
 
 def sign_in(page: Page, base_url: str, secret: str, next_path: str) -> None:
-    page.goto(f"{base_url}{next_path}")
-    page.locator("input[name=login]").fill(STAFF_EMAIL)
-    page.locator("input[name=password]").fill(STAFF_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("input[name=code]").press("Enter")
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    staff_sign_in(page, base_url, STAFF_EMAIL, secret, next_path)
 
 
 def screened_with_a_namesake(provider, folder):

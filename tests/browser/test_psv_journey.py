@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.pages import DESKTOP, assert_error_next_to, no_horizontal_scroll, open_page
-from tests.helpers import PDF, STAFF_PASSWORD, staff_user, totp_code
+from tests.browser.pages import DESKTOP, assert_error_next_to, no_horizontal_scroll, open_page, staff_sign_in
+from tests.helpers import PDF, staff_user
 from tests.verification_factories import file_provider
 from verification.models import PrimarySourceVerification
 
@@ -42,13 +42,7 @@ def test_staff_record_a_licence_verification_from_the_provider_page(live_server,
     provider_page = reverse("admin:onboarding_provider_change", args=[provider.pk])
 
     page = open_page(new_context, DESKTOP)
-    page.goto(f"{live_server.url}{provider_page}")
-    page.locator("input[name=login]").fill(STAFF_EMAIL)
-    page.locator("input[name=password]").fill(STAFF_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("input[name=code]").press("Enter")
-    expect(page).to_have_url(re.compile(re.escape(provider_page) + "$"))
+    staff_sign_in(page, live_server.url, STAFF_EMAIL, secret, provider_page)
 
     # Nothing verified yet: the licence, education, insurance, NPDB and the two exclusion lists.
     expect(page.locator("#credentialing-file-summary")).to_contain_text("0 of 6 items ready, 6 missing")

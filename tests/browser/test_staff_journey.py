@@ -8,17 +8,16 @@ import datetime as dt
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from credentialing.models import ApplicationStatus
 from onboarding.models import FormReview, GeneralOnboarding, Provider, ReviewStatus
-from tests.browser.pages import DESKTOP, assert_error_next_to, no_horizontal_scroll, open_page
+from tests.browser import pages
+from tests.browser.pages import DESKTOP, assert_error_next_to, no_horizontal_scroll, open_page, staff_sign_in
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
-from tests.helpers import STAFF_PASSWORD, staff_user, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,21 +31,11 @@ def _two_factor_for_staff(settings, rate_limits_reset):
 
 
 def staff_with_authenticator(*permissions: str):
-    staff = staff_user(STAFF_EMAIL, *permissions)
-    secret = generate_totp_secret()
-    TOTP.activate(staff, secret)
-    return staff, secret
+    return pages.staff_with_authenticator(STAFF_EMAIL, *permissions)
 
 
 def sign_in(page: Page, base_url: str, secret: str, next_path: str) -> None:
-    """Through the one door staff have: allauth's sign-in, then the authenticator-app code."""
-    page.goto(f"{base_url}{next_path}")
-    page.locator("input[name=login]").fill(STAFF_EMAIL)
-    page.locator("input[name=password]").fill(STAFF_PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("input[name=code]").press("Enter")
-    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    staff_sign_in(page, base_url, STAFF_EMAIL, secret, next_path)
 
 
 def on_a_phone(page: Page) -> None:
