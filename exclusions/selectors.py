@@ -1,9 +1,9 @@
 """Reads of exclusion monitoring for the layers above (verification's file, portal's SLA board)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from alma.timekeeping import company_calendar
@@ -13,6 +13,9 @@ from onboarding.models import Provider
 
 # An open case is a promise: staff decide it within this many business days of its opening.
 CASE_DECISION_BUSINESS_DAYS = 5
+# A source's latest full file is at most this many days old by its file date (the LEIE and SAM
+# publish monthly; a few days' slack for the download and the import).
+LIST_FRESH_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -119,25 +122,56 @@ class MissedMonth:
 
 
 @dataclass(frozen=True)
+class StaleList:
+    """A source whose latest full file is older than LIST_FRESH_DAYS by its file date: matching
+    again against it checks nothing new (an SLA promise, at risk and then broken)."""
+
+    source_label: str
+    file_date: date
+    due_at: datetime  # the start of the day the file is LIST_FRESH_DAYS + 1 days old
+
+
+@dataclass(frozen=True)
 class WaitingCase:
     case: ExclusionCase
     due_at: datetime
 
 
-def sla_exclusions(now: datetime) -> tuple[list[MissedMonth], list[WaitingCase]]:
-    """What the SLA board shows of exclusion monitoring: each source not run this month, and the
-    open cases with their decision due date (CASE_DECISION_BUSINESS_DAYS after opening). Two queries."""
-    last_runs = dict(
-        ExclusionRun.objects.filter(provider__isnull=True)
+def sla_exclusions(now: datetime) -> tuple[list[MissedMonth], list[StaleList], list[WaitingCase]]:
+    """What the SLA board shows of exclusion monitoring: each source not run this month, each
+    source's latest full file with the day it goes stale (LIST_FRESH_DAYS after its file date;
+    the board lists it when at risk or broken), and the open cases with their decision due date
+    (CASE_DECISION_BUSINESS_DAYS after opening). Two queries."""
+    # One query for both: a run always reads its source's full file (ExclusionRun.list_import),
+    # so a source's runs are the runs of its full files.
+    latest = {
+        row["source"]: row
+        for row in ExclusionImport.objects.filter(kind=ExclusionImport.Kind.FULL)
         .values("source")
-        .annotate(last=Max("ran_at"))
-        .values_list("source", "last")
-    )
+        .annotate(
+            latest_file=Max("file_date"),
+            last_run=Max("runs__ran_at", filter=Q(runs__provider__isnull=True)),
+        )
+        .order_by("source")
+    }
+    last_runs = {key: row["last_run"] for key, row in latest.items()}
     start = month_start(now)
     missed = [
         MissedMonth(source.label, last_runs.get(key), start)
         for key, source in sources.SOURCES.items()
         if last_runs.get(key) is None or last_runs[key] < start
+    ]
+    zone = timezone.get_current_timezone()
+    stale = [
+        StaleList(
+            source.label,
+            latest[key]["latest_file"],
+            datetime.combine(
+                latest[key]["latest_file"] + timedelta(days=LIST_FRESH_DAYS + 1), time.min, tzinfo=zone
+            ),
+        )
+        for key, source in sources.SOURCES.items()
+        if key in latest
     ]
     calendar = company_calendar()
     waiting = [
@@ -146,7 +180,7 @@ def sla_exclusions(now: datetime) -> tuple[list[MissedMonth], list[WaitingCase]]
         .select_related("provider")
         .order_by("opened_at", "pk")
     ]
-    return missed, waiting
+    return missed, stale, waiting
 
 
 # --- the provider's exclusion-check history, for the credentialing file's export ---------------

@@ -9,8 +9,9 @@
   short (credentialing.turnaround, the same dates the provider reads). Those past it are listed
   once more, with the range and where it comes from (`late_applications`);
 - an answer to a help request within one business day (Ticket.reply_due_at).
-- each exclusion list (LEIE, SAM) matched every month, and each possible match decided within
-  five business days (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
+- each exclusion list (LEIE, SAM) matched every month, its latest full file at most 35 days old
+  by its file date, and each possible match decided within five business days
+  (exclusions.selectors.sla_exclusions; a missed month is overdue from the 1st).
 - the provider told of their credentialing decision within 30 days of it (NCQA): the notice's
   email not sent by then (verification.selectors.decisions.notices_not_sent);
 - recredentialing by its due date, 36 months after the approval: past due (30 days' grace), and
@@ -177,7 +178,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
         )
     # Exclusion monitoring (42 CFR 455.436): each list matched every month, each possible match
     # decided within exclusions.selectors.CASE_DECISION_BUSINESS_DAYS business days.
-    missed_months, waiting_cases = sla_exclusions(now)
+    missed_months, stale_lists, waiting_cases = sla_exclusions(now)
     for missed in missed_months:
         since = f"{timezone.localtime(missed.last_run_at):%b %-d, %Y}" if missed.last_run_at else "never"
         board.overdue.append(
@@ -189,6 +190,21 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
                 reverse("admin:exclusions_exclusionrun_changelist"),
                 0,
             )
+        )
+    # Re-matching an old file checks nothing new: each source's latest full file is at most
+    # exclusions.selectors.LIST_FRESH_DAYS old by its file date.
+    for old_list in stale_lists:
+        board.add(
+            Promise(
+                "Exclusion list",
+                "",
+                f"Exclusion list ({old_list.source_label}): latest file dated "
+                f"{old_list.file_date:%b %-d, %Y}, import this month's",
+                old_list.due_at,
+                reverse("admin:exclusions_exclusionimport_changelist"),
+                0,
+            ),
+            window=APPLICATION_AT_RISK_WINDOW,
         )
     for waiting in waiting_cases:
         board.add(

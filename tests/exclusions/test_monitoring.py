@@ -94,6 +94,36 @@ def test_a_month_with_its_run_is_not_on_the_board(tmp_path):
     assert lines == ["Exclusion check (SAM exclusions): no run since never"]
 
 
+def test_re_matching_an_old_list_this_month_leaves_the_list_stale_on_the_board(tmp_path, admin_client):
+    # The run this month keeps "Exclusion check" quiet, but the file itself is from September:
+    # matching it again checks nothing new.
+    with time_machine.travel(NOW, tick=False):
+        import_leie(tmp_path, leie_rows(3), file_date=dt.date(2026, 9, 30))
+        services.exclusions_run()
+        board = sla_board()
+        page = text_of(admin_client.get(reverse("admin:sla")).content.decode())
+    assert not [p for p in board.overdue if p.kind == "Exclusion check" and "LEIE" in p.what]
+    [promise] = [p for p in board.overdue if p.kind == "Exclusion list"]
+    assert promise.what == "Exclusion list (OIG LEIE): latest file dated Sep 30, 2026, import this month's"
+    assert promise.due_at == dt.datetime(2026, 11, 5, tzinfo=promise.due_at.tzinfo)  # 36 days on
+    assert "Exclusion list (OIG LEIE): latest file dated Sep 30, 2026, import this month's" in page
+
+
+def test_a_list_is_at_risk_in_its_last_days_and_fresh_before(tmp_path):
+    with time_machine.travel(NOW, tick=False):
+        import_leie(tmp_path, leie_rows(3), file_date=dt.date(2026, 10, 10))  # 33 days old
+        services.exclusions_run()
+        board = sla_board()
+    assert not [p for p in board.overdue if p.kind == "Exclusion list"]
+    [promise] = [p for p in board.at_risk if p.kind == "Exclusion list"]
+    assert promise.what.startswith("Exclusion list (OIG LEIE): latest file dated Oct 10, 2026")
+
+    with time_machine.travel(NOW, tick=False):
+        import_leie(tmp_path, leie_rows(4), name="november.csv", file_date=dt.date(2026, 11, 9))
+        board = sla_board()
+    assert not [p for p in board.overdue + board.at_risk if p.kind == "Exclusion list"]
+
+
 def test_an_open_case_is_due_within_five_business_days_then_overdue(tmp_path, admin_client):
     with time_machine.travel(NOW, tick=False):  # Thursday
         screened_provider("Jordan Rivera")
