@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from directory.services import profile_offboard
-from exclusions import services
+from exclusions import selectors, services
 from exclusions.models import CaseStatus, ExclusionCase, ExclusionCheck, ExclusionEntry, ExclusionRun
 from tests.directory_factories import make_live_provider
 from tests.exclusions_factories import import_leie, leie_row, leie_rows, sam_file, sam_row, screened_provider
@@ -85,6 +85,9 @@ def test_a_provider_with_no_date_of_birth_on_file_is_a_possible_match_on_the_nam
     assert case.entry.dob == dt.date(1984, 3, 14)
     assert cases_of(elsewhere) == []  # the states differ
     assert (run.providers_checked, run.possible_matches, run.new_cases) == (2, 1, 1)
+    # The credentialing file's exclusion item waits on the case: not "checked, clear".
+    leie, _sam = selectors.screenings(provider)
+    assert (leie.open_case, leie.confirmed) == (True, False)
 
 
 def test_a_different_real_npi_on_both_sides_is_a_different_person(tmp_path):
