@@ -40,6 +40,8 @@ class NpiRegistryCheckAdmin(ReadOnlyAdmin):
     def flags_in_words(self, check):
         if check.status == NpiRegistryCheck.Status.PENDING:
             return "Registry not checked yet"
+        if check.status == NpiRegistryCheck.Status.UNREACHABLE:
+            return "Registry not reachable: look the NPI up by hand"
         if not check.flags:
             return "No mismatches"
         return format_html(

@@ -37,6 +37,11 @@ class NpiRegistryCheck(models.Model):
         CHECKED = "checked", "Checked"
         NOT_FOUND = "not_found", "No such NPI"
         REFUSED = "refused", "Registry refused the request"
+        # Still pending after MAX_ATTEMPTS failed look-ups: no longer retried; staff see it.
+        UNREACHABLE = "unreachable", "Registry not reachable"
+        # A newer check of the provider (a resubmission) replaced it before it was answered; kept
+        # as evidence of the request, never retried.
+        SUPERSEDED = "superseded", "Replaced by a newer check"
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="npi_registry_checks")
     npi = models.CharField("NPI", max_length=10)
@@ -45,6 +50,9 @@ class NpiRegistryCheck(models.Model):
     retrieved_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # When the sweep next tries a pending check (verification.services.npi.retry_due_after); null
+    # once it is no longer pending, so the sweep's query reads only the due rows off an index.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
     # The registry's answer exactly as it came back (the JSON envelope), with retrieved_at.
     raw_answer = models.JSONField(null=True, blank=True)
     # verification.npi_registry.flags.Flag as dicts ({"code", "message"}), computed at retrieval
@@ -54,7 +62,14 @@ class NpiRegistryCheck(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = "NPI registry check"
-        indexes = [models.Index(fields=["provider", "-requested_at"], name="npi_check_latest")]
+        indexes = [
+            models.Index(fields=["provider", "-requested_at"], name="npi_check_latest"),
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="npi_check_due",
+                condition=models.Q(status="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"NPI {self.npi} of {self.provider}: {self.get_status_display()}"

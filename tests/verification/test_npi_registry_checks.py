@@ -8,6 +8,7 @@ import pytest
 import respx
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from credentialing import links as credentialing_links
 from credentialing.models import InsuranceForm
@@ -18,7 +19,14 @@ from tests.helpers import count_queries, signed_in_client, staff_user, text_at, 
 from verification.models import NpiRegistryCheck
 from verification.npi_registry import client as registry_client
 from verification.selectors.npi import latest_npi_check
-from verification.services.npi import npi_check_run, npi_checks_retry, retry_due_after
+from verification.services.npi import (
+    MAX_ATTEMPTS,
+    npi_check_request,
+    npi_check_run,
+    npi_checks_due,
+    npi_checks_retry,
+    retry_due_after,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "https://npiregistry.test/api/"
@@ -97,13 +105,13 @@ def test_the_sweep_fills_in_the_pending_check_once_the_registry_answers(
         client.post(form_url, insurance_form_answers())
 
     time_machine.move_to("2026-03-02 15:04:00Z", tick=False)  # the second attempt is due at 5 minutes
-    assert npi_checks_retry() == {"checked": 0, "still_pending": 0}
+    assert npi_checks_retry() == {"checked": 0, "still_pending": 0, "failed": 0, "unreachable": 0}
     assert http_registry.call_count == 1
 
     http_registry.side_effect = None
     http_registry.return_value = httpx.Response(200, json=fixture_body("1234567893"))
     time_machine.move_to("2026-03-02 15:05:00Z", tick=False)
-    assert npi_checks_retry() == {"checked": 1, "still_pending": 0}
+    assert npi_checks_retry() == {"checked": 1, "still_pending": 0, "failed": 0, "unreachable": 0}
 
     check = NpiRegistryCheck.objects.get(provider=dana)
     assert check.status == NpiRegistryCheck.Status.CHECKED
@@ -364,3 +372,112 @@ def test_the_approve_confirmation_of_the_insurance_form_shows_the_registry_flags
     assert "NPI 1000000004 is not active in the registry (deactivated 2023-09-30)." in flags
     assert "The name differs: the registry says ELLIOT MARSH" in flags
     assert "npi-registry" not in confirmation("general_onboarding")
+
+
+# --- the retry sweep: due checks in SQL, superseded checks, a bad check, the attempts cap -------
+
+
+def test_the_sweep_reads_only_the_due_checks_in_one_query(dana, django_assert_num_queries, time_machine):
+    time_machine.move_to(FROZEN, tick=False)
+    now = timezone.now()
+    others = ProviderFactory.create_batch(3)
+    waiting = [
+        NpiRegistryCheck.objects.create(
+            provider=p, npi="1234567893", next_attempt_at=now + timedelta(minutes=5)
+        )
+        for p in others
+    ]
+    due = NpiRegistryCheck.objects.create(provider=dana, npi="1234567893", next_attempt_at=now)
+    NpiRegistryCheck.objects.create(provider=dana, npi="1234567893", status="checked", next_attempt_at=None)
+
+    with django_assert_num_queries(1):
+        ids = npi_checks_due(now)
+
+    assert ids == [due.pk]
+    assert npi_checks_due(now + timedelta(minutes=5)) == [due.pk, *(c.pk for c in waiting)]
+
+
+def test_a_failed_attempt_schedules_the_next_one_in_the_database(dana, http_registry, time_machine):
+    time_machine.move_to(FROZEN, tick=False)
+    http_registry.return_value = httpx.Response(503)
+    check = npi_check_request(provider=dana, npi="1234567893")
+
+    npi_check_run(check_id=check.pk)
+    cache.clear()  # the throttle's slot: the clock is frozen
+    npi_check_run(check_id=check.pk)
+
+    check.refresh_from_db()
+    assert check.attempts == 2
+    assert check.next_attempt_at == check.requested_at + timedelta(minutes=15)
+
+
+def test_a_resubmission_retires_the_older_pending_check_and_keeps_it_as_evidence(
+    dana, http_registry, time_machine
+):
+    time_machine.move_to(FROZEN, tick=False)
+    http_registry.side_effect = httpx.ConnectTimeout("timed out")
+    first = npi_check_request(provider=dana, npi="1245319599")
+    npi_check_run(check_id=first.pk)
+
+    second = npi_check_request(provider=dana, npi="1234567893")
+
+    first.refresh_from_db()
+    assert (first.status, first.get_status_display(), first.attempts) == (
+        "superseded",
+        "Replaced by a newer check",
+        1,
+    )
+    http_registry.side_effect = None
+    http_registry.return_value = httpx.Response(200, json=fixture_body("1234567893"))
+    time_machine.move_to("2026-03-02 16:00:00Z", tick=False)
+    assert npi_checks_retry()["checked"] == 1
+    assert http_registry.call_count == 2  # the superseded NPI was never asked about again
+    assert "number=1234567893" in str(http_registry.calls.last.request.url)
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert latest_npi_check(dana) == NpiRegistryCheck.objects.get(pk=second.pk)
+
+
+def test_one_check_that_fails_unexpectedly_does_not_stop_the_sweep(dana, http_registry, caplog):
+    http_registry.return_value = httpx.Response(200, json=fixture_body("1234567893"))
+    broken = NpiRegistryCheck.objects.create(provider=ProviderFactory(), npi="12345")  # not 10 digits
+    fine = NpiRegistryCheck.objects.create(provider=dana, npi="1234567893")
+
+    counts = npi_checks_retry()
+
+    assert counts == {"checked": 1, "still_pending": 0, "failed": 1, "unreachable": 0}
+    fine.refresh_from_db()
+    broken.refresh_from_db()
+    assert fine.status == "checked"
+    assert (broken.status, broken.attempts) == ("pending", 1)
+    assert broken.last_error == "ValueError: An NPI is exactly 10 digits."
+    assert broken.next_attempt_at > broken.requested_at
+    assert "NPI registry check" in caplog.text
+
+
+def test_after_ten_failed_attempts_the_check_stops_and_staff_see_registry_not_reachable(
+    dana, http_registry, reviewer, time_machine
+):
+    time_machine.move_to(FROZEN, tick=False)
+    http_registry.return_value = httpx.Response(502)
+    from tests.factories import submit_insurance_form  # noqa: PLC0415
+
+    submit_insurance_form(dana, npi="")
+    check = npi_check_request(provider=dana, npi="1234567893")
+    for _ in range(MAX_ATTEMPTS - 1):
+        cache.clear()  # the throttle's slot: the clock is frozen
+        npi_check_run(check_id=check.pk)
+    check.refresh_from_db()
+    assert (check.status, check.attempts) == ("pending", MAX_ATTEMPTS - 1)
+
+    time_machine.move_to(check.next_attempt_at, tick=False)
+    assert npi_checks_retry() == {"checked": 0, "still_pending": 0, "failed": 0, "unreachable": 1}
+
+    check.refresh_from_db()
+    assert (check.status, check.attempts, check.next_attempt_at) == ("unreachable", MAX_ATTEMPTS, None)
+    time_machine.move_to(check.requested_at + timedelta(days=60), tick=False)
+    assert npi_checks_retry()["unreachable"] == 0  # never asked again
+    assert http_registry.call_count == MAX_ATTEMPTS
+    status = text_at(review_page(reviewer, dana), "[data-testid=npi-registry-status]")
+    assert status.startswith("Registry not reachable. Requested")
+    assert "10 attempts failed, the last: The registry answered HTTP 502." in status
