@@ -32,13 +32,20 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
-  function rowFor(section, state) {
+  // The row a registry licence goes in: the row that already holds this licence (same state and
+  // number), else a row with this state and no number yet, else an empty row, else a new one. A
+  // row holding a number the provider typed is never overwritten with a different one, so two
+  // licences in one state get a row each.
+  const norm = (value) => (value || "").replace(/[\s-]/g, "").toUpperCase();
+  function rowFor(section, license) {
     const rows = [...section.querySelectorAll("[data-formset-rows] > [data-formset-index]")].filter((row) => !row.hidden);
-    const same = rows.find((row) => row.querySelector('[name$="-state"]')?.value === state);
+    const stateOf = (row) => row.querySelector('[name$="-state"]')?.value || "";
+    const numberOf = (row) => norm(row.querySelector('[name$="-number"]')?.value);
+    const same = rows.find((row) => stateOf(row) === license.state && numberOf(row) === norm(license.number));
     if (same) return same;
-    const empty = rows.find(
-      (row) => !row.querySelector('[name$="-state"]')?.value && !row.querySelector('[name$="-number"]')?.value,
-    );
+    const stateOnly = rows.find((row) => stateOf(row) === license.state && !numberOf(row));
+    if (stateOnly) return stateOnly;
+    const empty = rows.find((row) => !stateOf(row) && !numberOf(row));
     if (empty) return empty;
     const add = section.querySelector("[data-formset-add]");
     if (!add || add.disabled) return null;
@@ -52,7 +59,7 @@
     if (!section) return [];
     const filled = [];
     for (const license of licenses) {
-      const row = rowFor(section, license.state);
+      const row = rowFor(section, license);
       if (!row) break;
       setValue(row.querySelector('[name$="-state"]'), license.state);
       setValue(row.querySelector('[name$="-number"]'), license.number);

@@ -76,3 +76,36 @@ def test_an_unknown_npi_is_said_in_the_live_region_on_a_phone(luis_form, new_con
     expect(page.get_by_test_id("licenses-row")).to_have_count(1)
     expect(page.locator("#id_licenses-0-number")).to_have_value("")
     no_horizontal_scroll(page, PHONE["width"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_licences_in_one_state_get_a_row_each_and_a_number_the_provider_typed_is_kept(
+    luis_form, new_context
+):
+    """NPI 1300000019 lists two New York licences (LMHC 012877, LMFT 000321) and one in New
+    Jersey. The provider already typed a New York number of their own, and 012877 in a second row:
+    their number stays as typed, 012877 stays in its row, and the LMFT licence gets a new row."""
+    page = open_page(new_context, DESKTOP)
+    page.goto(luis_form)
+    page.locator("#id_licenses-0-state").select_option("NY")
+    page.locator("#id_licenses-0-number").fill("R-099999")
+    page.locator('[data-formset="licenses"] [data-formset-add]').click()
+    page.locator("#id_licenses-1-state").select_option("NY")
+    page.locator("#id_licenses-1-number").fill("012877")
+
+    field(page, "NPI (Type 1, individual)").fill("1300000019")
+    page.get_by_role("button", name="Fill in from the NPI registry").click()
+
+    expect(page.get_by_test_id("npi-prefill-status")).to_have_text(
+        "Filled in 3 licences from the NPI registry (NJ, NY, NY). Please check them and add each expiry date."
+    )
+    expect(page.get_by_test_id("licenses-row")).to_have_count(4)
+    rows = [
+        (
+            page.locator(f"#id_licenses-{i}-state").input_value(),
+            page.locator(f"#id_licenses-{i}-number").input_value(),
+        )
+        for i in range(4)
+    ]
+    assert rows == [("NY", "R-099999"), ("NY", "012877"), ("NJ", "37PC00512300"), ("NY", "000321")]
+    assert page.locator("#id_licenses-3-license_type").input_value() == "LMFT"
