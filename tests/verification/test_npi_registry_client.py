@@ -281,6 +281,17 @@ def test_a_full_throttle_gives_up_as_a_transient_failure():
         stuck.wait()
 
 
+def test_a_clock_that_does_not_move_gives_up_instead_of_spinning():
+    # A frozen clock (a test's time_machine, a stalled host): the slot never changes, so without a
+    # bound on tries the second caller would sleep and retry forever.
+    stopped = FakeClock(4_000_000.0)
+    throttle = client.Throttle(per_second=2, clock=stopped, sleep=stopped.slept.append, key_prefix="t4")
+    throttle.wait()
+    with pytest.raises(client.RegistryUnavailable, match="throttle"):
+        throttle.wait()
+    assert len(stopped.slept) <= 12  # 5 s of half-second slots, and a little slack
+
+
 def test_http_requests_go_through_the_throttle(registry, monkeypatch):
     waits = []
     monkeypatch.setattr(client.Throttle, "wait", lambda self: waits.append(1))

@@ -84,7 +84,9 @@ class Throttle:
 
     def wait(self) -> None:
         deadline = self.clock() + self.max_wait
-        while True:
+        # Bounded by tries as well as by the deadline: a clock that does not move (a frozen test
+        # clock, a stalled host) must give up too, never spin.
+        for _try in range(math.ceil(self.max_wait / self.slot_seconds) + 2):
             now = self.clock()
             slot = math.floor(now / self.slot_seconds)
             # The wall clock, not a monotonic one: every process must agree on the slots.
@@ -94,6 +96,7 @@ class Throttle:
             if next_slot_at > deadline:
                 raise RegistryUnavailable("Too many look-ups at once: the registry's throttle is full.")
             self.sleep(max(next_slot_at - now, 0.001))
+        raise RegistryUnavailable("Too many look-ups at once: the registry's throttle is full.")
 
 
 class HttpBackend:
