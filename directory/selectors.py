@@ -223,6 +223,12 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)[:10]
 
 
+def offboarded_profiles() -> QuerySet[DirectoryProfile]:
+    """Profiles of providers who have left (offboarded_at set), for other apps to leave them out
+    set-based, e.g. `~Exists(offboarded_profiles().filter(provider=OuterRef("provider")))`."""
+    return DirectoryProfile.objects.filter(offboarded_at__isnull=False)
+
+
 def live_profiles() -> QuerySet[DirectoryProfile]:
     """The only profiles the public ever sees."""
     return DirectoryProfile.objects.filter(is_live=True)

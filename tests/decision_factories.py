@@ -8,10 +8,12 @@ import contextlib
 import datetime as dt
 from unittest import mock
 
+from django.utils import timezone
+
 from accounts.models import User
 from tests.helpers import staff_user
 from verification import file as verification_file
-from verification.readiness import FileItem, file_readiness
+from verification.readiness import MAX_BACKDATE_DAYS, FileItem, file_readiness
 from verification.services.decisions import decision_record
 
 COMMITTEE_PERMISSIONS = ("verification.record_credentialing_decision",)
@@ -48,7 +50,10 @@ def file_verified_on(verified_on: dt.date | None):
 def decide(
     provider, *, outcome="approved", decided_on: dt.date, reason="Meets every criterion.", actor=None, **kw
 ):
-    """A decision on a file verified the day before it."""
+    """A decision on a file verified the day before it, recorded on its day (at 16:00 UTC) when
+    it lies further back than a decision may be backdated (verification.readiness)."""
+    if "now" not in kw and (timezone.localdate() - decided_on).days > MAX_BACKDATE_DAYS:
+        kw["now"] = dt.datetime.combine(decided_on, dt.time(16), tzinfo=dt.UTC)
     with file_verified_on(decided_on - dt.timedelta(days=1)):
         return decision_record(
             provider=provider,

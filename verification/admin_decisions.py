@@ -87,6 +87,7 @@ ERROR_FIELDS: dict[type[VerificationError], str | None] = {
 class CredentialingDecisionAdmin(ServiceActionMixin, ReadOnlyAdmin):
     list_display = (
         "decided_on",
+        "recorded_at",
         "provider_link",
         "cycle",
         "outcome",

@@ -13,6 +13,10 @@ class DecisionDateRefused(VerificationError):
     """A decision dated in the future: a decision is recorded once it has been made."""
 
 
+class ConfirmedExclusion(VerificationError):
+    """An approval of a provider with a confirmed exclusion match: no override covers it."""
+
+
 class FileNotReady(VerificationError):
     """A required item of the file is missing or stale on the decision date, and nobody with the
     override permission gave a written reason to decide anyway."""

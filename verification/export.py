@@ -43,6 +43,7 @@ from verification.models import (
 )
 
 FORMAT = "alma-credentialing-file/1"
+Outcome = CredentialingDecision.Outcome
 
 
 @dataclass
@@ -198,7 +199,12 @@ def _notices_sent(provider: Provider, decisions: list[CredentialingDecision]) ->
 
 def _recredentialing(provider: Provider, decisions: list[dict[str, Any]], today: date) -> dict[str, Any]:
     approved = [decision for decision in decisions if decision["recredentialing_due_on"]]
-    due_on = approved[-1]["recredentialing_due_on"] if approved else None
+    # The standing rule of verification.selectors.decisions.standing_approvals (the dashboard's):
+    # the clock runs from the latest approval or denial when it is an approval; a later denial
+    # stops it, a deferral changes nothing. `decisions` come oldest first.
+    decided = [d for d in decisions if d["outcome"] in {Outcome.APPROVED, Outcome.DENIED}]
+    standing = decided[-1] if decided and decided[-1]["outcome"] == Outcome.APPROVED else None
+    due_on = standing["recredentialing_due_on"] if standing else None
     attestations = RecredentialingAttestation.objects.filter(provider=provider).select_related("attested_by")
     return {
         "attestations": [

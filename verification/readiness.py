@@ -75,6 +75,30 @@ def decision_date_problem(decided_on: date, *, today: date) -> str:
     return ""
 
 
+# How far back a decision may be dated without an Admin's override. A backdated decision lets
+# older verifications count (the 120-day PSV rule is measured to the decision date) and starts the
+# NCQA 30-day notice clock in the past, so a late entry is allowed only within a month of the
+# meeting; anything older needs an Admin's written reason.
+MAX_BACKDATE_DAYS = 30
+
+
+def backdating_problem(decided_on: date, *, today: date, latest_decided_on: date | None) -> str:
+    """Why a decision's date needs an Admin's override ("" when it does not): it is earlier than
+    the provider's latest decision (it would rewrite the history), or more than
+    MAX_BACKDATE_DAYS before today."""
+    if latest_decided_on is not None and decided_on < latest_decided_on:
+        return (
+            f"The decision date {decided_on:%d %b %Y} is before the provider's latest decision "
+            f"({latest_decided_on:%d %b %Y})."
+        )
+    if (today - decided_on).days > MAX_BACKDATE_DAYS:
+        return (
+            f"The decision date {decided_on:%d %b %Y} is more than {MAX_BACKDATE_DAYS} days ago: "
+            "older verifications would count and the notice clock would start in the past."
+        )
+    return ""
+
+
 def item_readiness(item: FileItem, *, today: date, decision_on: date) -> ItemReadiness:
     if item.verified_on is None:
         return ItemReadiness(item.key, item.label, False, None, None, None, False, "not verified yet")

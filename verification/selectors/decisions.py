@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from credentialing.expirables import Expirable
+from directory.selectors import offboarded_profiles
 from onboarding.models import OutboxEmail, Provider
 from verification import emails
 from verification.models import CredentialingDecision
@@ -47,6 +48,12 @@ def standing_approvals() -> QuerySet[CredentialingDecision]:
     )
 
 
+def running_clocks() -> QuerySet[CredentialingDecision]:
+    """The standing approvals whose clock still runs: not of a provider who has been offboarded
+    (their directory profile says so), who is not recredentialed and gets no reminder. Set-based."""
+    return standing_approvals().exclude(Exists(offboarded_profiles().filter(provider=OuterRef("provider"))))
+
+
 @dataclass(frozen=True)
 class Recredentialing:
     provider_id: int
@@ -63,7 +70,7 @@ def recredentialing_due(
 ) -> list[Recredentialing]:
     """Providers whose standing approval's recredentialing falls due between `since` and
     `until` (either open-ended), soonest first. One query."""
-    rows = standing_approvals()
+    rows = running_clocks()
     if since is not None:
         rows = rows.filter(recredentialing_due_on__gte=since)
     if until is not None:
@@ -98,7 +105,7 @@ def recredentialing_flagged(*, today: date) -> list[Recredentialing]:
 
 def recredentialing_expirables(*, today: date, days: int, provider_id: int | None = None) -> list[Expirable]:
     """Recredentialing due dates in the next `days`, as the expirables list shows credentials."""
-    rows = standing_approvals().filter(recredentialing_due_on__range=(today, today + timedelta(days=days)))
+    rows = running_clocks().filter(recredentialing_due_on__range=(today, today + timedelta(days=days)))
     if provider_id is not None:
         rows = rows.filter(provider_id=provider_id)
     return [
@@ -152,10 +159,6 @@ def notices_not_sent(*, now: datetime, within: timedelta) -> list[LateNotice]:
     return [LateNotice(row, notice_due_at(row.decided_on), row.email_id) for row in rows]
 
 
-# Enough recent decisions to find the standing approval behind a deferral or two, in one query.
-RECENT_DECISIONS = 5
-
-
 @dataclass(frozen=True)
 class ProviderCredentialing:
     """What the provider's dashboard says: the latest decision, and the recredentialing clock of
@@ -170,19 +173,23 @@ class ProviderCredentialing:
 
 
 def provider_credentialing(provider: Provider, *, today: date) -> ProviderCredentialing | None:
-    """The provider's credentialing decision for their dashboard (one query), None before any."""
-    recent = list(
-        CredentialingDecision.objects.filter(provider=provider)
-        .order_by("-decided_on", "-pk")
-        .only("cycle", "outcome", "decided_on", "reason", "recredentialing_due_on", "provider_id")[
-            :RECENT_DECISIONS
-        ]
+    """The provider's credentialing decision for their dashboard (one query), None before any:
+    the latest decision, with the standing approval's due date (standing_approvals) beside it,
+    however many deferrals came after the approval."""
+    standing_due_on = (
+        standing_approvals().filter(provider=OuterRef("provider")).values("recredentialing_due_on")[:1]
     )
-    if not recent:
+    latest = (
+        CredentialingDecision.objects.filter(provider=provider)
+        .annotate(standing_due_on=Subquery(standing_due_on))
+        .order_by("-decided_on", "-pk")
+        .only("cycle", "outcome", "decided_on", "reason", "recredentialing_due_on", "provider_id")
+        .first()
+    )
+    if latest is None:
         return None
-    standing = next((d for d in recent if d.outcome in {Outcome.APPROVED, Outcome.DENIED}), None)
-    due_on = standing.recredentialing_due_on if standing and standing.outcome == Outcome.APPROVED else None
+    due_on = latest.standing_due_on
     return ProviderCredentialing(
-        latest=recent[0],
+        latest=latest,
         recredentialing=RecredentialingStatus(due_on=due_on, today=today) if due_on else None,
     )

@@ -10,7 +10,12 @@ for an override, who overrode and why.
   override permission (Admin) may decide on a file that is not ready by writing why; the
   override is kept on the decision. A deferral needs no ready file: the committee defers
   precisely because it waits for something, and the snapshot says what was missing.
-- The decision date is not in the future (verification.readiness.decision_date_problem).
+- The decision date is not in the future (verification.readiness.decision_date_problem). A date
+  before the provider's latest decision, or more than MAX_BACKDATE_DAYS ago, needs an Admin's
+  override with a reason, like a file that is not ready (verification.readiness.backdating_problem).
+- A provider with a confirmed exclusion match (exclusions.selectors.screenings) is never approved,
+  override or not: federal health programmes may not pay an excluded provider. Denying or
+  deferring stays possible.
 - The cycle is "recredentialing" while an earlier approval's recredentialing is still open (up
   to the last day of its 30-day grace, verification.recredentialing), and "initial" otherwise:
   the first decision, after a denial, or once the grace has run out (NCQA: initial
@@ -27,18 +32,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from exclusions.selectors import screenings
 from onboarding.models import Provider
 from onboarding.services.outbox import outbox_enqueue
 from verification import emails
 from verification import file as verification_file
 from verification.errors import (
+    ConfirmedExclusion,
     DecisionDateRefused,
     DecisionDetailsMissing,
     DecisionNotPermitted,
     FileNotReady,
 )
 from verification.models import CredentialingDecision
-from verification.readiness import decision_date_problem
+from verification.readiness import backdating_problem, decision_date_problem
 from verification.recredentialing import grace_ends_on, recredentialing_due_on
 
 RECORD_PERMISSION = "verification.record_credentialing_decision"
@@ -82,8 +89,8 @@ def decision_record(
 ) -> CredentialingDecision:
     """Record the committee's decision and queue the provider's notice, in one transaction.
 
-    Raises DecisionNotPermitted, DecisionDetailsMissing, DecisionDateRefused or FileNotReady
-    (with the file's reasons), and writes nothing then."""
+    Raises DecisionNotPermitted, DecisionDetailsMissing, DecisionDateRefused, ConfirmedExclusion
+    or FileNotReady (with the file's reasons), and writes nothing then."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     reason = reason.strip()
@@ -103,10 +110,25 @@ def decision_record(
     with transaction.atomic():
         # One decision at a time per provider: the cycle and the file are read under the lock.
         provider = Provider.objects.select_for_update().select_related("user").get(pk=provider.pk)
+        if outcome == Outcome.APPROVED and any(screening.confirmed for screening in screenings(provider)):
+            raise ConfirmedExclusion(
+                "The provider has a confirmed exclusion match, so they cannot be approved, "
+                "not even with an override. Deny or defer instead."
+            )
+        latest_decided_on = (
+            CredentialingDecision.objects.filter(provider=provider)
+            .order_by("-decided_on")
+            .values_list("decided_on", flat=True)
+            .first()
+        )
+        backdated = backdating_problem(decided_on, today=today, latest_decided_on=latest_decided_on)
+        if backdated and not override_reason:
+            raise DecisionDateRefused(f"{backdated} Only an Admin may record it, with a written reason.")
         readiness = verification_file.file_readiness_for(provider, today, decided_on)
-        overriding = outcome in NEEDS_READY_FILE and not readiness.ready
-        if overriding and not override_reason:
+        not_ready = outcome in NEEDS_READY_FILE and not readiness.ready
+        if not_ready and not override_reason:
             raise FileNotReady(readiness.reasons)
+        overriding = not_ready or bool(backdated)
         decision = CredentialingDecision.objects.create(
             provider=provider,
             cycle=decision_cycle(provider=provider, decided_on=decided_on),
