@@ -34,6 +34,10 @@ def _test_settings(settings, tmp_path):
     # Django's test set-up swaps in locmem; anymail's test backend stands in for the email
     # provider's HTTP API (records into mail.outbox and reports a message id like an ESP).
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+    # Each test starts with an empty cache: the NPI registry's day-long answers (with the time the
+    # registry gave them), its throttle slots and the rate limits would otherwise leak from one
+    # test into the next in the same process, and make results depend on the order tests run in.
+    cache.clear()
 
 
 @pytest.fixture
