@@ -62,17 +62,29 @@ def drop_database(url: str) -> None:
 
 def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY rows (tuples in `columns` order) into the model's table; JSON given as Python lists
-    or dicts. Returns the number of rows."""
+    or dicts. Returns the number of rows.
+
+    Columns not named that have a default in the model get it (a callable default is called
+    once), so a field added later with a default does not break the loaders.
+    """
     from django.db import connection  # noqa: PLC0415
 
+    named = set(columns)
+    defaults = []
+    for field in model._meta.concrete_fields:
+        if field.column in named or field.attname in named or field.primary_key or not field.has_default():
+            continue
+        defaults.append((field.column, field.get_db_prep_save(field.get_default(), connection)))
+    all_columns = [*columns, *(column for column, _ in defaults)]
+    tail = [value for _, value in defaults]
     table = model._meta.db_table
     count = 0
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(all_columns)}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row([json.dumps(v) if isinstance(v, list | dict) else v for v in row])
+            copy.write_row([json.dumps(v) if isinstance(v, list | dict) else v for v in (*row, *tail)])
             count += 1
     return count
 
