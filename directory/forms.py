@@ -5,7 +5,10 @@ import re
 from typing import cast
 
 from django import forms
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from localflavor.us.us_states import US_STATES
 
 from directory.selectors import SearchFilters, payer_choices
@@ -13,6 +16,27 @@ from onboarding.forms import BioField
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
 SESSION_FORMATS = [("", "Telehealth or in person"), ("telehealth", "Telehealth"), ("in_person", "In person")]
+
+
+class OptionsSelect(forms.Select):
+    """A select written out in Python, the same HTML as Django's: the search form's five selects
+    hold about 130 options, and Django's widget templates render each option through a template
+    of its own, which cost more than everything else on a results page (benchmarks/
+    directory_benchmark.py). Flat choices only."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) in chosen else "", label)
+                for code, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class SearchForm(forms.Form):
@@ -46,6 +70,8 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["payer"].choices = [("", "Any insurance"), *payer_choices()]
         for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Select):
+                field.widget = OptionsSelect(attrs=field.widget.attrs, choices=field.choices)
             css = (
                 "form-check-input"
                 if name == "accepting"

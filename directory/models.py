@@ -20,9 +20,15 @@ from credentialing.models import Payer
 from onboarding.models import Provider
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
+# Code -> label, made once: a results page asks for the labels of 20 cards.
+_NAMES: dict[type, dict[str, str]] = {
+    vocabulary: {code: str(label) for code, label in vocabulary.choices}
+    for vocabulary in (Approach, Language, Population, Specialty)
+}
 
-def _labels(choices, codes: list[str]) -> list[str]:
-    names = dict(choices)
+
+def _labels(vocabulary, codes: list[str]) -> list[str]:
+    names = _NAMES[vocabulary]
     return [names.get(code, code) for code in codes]
 
 
@@ -78,6 +84,13 @@ class DirectoryProfile(models.Model):
     offboarded_at = models.DateTimeField(null=True, blank=True)
     # Maintained by a PostgreSQL trigger (migration 0002); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The profile's place in the day's fair order of the public list: md5(slug || day) read as a
+    # number (directory.selectors.fair_rank_of), written for every live profile by the midnight
+    # job (services.profiles_fair_rank) and by publishing, so search sorts an index instead of
+    # hashing every live profile per request. `fair_rank_on` is the day it was written for.
+    # NULL until then (and on SQLite, where search hashes per request: the demo is small).
+    fair_rank = models.BigIntegerField(null=True, blank=True, editable=False)
+    fair_rank_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -88,6 +101,25 @@ class DirectoryProfile(models.Model):
     class Meta:
         verbose_name = "directory profile"
         ordering = ["display_name"]
+        indexes = [
+            # The public list in the day's fair order: page 1 of a search reads this index in
+            # order instead of sorting every live profile. It carries the columns the filters
+            # read, so a deep page (or a capped count) walks the index alone, never the table.
+            models.Index(
+                fields=["fair_rank", "id"],
+                include=[
+                    "provider_id",
+                    "states_licensed",
+                    "specialties",
+                    "languages",
+                    "offers_telehealth",
+                    "offers_in_person",
+                    "accepting_new_clients",
+                ],
+                name="directory_profile_fair",
+                condition=models.Q(is_live=True),
+            ),
+        ]
         permissions = [
             ("review_profile_bio", "Can approve or send back a provider's directory bio"),
             ("hide_profile", "Can hide, unhide or offboard a directory profile"),
@@ -113,19 +145,19 @@ class DirectoryProfile(models.Model):
 
     @property
     def specialty_labels(self) -> list[str]:
-        return _labels(Specialty.choices, self.specialties)
+        return _labels(Specialty, self.specialties)
 
     @property
     def approach_labels(self) -> list[str]:
-        return _labels(Approach.choices, self.approaches)
+        return _labels(Approach, self.approaches)
 
     @property
     def population_labels(self) -> list[str]:
-        return _labels(Population.choices, self.populations)
+        return _labels(Population, self.populations)
 
     @property
     def language_labels(self) -> list[str]:
-        return _labels(Language.choices, self.languages)
+        return _labels(Language, self.languages)
 
 
 class ProfileEvent(models.Model):

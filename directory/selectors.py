@@ -10,6 +10,7 @@ rule cannot silently disagree.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -19,13 +20,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     DateField,
     Exists,
     F,
+    Func,
     Min,
     OrderBy,
     OuterRef,
@@ -238,6 +241,55 @@ def fair_order_seed(today: date) -> str:
     return today.isoformat()
 
 
+# The rank is the first 15 hex digits of md5(slug || day): 60 bits, so it fits a bigint with its
+# sign bit clear and sorts as the hash's text did (two live profiles sharing 60 bits, about a
+# one-in-a-billion chance a day at 100,000 profiles, are ordered by id instead).
+_RANK_HEX_DIGITS = 15
+
+
+def fair_rank_of(slug: str, day: date) -> int:
+    """The profile's place in the day's fair order: md5(slug || day) as a number. The rule;
+    `FairRank` is the same in SQL (a test holds them equal)."""
+    digest = hashlib.md5(f"{slug}{fair_order_seed(day)}".encode(), usedforsecurity=False).hexdigest()
+    return int(digest[:_RANK_HEX_DIGITS], 16)
+
+
+class FairRank(Func):
+    """`fair_rank_of(slug, day)` in PostgreSQL, for set-based writes of the day's ranks."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, day: date):
+        super().__init__(Concat(F("slug"), Value(fair_order_seed(day))))
+
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
+        raise NotSupportedError(
+            "The fair rank is materialised on PostgreSQL only (the demo hashes per request)."
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        bits = 4 * _RANK_HEX_DIGITS
+        template = f"('x' || substr(md5(%(expressions)s), 1, {_RANK_HEX_DIGITS}))::bit({bits})::bigint"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+def fair_rank_fields(day: date) -> dict:
+    """What a write that lists profiles sets for the day's order (publishing, the midnight job);
+    nothing on SQLite, where search hashes per request."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {"fair_rank": FairRank(day), "fair_rank_on": day}
+
+
+def _fair_order(today: date) -> list[OrderBy | str]:
+    if connection.vendor == "postgresql":
+        # The materialised rank, in the index's order (directory_profile_fair). A live profile
+        # with no rank yet (made live outside publishing) sorts after the ranked ones by id; a
+        # missed midnight run leaves yesterday's ranks, still one stable order.
+        return [F("fair_rank").asc(nulls_last=True), "pk"]
+    return [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
+
+
 def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[DirectoryProfile]:
     """Live profiles matching `filters` (payers: those in network `today`), in a fair order.
 
@@ -246,7 +298,8 @@ def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[Director
     Order: by text relevance when there is free text; otherwise (and among equals) a shuffle
     seeded by the day: md5(slug || day). Nobody is favoured by signing up early or by their
     name's first letter, the order is stable all day (so paging does not repeat or skip anyone)
-    and changes every day.
+    and changes every day. On PostgreSQL that shuffle is materialised as `fair_rank` by the
+    midnight job and by publishing (services.profiles_fair_rank), and read from its index.
     """
     profiles = live_profiles()
     if filters.payer:
@@ -270,7 +323,7 @@ def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[Director
     if filters.accepting_new_clients:
         profiles = profiles.filter(accepting_new_clients=True)
 
-    order: list[str | OrderBy] = [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
+    order: list[str | OrderBy] = _fair_order(today)
     text = filters.text.strip()
     if text and connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
@@ -281,6 +334,90 @@ def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[Director
         for word in _words(text):
             profiles = profiles.filter(Q(display_name__icontains=word) | Q(bio__icontains=word))
     return profiles.only(*_CARD_FIELDS).order_by(*order)
+
+
+# Results are counted exactly up to here; past it a page says "more than 1,000" (counting every
+# match of a national list costs more than the page itself) until its last page, where the
+# number is exact again.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """One page of search results and what is known of their number: `total` is exact, or None
+    when there are more than `COUNT_CAP` and this page is not the last."""
+
+    profiles: list[DirectoryProfile]
+    number: int
+    total: int | None
+    has_next: bool
+
+    @property
+    def more_than(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1
+
+
+def _page_number(asked: str | int | None) -> int:
+    try:
+        return max(1, int(asked or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _page_of(results: QuerySet[DirectoryProfile], number: int) -> list[DirectoryProfile]:
+    """The page's profiles and one more (whether a next page exists). The page's ids are found
+    first, reading only the index (or the filters' columns) down to a deep offset, and only
+    those 21 rows are then read whole: a deep page costs a walk of the index, not of the table."""
+    start = (number - 1) * PAGE_SIZE
+    if start == 0:
+        return list(results[: PAGE_SIZE + 1])
+    ids = results.values("pk")[start : start + PAGE_SIZE + 1]
+    return list(results.filter(pk__in=ids))
+
+
+def search_page(filters: SearchFilters, *, today: date, page: str | int | None) -> ResultsPage:
+    """The page asked for (a page past the end shows the last; nonsense shows the first), in
+    three queries: the count up to COUNT_CAP, the page, its payers. A page past the end of a
+    list of more than COUNT_CAP costs a full count and the page again (a stale link)."""
+    results = search_profiles(filters, today=today)
+    number = _page_number(page)
+    counted = results.order_by()[: COUNT_CAP + 1].count()
+    total: int | None = counted if counted <= COUNT_CAP else None
+    if total is not None:
+        number = min(number, max(1, -(-total // PAGE_SIZE)))
+    found = _page_of(results, number)
+    if total is None and not found:
+        total = results.count()
+        number = max(1, -(-total // PAGE_SIZE))
+        found = _page_of(results, number)
+    if total is None and len(found) <= PAGE_SIZE:
+        total = (number - 1) * PAGE_SIZE + len(found)  # the last page: now the number is exact
+    profiles = with_payers(found[:PAGE_SIZE], today=today)
+    return ResultsPage(profiles=profiles, number=number, total=total, has_next=len(found) > PAGE_SIZE)
 
 
 # What a search result card shows; the bio and the office address are left for the profile page.

@@ -283,8 +283,9 @@ def _publish(
             )
         )
     if going_live:
+        # In the same UPDATE, its place in today's fair order (the midnight job ranks the rest).
         DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in going_live]).update(
-            is_live=True, went_live_at=now, updated_at=now
+            is_live=True, went_live_at=now, updated_at=now, **selectors.fair_rank_fields(as_of)
         )
     if coming_down:
         DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in coming_down]).update(
@@ -675,3 +676,27 @@ def profiles_reverification_ask(*, now: datetime | None = None) -> int:
     if queued:
         logger.info("Directory reverification: %s profiles asked to confirm (or already asked)", len(queued))
     return len(queued)
+
+
+# ---------------------------------------------------------------------------------------------
+# The day's fair order of the public list
+
+
+def profiles_fair_rank(*, today: date) -> int:
+    """Write every live profile's place in `today`'s fair order (selectors.fair_rank_of), in one
+    UPDATE; returns how many were ranked. The midnight job (directory.tasks.rank_profiles).
+
+    Idempotent per day: a profile already ranked for `today` (by an earlier run, or published
+    today) is left alone, so a second run writes nothing. Until it runs, search keeps the last
+    ranks written: yesterday's order, stable, never a broken page. Nothing on SQLite (the demo
+    hashes per request)."""
+    fields = selectors.fair_rank_fields(today)
+    if not fields:
+        return 0
+    with transaction.atomic():
+        ranked = (
+            selectors.live_profiles().exclude(fair_rank_on=today, fair_rank__isnull=False).update(**fields)
+        )
+    if ranked:
+        logger.info("Directory: %s live profiles ranked for %s", ranked, today.isoformat())
+    return ranked

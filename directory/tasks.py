@@ -3,7 +3,8 @@
 from celery import shared_task
 
 from directory.contact import contact_messages_erase
-from directory.services import profiles_publish_due, profiles_reverification_ask
+from directory.selectors import company_today
+from directory.services import profiles_fair_rank, profiles_publish_due, profiles_reverification_ask
 
 
 @shared_task
@@ -33,3 +34,13 @@ def ask_directory_reverification() -> dict:
     """Ask the providers whose live profile was last confirmed 80 or more days ago to confirm it
     (No Surprises Act: every 90 days). Daily; a repeat run adds nothing (one email per period)."""
     return {"asked": profiles_reverification_ask()}
+
+
+@shared_task
+def rank_profiles() -> dict:
+    """Write the new day's fair order of the public list (directory.services.profiles_fair_rank).
+
+    Beat runs it at midnight in the company time zone and again every hour: a run for a day
+    already ranked writes nothing, so the repeats only matter after a missed midnight (search
+    meanwhile keeps yesterday's order)."""
+    return {"ranked": profiles_fair_rank(today=company_today())}

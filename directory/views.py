@@ -4,7 +4,6 @@ import contextlib
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
@@ -51,10 +50,10 @@ def search(request):
     form = SearchForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # bad values get a message; the valid filters still apply
-    today = selectors.company_today()
-    results = selectors.search_profiles(form.filters(), today=today)
-    page = Paginator(results, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = [_shown(p) for p in selectors.with_payers(list(page.object_list), today=today)]
+    page = selectors.search_page(
+        form.filters(), today=selectors.company_today(), page=request.GET.get("page")
+    )
+    page.profiles[:] = [_shown(p) for p in page.profiles]
     return render(
         request,
         "directory/search.html",

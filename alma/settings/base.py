@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "directory.tasks.publish_due_profiles",
         "schedule": crontab(minute=f"1-59/{OUTBOX_SWEEP_MINUTES}"),
     },
+    # The public list's fair order of the new day (materialised, so search reads an index), and
+    # hourly after: a day already ranked is left alone, so only a missed midnight gets redone.
+    "directory-fair-rank": {
+        "task": "directory.tasks.rank_profiles",
+        "schedule": crontab(minute=0),
+    },
     # Expiry reminders go out in the morning, company time; safe to run again (exactly once each).
     "expiry-reminders": {
         "task": "credentialing.tasks.send_expiry_reminders",

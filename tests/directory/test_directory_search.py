@@ -21,6 +21,7 @@ from django.utils import timezone
 from credentialing.models import ApplicationStatus, PayerApplication
 from directory import services as directory
 from directory.models import DirectoryProfile
+from directory.tasks import rank_profiles
 from tests.credentialing_factories import PayerFactory
 from tests.directory_factories import Setup, bulk_providers, live_providers
 from tests.helpers import attribute_of, elements, image_bytes, text_at, text_of
@@ -232,15 +233,16 @@ def test_pages_cover_everyone_once_in_a_fair_order_that_changes_daily(client, ev
     assert shown not in (signup_order, alphabetical)
     # The same order all day, so paging neither repeats nor skips anyone...
     assert slugs_on(client.get(f"{SEARCH}?page=1")) == pages[0]
-    # ...and a new order tomorrow.
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    with time_machine.travel(
-        dt.datetime.combine(tomorrow, dt.time(9), tzinfo=timezone.get_current_timezone())
-    ):
-        assert slugs_on(client.get(f"{SEARCH}?page=1")) != pages[0]
     # Out-of-range and nonsense pages show the nearest real page.
     assert slugs_on(client.get(f"{SEARCH}?page=99")) == pages[2]
     assert slugs_on(client.get(f"{SEARCH}?page=x")) == pages[0]
+    # ...and a new order tomorrow, once the midnight job has ranked the profiles for it.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with time_machine.travel(
+        dt.datetime.combine(tomorrow, dt.time(0, 1), tzinfo=timezone.get_current_timezone())
+    ):
+        rank_profiles.delay()
+        assert slugs_on(client.get(f"{SEARCH}?page=1")) != pages[0]
 
 
 def test_pagination_links_keep_the_filters(client, evergreen):
