@@ -4,7 +4,7 @@ of queries whatever the number of payers, events or articles.
 Every action item is done or not because of real state (a submitted form, a recorded step, a
 row in another app), never a checkbox. Queries, in order:
 
-1. the provider, its user, agreement, both forms and the one-to-one rows of other apps
+1. the provider, its agreement, both forms and the one-to-one rows of other apps
    (training progress, payouts account, directory profile) joined, "has a client" as an
    EXISTS, and the directory's go-live inputs (directory.selectors.go_live_for_provider reads
    them without a query of its own);
@@ -13,7 +13,8 @@ row in another app), never a checkbox. Queries, in order:
 4-7. the latest timeline rows of each kind: step events, sent emails, staff reviews, payer
    decisions (TIMELINE_LIMIT each, merged and cut to TIMELINE_LIMIT);
 8. the next unsent email;
-9. the published Support Center articles about the dashboard's action items;
+9. the published Support Center articles about the dashboard's action items, only when the
+   cache has not got them (support.selectors: the same for every provider, fresh after an edit);
 10-11. the credentials to renew (credentialing.services.expirables);
 12. the credentialing committee's latest decisions (verification.selectors.decisions).
 

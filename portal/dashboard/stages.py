@@ -3,7 +3,6 @@ order, each item with its best few Support Center articles."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,8 +11,7 @@ from django.urls import reverse
 from onboarding.models import Provider
 from portal.dashboard import account, expanding, insurance
 from portal.dashboard.action_items import ArticleLink, Facts, Item
-from support.action_items import ActionItem
-from support.models import Article
+from support.selectors import ArticleSummary
 
 ARTICLES_PER_ITEM = 3
 
@@ -58,29 +56,14 @@ STAGES: list[tuple[str, str, list[Callable[[Provider, Facts], Item]]]] = [
 ]
 
 
-def article_links() -> dict[str, list[Article]]:
-    """The published Support Center articles about the action items, best first for each (one query)."""
-    by_item: dict[str, list[Article]] = defaultdict(list)
-    articles = Article.objects.published().about(*ActionItem.values).only("title", "slug", "action_items")
-    for article in articles:
-        for key in article.action_items:
-            by_item[key].append(article)
-    for key, found in by_item.items():
-        _best_first(found, key)
-    return by_item
-
-
-def _best_first(articles: list[Article], item: str) -> None:
-    articles.sort(key=lambda article: (article.rank_for(item), article.title))
-
-
-def build_stages(provider: Provider, facts: Facts, articles: dict[str, list[Article]]) -> list[Stage]:
+def build_stages(provider: Provider, facts: Facts, articles: dict[str, list[ArticleSummary]]) -> list[Stage]:
+    """`articles`: support.selectors.articles_by_action_item, the same for every provider."""
     stages = []
     for number, (title, description, checks) in enumerate(STAGES, start=1):
         items = [check(provider, facts) for check in checks]
         for item in items:
             found = articles.get(item.key, [])
-            item.articles = [ArticleLink(a.title, a.get_absolute_url()) for a in found[:ARTICLES_PER_ITEM]]
+            item.articles = [ArticleLink(a.title, a.url) for a in found[:ARTICLES_PER_ITEM]]
             if len(found) > ARTICLES_PER_ITEM:
                 item.more_articles_url = f"{reverse('support:index')}?item={item.key}"
         stages.append(Stage(number, title, description, items))

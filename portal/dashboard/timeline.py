@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from django.utils import dateformat, timezone
 
@@ -23,6 +24,17 @@ class TimelineEntry:
     at: datetime
     title: str
     detail: str = ""
+
+    # Formatted here, once, rather than by the template's date filter (two per row, each looking
+    # up the active language's formats): the timeline was the costliest part of the page to render.
+    @cached_property
+    def at_iso(self) -> str:
+        """The moment in company time, for the <time> element (the date filter's "c")."""
+        return timezone.localtime(self.at).isoformat()
+
+    @cached_property
+    def day(self) -> str:
+        return day_label(timezone.localdate(self.at))
 
 
 @dataclass(frozen=True)
