@@ -12,6 +12,21 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def close_old_database_connections(task=None, **kwargs) -> None:
+    """What Django does around every web request, around every task: close a connection past
+    CONN_MAX_AGE or one that is broken, so the next query reconnects. Celery's own closing is
+    spaced out by CELERY_DB_REUSE_MAX (settings say why); this keeps CONN_MAX_AGE and the health
+    of connections in force between its closes. Not for tasks run inline (tests, eager mode):
+    their caller's connection, and its transaction, are not the task's to close."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections  # noqa: PLC0415 - Django is set up when tasks run
+
+    close_old_connections()
+
+
 @signals.worker_init.connect
 def refuse_a_configuration_the_checks_reject(**kwargs) -> None:
     """A worker does not start on settings Django's system checks call an error (e.g. an

@@ -233,6 +233,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Without it Celery closes the worker's database connection before and after every task
+# (celery/fixups/django.py), so every email opened a new PostgreSQL connection: per-row sends
+# ran at 0.15x a no-op task. With it, Celery closes the connections only every this many tasks,
+# and alma/celery.py runs Django's close_old_connections() around each task instead, as a web
+# request does: a connection older than CONN_MAX_AGE, or one that saw an error and fails its
+# health check (a restarted server, pg_terminate_backend), is closed and the next query opens a
+# fresh one. So CONN_MAX_AGE decides for workers as for web processes: 0 (local, tests) still
+# closes after every task; production's 60 s keeps one connection per worker process.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # Publishing must not hang a web request when the broker is down: fail fast, the sweep
 # delivers the row later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

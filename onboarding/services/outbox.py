@@ -245,21 +245,79 @@ def _drop_broken_connection() -> None:
 
 
 def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail]:
+    """Lease up to `limit` rows of `queryset` (oldest due first) that no other sender holds
+    locked, and return them with their providers and users. A locked row is skipped, never
+    waited for."""
     # The lease runs from the moment of claiming, never from when a long sweep began: an old
     # `now` would hand out leases that are already over, and another sender could take the row.
     lease_until = max(now, timezone.now()) + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    candidates = queryset.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]
+    if connection.vendor == "postgresql":
+        return _claim_in_one_statement(candidates, lease_until=lease_until)
+    # SQLite (local development) has no row locks to skip, and one writer at a time anyway.
     with transaction.atomic():
-        ids = list(
-            queryset.select_for_update(skip_locked=True)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        if not ids:
-            return []
+        ids = list(candidates.select_for_update(skip_locked=True))
         OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease_until, attempts=F("attempts") + 1)
     return list(
         OutboxEmail.objects.filter(pk__in=ids).select_related("provider__user").order_by("due_at", "pk")
     )
+
+
+def _claim_in_one_statement(candidates: QuerySet, *, lease_until: datetime) -> list[OutboxEmail]:
+    """Lock, lease and count the attempt in one UPDATE, which is its own transaction, and read
+    the claimed rows with their providers and users from its RETURNING.
+
+    The same lock as select_for_update(skip_locked=True) inside a transaction, in one round trip
+    instead of five (BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT, then SELECT the rows): the
+    claim was most of a send's database time. MATERIALIZED runs the locking SELECT once, so the
+    UPDATE touches only the rows it locked; the provider and user rows are read, not locked."""
+    select_sql, params = candidates.query.get_compiler(connection=connection).as_sql()
+    models = (OutboxEmail, Provider, User)
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
+    returning = ", ".join(
+        f"{alias}.{connection.ops.quote_name(field.column)}"
+        for alias, model in zip(("outbox", "provider", "account"), models, strict=True)
+        for field in model._meta.concrete_fields
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH claimable (id) AS MATERIALIZED ({select_sql} FOR UPDATE SKIP LOCKED) "  # noqa: S608 - the SQL is the ORM's and the models', the values are parameters
+            f"UPDATE {tables[0]} AS outbox SET claimed_until = %s, attempts = outbox.attempts + 1 "
+            f"FROM claimable, {tables[1]} AS provider, {tables[2]} AS account "
+            "WHERE outbox.id = claimable.id AND provider.id = outbox.provider_id "
+            f"AND account.id = provider.user_id RETURNING {returning}",
+            [*params, lease_until],
+        )
+        results = cursor.fetchall()
+    rows = []
+    for values in results:
+        row, provider, user = _instances(models, values)
+        provider.user = user
+        row.provider = provider
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row.due_at, row.pk))
+
+
+def _instances(models: Sequence[type[Any]], values: Sequence[Any]) -> list[Any]:
+    """One instance of each model from its slice of `values` (its concrete fields in order),
+    through each field's converters, as the ORM builds them (JSON parsed, and so on)."""
+    instances = []
+    start = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        converted = []
+        for model_field, value in zip(fields, values[start : start + len(fields)], strict=True):
+            column = model_field.cached_col
+            converters = [
+                *connection.ops.get_db_converters(column),
+                *model_field.get_db_converters(connection),
+            ]
+            for converter in converters:
+                value = converter(value, column, connection)  # noqa: PLW2901 - converted in turn
+            converted.append(value)
+        instances.append(model.from_db(connection.alias, [f.attname for f in fields], converted))
+        start += len(fields)
+    return instances
 
 
 def _release(rows: list[OutboxEmail]) -> None:
