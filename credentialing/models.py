@@ -77,6 +77,17 @@ class InsuranceForm(models.Model):
     class Meta:
         verbose_name = "Insurance Form"
         permissions = [("reveal_caqh_password", "Can reveal a provider's CAQH password (audited)")]
+        # The review queue (portal.selectors.review_queue_page) reads only submitted forms,
+        # oldest first, and counts those submitted before the overdue cutoff: from the index
+        # alone (an index-only scan), the form's wide row (bio, answers) is never read.
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                include=["provider_id", "review_round"],
+                name="insurance_form_waiting",
+                condition=Q(status=ReviewStatus.SUBMITTED),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Insurance Form of {self.provider}"

@@ -80,6 +80,15 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
+        # What the staff provider list sorts by (portal.admin.ProviderAdmin): newest first by
+        # default (created_at, with the pk Django adds as a tie-break, read backwards), and the
+        # columns it lets staff sort on (an index scan, then an incremental sort on the pk).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="provider_created"),
+            models.Index(fields=["legal_name"], name="provider_legal_name"),
+            models.Index(fields=["step_changed_at"], name="provider_step_changed"),
+            models.Index(fields=["contracted_start_date"], name="provider_start_date"),
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -251,6 +260,17 @@ class GeneralOnboarding(models.Model):
 
     class Meta:
         verbose_name = "General Onboarding form"
+        # The review queue (portal.selectors.review_queue_page) reads only submitted forms,
+        # oldest first, and counts those submitted before the overdue cutoff: from the index
+        # alone (an index-only scan), the form's wide row (bio, answers) is never read.
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                include=["provider_id", "review_round"],
+                name="general_onboarding_waiting",
+                condition=Q(status=ReviewStatus.SUBMITTED),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"General Onboarding form of {self.provider}"

@@ -3,7 +3,7 @@
 - an onboarding email within one business day of its transition (OutboxEmail.due_at). An
   email that will not be sent (refused by the mail server, or given up after repeated
   failures) is a broken promise at once, whatever its due date, until staff resend it;
-- a staff review within one business day of a submission (portal.selectors.review_queue);
+- a staff review within one business day of a submission (portal.selectors.reviews_due_before);
 - a payer's credentialing decision by the end of its expected range: the 80th percentile of the
   payer's past decisions in the provider's state, or the 45-day promise where the history is too
   short (credentialing.turnaround, the same dates the provider reads). Those past it are listed
@@ -40,7 +40,7 @@ from exclusions.selectors import sla_exclusions
 from helpdesk.models import Ticket, TicketStatus
 from onboarding.models import OutboxEmail
 from onboarding.services.outbox import outbox_failure
-from portal.selectors import review_queue
+from portal.selectors import reviews_due_before
 from verification.selectors.decisions import notices_not_sent, recredentialing_flagged
 
 AT_RISK_WINDOW = timedelta(hours=4)
@@ -124,7 +124,7 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
             board.overdue.append(promise)  # it will not be kept: broken now, not at due_at
         else:
             board.add(promise, window=AT_RISK_WINDOW)
-    for submission in review_queue(now=now):
+    for submission in reviews_due_before(horizon, now=now):
         admin_name = {
             "general_onboarding": "admin:onboarding_generalonboarding_change",
             "insurance_form": "admin:credentialing_insuranceform_change",
@@ -132,11 +132,11 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
         board.add(
             Promise(
                 "Review",
-                submission.provider.legal_name,
+                submission.provider_name,
                 f"{submission.form.label}, round {submission.round}: waiting {submission.waiting_label}",
                 submission.review_due_at,
-                reverse(admin_name, args=[submission.record.pk]),
-                submission.provider.pk,
+                reverse(admin_name, args=[submission.record_id]),
+                submission.provider_id,
             ),
             window=AT_RISK_WINDOW,
         )

@@ -20,6 +20,7 @@ from onboarding.models import (
     GeneralOnboarding,
     OnboardingStep,
     OutboxEmail,
+    Provider,
     ReviewedForm,
     ReviewStatus,
 )
@@ -87,14 +88,14 @@ def submitted(provider, django_capture_on_commit_callbacks, mailoutbox):
 def queue_rows(client):
     response = client.get(reverse(QUEUE_URL))
     assert response.status_code == 200
-    return [(item.provider, item.form, item.round) for item, _ in response.context["rows"]]
+    return [(item.provider_id, item.form, item.round) for item, _ in response.context["rows"]]
 
 
 def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
     submitted, reviewer, reviewer_client, client, django_capture_on_commit_callbacks, mailoutbox
 ):
     provider = submitted
-    assert queue_rows(reviewer_client) == [(provider, GENERAL, 1), (provider, INSURANCE, 1)]
+    assert queue_rows(reviewer_client) == [(provider.pk, GENERAL, 1), (provider.pk, INSURANCE, 1)]
 
     # Staff send the Insurance Form back with a reason.
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +104,7 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
         )
     assert response.status_code == 302
     assert response["Location"] == reverse(QUEUE_URL)
-    assert queue_rows(reviewer_client) == [(provider, GENERAL, 1)]
+    assert queue_rows(reviewer_client) == [(provider.pk, GENERAL, 1)]
     assert InsuranceForm.objects.get(provider=provider).status == ReviewStatus.CHANGES_REQUESTED
 
     [row] = OutboxEmail.objects.filter(provider=provider, step=portal_emails.INSURANCE_FORM_CHANGES)
@@ -135,7 +136,7 @@ def test_request_changes_then_resubmit_then_approve_both_grants_portal_access(
         actor=provider.user,
         **insurance_form_rows(),
     )
-    assert queue_rows(reviewer_client) == [(provider, GENERAL, 1), (provider, INSURANCE, 2)]
+    assert queue_rows(reviewer_client) == [(provider.pk, GENERAL, 1), (provider.pk, INSURANCE, 2)]
 
     # Approving the first form grants nothing yet.
     with django_capture_on_commit_callbacks(execute=True):
@@ -287,7 +288,7 @@ def test_the_provider_sees_the_reason_on_the_general_onboarding_form_and_resubmi
         "Harbor Counseling Group",
     )
     assert "asked for changes" not in client.get(path_of(link)).text
-    assert (provider, GENERAL, 2) in queue_rows(reviewer_client)
+    assert (provider.pk, GENERAL, 2) in queue_rows(reviewer_client)
     # Resubmitting moves no step and sends no second Insurance Form email.
     emails = OutboxEmail.objects.filter(provider=provider, step=credentialing_emails.INSURANCE_FORM)
     assert emails.count() == 1
@@ -311,18 +312,18 @@ def test_the_queue_is_oldest_first_and_flags_overdue_across_thanksgiving(make_pr
             client = Client()  # a session started at the frozen time
             client.force_login(reviewer)
             response = client.get(reverse(QUEUE_URL))
-        rows = [(item.provider, item.form, item.overdue) for item, _ in response.context["rows"]]
+        rows = [(item.provider_id, item.form, item.overdue) for item, _ in response.context["rows"]]
         return rows, response.text
 
     rows, page = queue_at(new_york(2026, 11, 27, 9, 0))
-    assert rows == [(early, GENERAL, True), (late, GENERAL, False), (late, INSURANCE, False)]
+    assert rows == [(early.pk, GENERAL, True), (late.pk, GENERAL, False), (late.pk, INSURANCE, False)]
     assert "1 overdue" in page
     # Wed 10:00 to Fri 09:00 is 14 + 9 business hours: not yet one business day.
     assert "0.9 business days" in page
     assert "Fri 27 Nov 2026, 10:00 EST" in page  # when the Insurance Form's review falls due
 
     rows, page = queue_at(new_york(2026, 11, 27, 10, 30))
-    assert rows == [(early, GENERAL, True), (late, GENERAL, True), (late, INSURANCE, True)]
+    assert rows == [(early.pk, GENERAL, True), (late.pk, GENERAL, True), (late.pk, INSURANCE, True)]
     assert "3 overdue" in page
     assert page.count('data-overdue="true"') == 3
 
@@ -364,7 +365,7 @@ def test_an_approval_never_lands_on_a_round_the_reviewer_did_not_see(
     response = reviewer_client.post(approve_url(provider, GENERAL), {"round": 1}, follow=True)
     assert "was resubmitted (now round 2)" in unescape(response.text)
     assert GeneralOnboarding.objects.get(provider=provider).status == ReviewStatus.SUBMITTED
-    assert (provider, GENERAL, 2) in queue_rows(reviewer_client)
+    assert (provider.pk, GENERAL, 2) in queue_rows(reviewer_client)
 
 
 def waiting_submissions(count: int) -> None:
@@ -379,14 +380,16 @@ def waiting_submissions(count: int) -> None:
 
 
 def test_the_queue_costs_the_same_queries_at_3_and_30_submissions(reviewer_client, django_assert_num_queries):
-    # Session, user, the user's and their groups' permissions, then one query per form kind
-    # (providers and their emails joined): nothing per row.
+    # Session, user, the user's and their groups' permissions, then the total and overdue count
+    # per form kind (2), one page of both kinds in one UNION ALL, and the page's providers with
+    # their emails: nothing per row. Two more than before pagination: the counts are their own
+    # queries, and the providers are read for the page's 50 rows only, not joined to the queue.
     url = reverse(QUEUE_URL)
     waiting_submissions(3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert len(reviewer_client.get(url).context["rows"]) == 3
     waiting_submissions(27)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert len(reviewer_client.get(url).context["rows"]) == 30
 
 
@@ -396,8 +399,9 @@ def test_the_review_history_list_costs_the_same_at_3_and_30_decisions(
     url = reverse("admin:onboarding_formreview_changelist")
 
     def decide_everything_waiting():
-        for item in portal_selectors.review_queue():
-            portal_services.form_approve(provider=item.provider, form=item.form, reviewer=reviewer)
+        for item in portal_selectors.review_queue_page(per_page=100).items:
+            provider = Provider.objects.get(pk=item.provider_id)
+            portal_services.form_approve(provider=provider, form=item.form, reviewer=reviewer)
 
     # Session, user, permissions (2), then the changelist's own: counts, date range, one page of
     # decisions with providers and reviewers joined.

@@ -118,9 +118,11 @@ def test_the_sla_page_links_to_each_object_and_needs_the_permission(client, prom
 
 
 def test_the_board_costs_the_same_with_more_rows(promises, django_assert_num_queries, make_provider):
-    # Emails, reviews, payer applications, the payers' decision history, help requests (and the
-    # review queue's own), exclusion lists with their runs (one query) and open exclusion cases,
-    # credentialing decision notices not sent, recredentialing past due, directory reverification.
+    # Emails, reviews (both forms in one UNION ALL, only those due before the at-risk horizon,
+    # then their providers),
+    # payer applications, the payers' decision history, help requests, exclusion lists with their
+    # runs (one query) and open exclusion cases, credentialing decision notices not sent,
+    # recredentialing past due, directory reverification.
     with django_assert_num_queries(11):
         sla_board(now=NOW)
     for index in range(10):
