@@ -459,6 +459,11 @@ def print_summary(results: list[dict]) -> None:
         rows.append(row)
     table(headers, rows)
 
+    print_memory(results)
+
+
+def print_memory(results: list[dict]) -> None:
+    small, large = results[0], results[-1]
     out(
         f"\n### Peak RSS of each gunicorn worker after {MIXED_REQUESTS:,} mixed requests "
         f"(or {MIXED_SECONDS} s)"
@@ -480,6 +485,10 @@ def print_summary(results: list[dict]) -> None:
             f"\nLargest worker's peak, {label(large['n'])} ÷ {label(small['n'])}: {growth:.2f} "
             f"({'within' if abs(growth - 1) <= MEMORY_FLAT else 'NOT within'} {MEMORY_FLAT:.0%})"
         )
+        short = [label(r["n"]) for r in results if r["memory"]["requests"] < MIXED_REQUESTS]
+        if short:
+            # A slow page in the mix ends the run at MIXED_SECONDS: the sizes did different work.
+            out(f"  Not comparable: fewer than {MIXED_REQUESTS:,} requests at {', '.join(short)}.")
 
 
 def main() -> None:
