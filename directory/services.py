@@ -9,8 +9,10 @@ every provider or over the few an event concerns:
 
 1. build the profiles missing for approved General Onboarding forms (select, check slugs,
    insert: three queries per 2,000 new profiles, one when there are none);
-2. select FOR UPDATE the profiles whose `is_live` differs from the rule on the day (SQL,
-   directory.selectors.with_go_live_inputs), each checked once more against the pure rule;
+2. find the profiles whose `is_live` differs from the rule on the day (one narrow query,
+   directory.selectors.profiles_differing: all a quiet run reads), then select FOR UPDATE
+   those only, with the rule's inputs (with_go_live_inputs), each checked once more against
+   the pure rule;
 3. one UPDATE for those going live, one for those coming down, one INSERT of their
    ProfileEvents (with the reason in words) and one INSERT of their emails into the outbox
    (outbox_enqueue_many, ON CONFLICT DO NOTHING on (provider, kind, key)): "your profile is
@@ -31,6 +33,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -146,8 +149,11 @@ def profiles_create_missing(*, now: datetime | None = None, provider_ids: Iterab
     """Build the profile of every provider whose General Onboarding form is approved and who has
     none yet. Returns how many were built."""
     now = now or timezone.now()
+    # NOT EXISTS on the profile's unique provider index (an anti-join reading the index only),
+    # not a LEFT JOIN of every profile's wide row: the sweep asks this every few minutes.
     missing = Provider.objects.filter(
-        general_onboarding__status=ReviewStatus.APPROVED, directory_profile__isnull=True
+        ~Exists(DirectoryProfile.objects.filter(provider=OuterRef("pk"))),
+        general_onboarding__status=ReviewStatus.APPROVED,
     )
     if provider_ids is not None:
         missing = missing.filter(pk__in=list(provider_ids))

@@ -102,7 +102,24 @@ TEMPLATES: list[dict[str, Any]] = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'alma.sqlite3'}")}
+
+def with_jit_off(database: dict[str, Any]) -> dict[str, Any]:
+    """PostgreSQL connections with JIT compilation off, merged into whatever OPTIONS the URL gave
+    (other databases are left as they are). Every settings module that builds DATABASES runs it.
+
+    The planner compiles a query to machine code once its estimated cost passes jit_above_cost;
+    the portal's queries are short, so the compile costs more than it saves: at 100,000 providers
+    it was 0.84 s of the publishing sweep's 1.5 s, every few minutes (README, "Performance").
+    docker-compose.yml's PostgreSQL runs with jit=off for the same reason."""
+    if "postgresql" in database["ENGINE"] or "postgis" in database["ENGINE"]:
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
+    return database
+
+
+DATABASES = {
+    "default": with_jit_off(env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'alma.sqlite3'}"))
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,14 +1,14 @@
 """Production: secrets have no defaults, so a missing one stops the process at start-up."""
 
 from alma.settings.base import *  # noqa: F403
-from alma.settings.base import env
+from alma.settings.base import env, with_jit_off
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 # Newest first. A new key: python -c "from cryptography.fernet import Fernet as F; print(F.generate_key())"
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": with_jit_off(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 EMAIL_BACKEND = env("EMAIL_BACKEND")

@@ -4,7 +4,7 @@ import os
 
 from alma import shifted_clock
 from alma.settings.base import *  # noqa: F403
-from alma.settings.base import COMPANY_TIME_ZONE, STATIC_ROOT, env
+from alma.settings.base import COMPANY_TIME_ZONE, STATIC_ROOT, env, with_jit_off
 
 # `scripts/test --at 2028-02-29`: this process, and every process it starts with these settings,
 # runs with the real clock moved by one offset. Started here, before the test database exists,
@@ -14,7 +14,9 @@ shifted_clock.start(COMPANY_TIME_ZONE)
 SECRET_KEY = "test-only-secret-key-with-enough-length-and-entropy-0123456789"
 DEBUG = False
 FIELD_ENCRYPTION_KEYS = ["AGiWuY-4FYKliDujEJWzklbv5PBe-SvRWTPJlNAehgY="]
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alma")}
+DATABASES = {
+    "default": with_jit_off(env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/alma"))
+}
 if shifted_clock.is_shifted():
     # Rows seeded on a shifted date stay out of the unshifted runs' reused (--reuse-db) database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_shifted"}
