@@ -8,16 +8,17 @@ postgres://postgres@127.0.0.1:5432/alma_bench_exclusions; dropped and created ag
 the end unless --keep), migrates it, and loads --providers providers who have submitted the
 Insurance Form (name, date of birth, NPI, practice state) with bulk INSERTs. It writes an
 LEIE-format CSV of --rows rows (most with NPI 0000000000, as in the real file), in which about
-1 % of the providers appear, by name and date of birth or by NPI. Then it prints:
+1 % of the providers appear, by name and date of birth or by NPI. Then, A B A B over --rounds
+rounds, each measure rolled back:
 
 - the load: import_exclusions' service reading the file (parse, normalise, one COPY, SHA-256),
-  --rounds times, each rolled back;
+  against its baseline: a bare COPY of the same file, unparsed, into a scratch table;
 - the match: exclusions_run() over every provider (rebuild the providers' match rows, then the
-  run's statements), --rounds times, each rolled back so every round opens the same cases;
-- a baseline measured in the same run: a bare hand-written indexed join of the same two tables
-  (COUNT(*) of name + date-of-birth pairs), so the figure can be read on any machine as a ratio.
+  run's statements), and those two parts apart, against their baseline: a bare hand-written
+  indexed join of the same two tables (COUNT(*) of name + date-of-birth pairs).
 
-Each figure: median, min-max, N.
+It prints a Markdown table of ratios (median, min-max, N), the median times beside them as
+context only.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import alternate, drop_database, out, ratios, recreate_database, table  # noqa: E402
 
 FIRST = [
     *("Alex", "Ana", "Ben", "Carmen", "Chloe", "Daniel", "Dana", "Eli", "Emma", "Farah", "Grace", "Hana"),
@@ -52,11 +54,6 @@ LAST = [
 STATES = ["NY", "NJ", "CA", "TX", "FL", "IL", "PA", "MA", "WA", "GA", "NC", "OH", "CO", "AZ", "MI"]
 
 
-def out(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=80_000, help="rows in the list (default 80,000)")
@@ -68,33 +65,6 @@ def parse_args():
     args = parser.parse_args()
     args.rounds = max(3, args.rounds)
     return args
-
-
-def recreate_database(url: str) -> None:
-    import psycopg  # noqa: PLC0415
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing an unusual database name: {name!r}")
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg  # noqa: PLC0415
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
-
-
-def figure(samples: list[float]) -> str:
-    ms = [s * 1000 for s in samples]
-    return (
-        f"median {statistics.median(ms):8.1f} ms   min-max {min(ms):8.1f}-{max(ms):8.1f} ms   (N={len(ms)})"
-    )
 
 
 class Rollback(Exception):
@@ -246,6 +216,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         people = load_providers(args.providers, rng)
         out(f"Loaded {len(people):,} providers in {time.perf_counter() - started:.1f} s (not measured)")
 
+        entry, subject = ExclusionEntry._meta.db_table, ExclusionSubject._meta.db_table
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "UPDATED.csv"
             planted = write_list(path, args.rows, people, rng)
@@ -256,53 +227,74 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
             def load():
                 return services.list_import(source="leie", path=path, file_date=date(2026, 11, 9), force=True)
 
-            loads = [rolled_back(load)[0] for _ in range(args.rounds)]
+            def bare_copy():
+                # The floor of any load: the file's bytes into a table, nothing parsed or checked.
+                with connection.cursor() as cursor:
+                    cursor.execute("CREATE TEMP TABLE bench_raw (line text) ON COMMIT DROP")
+                    with path.open("rb") as raw, cursor.cursor.copy("COPY bench_raw FROM STDIN") as copy:
+                        while chunk := raw.read(1 << 20):
+                            copy.write(chunk)
+
+            loads = alternate(
+                args.rounds,
+                {"load": lambda: rolled_back(load)[0], "bare COPY": lambda: rolled_back(bare_copy)[0]},
+            )
             record = load()  # kept for the matching
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        out()
-        out(f"Load the file ({args.rows:,} rows):        {figure(loads)}")
-
-        matches, results = [], []
-        for _ in range(args.rounds):
-            elapsed, runs = rolled_back(lambda: services.exclusions_run(trigger="benchmark"))
-            matches.append(elapsed)
-            results.append((runs[0].providers_checked, runs[0].possible_matches, runs[0].new_cases))
-        out(f"Match every provider:                {figure(matches)}")
-        refreshes = [rolled_back(services.subjects_refresh)[0] for _ in range(args.rounds)]
         services.subjects_refresh()
-        sql_runs = [
-            rolled_back(lambda: services.source_run(source="leie", trigger="benchmark"))[0]
-            for _ in range(args.rounds)
-        ]
-        out(f"  of which the providers' match rows: {figure(refreshes)}")
-        out(f"  and the run's SQL statements:       {figure(sql_runs)}")
-        checked, possible, opened = results[-1]
-        out(
-            f"  {checked:,} providers checked, {possible:,} possible matches, "
-            f"{opened:,} cases opened per round"
-        )
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        entry, subject = ExclusionEntry._meta.db_table, ExclusionSubject._meta.db_table
         baseline_sql = (
             f"SELECT COUNT(*) FROM {subject} s JOIN {entry} e "  # noqa: S608
             "ON e.last_norm = s.last_norm AND e.first_norm = s.first_norm AND e.dob = s.dob "
             "WHERE e.list_import_id = %s"
         )
-        baselines = []
-        for _ in range(args.rounds):
+
+        def bare_join() -> float:
             started = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute(baseline_sql, [record.pk])
                 cursor.fetchone()
-            baselines.append(time.perf_counter() - started)
-        out(f"Baseline: a bare indexed join:       {figure(baselines)}")
-        ratio = statistics.median(matches) / statistics.median(baselines)
-        out(f"Matching / baseline (medians):       {ratio:.1f}x")
+            return time.perf_counter() - started
+
+        results = []
+
+        def match() -> float:
+            elapsed, runs = rolled_back(lambda: services.exclusions_run(trigger="benchmark"))
+            results.append((runs[0].providers_checked, runs[0].possible_matches, runs[0].new_cases))
+            return elapsed
+
+        matches = alternate(
+            args.rounds,
+            {
+                "match every provider": match,
+                "  of which the match rows": lambda: rolled_back(services.subjects_refresh)[0],
+                "  and the run's statements": lambda: rolled_back(
+                    lambda: services.source_run(source="leie", trigger="benchmark")
+                )[0],
+                "bare join": bare_join,
+            },
+        )
+        checked, possible, opened = results[-1]
         subject_rows = ExclusionSubject.objects.count()
-        out(f"  ({subject_rows:,} match rows for {checked:,} providers: one per reading of each name)")
+
+        def ms(samples: list[float]) -> str:
+            return f"{statistics.median(samples) * 1000:,.1f}"
+
+        rows = [["load the file", "bare COPY", ratios(loads["load"], loads["bare COPY"]),
+                 ms(loads["load"]), ms(loads["bare COPY"])]]  # fmt: skip
+        for name in ("match every provider", "  of which the match rows", "  and the run's statements"):
+            rows.append([name, "bare join", ratios(matches[name], matches["bare join"]), ms(matches[name]),
+                         ms(matches["bare join"])])  # fmt: skip
+        out()
+        out(f"Exclusion matching: {args.rows:,} list rows x {args.providers:,} providers")
+        out()
+        table(["measure", "baseline", "ratio (median, min-max, N)", "measure ms", "baseline ms"], rows)
+        out()
+        out(f"{checked:,} providers checked, {possible:,} possible matches, {opened:,} cases opened per "
+            f"round; {subject_rows:,} match rows (one per reading of each name).")  # fmt: skip
+        out("Baselines: a bare COPY of the file's lines into a scratch table; a bare indexed join of the")
+        out("match rows with the list (name + date of birth). Every measure rolled back. ms = medians,")
+        out("context only: the ratios are the figures.")
     finally:
         if not args.keep:
             from django.db import connections  # noqa: PLC0415
