@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 from kombu import pools as kombu_pools
 
 from alma import shifted_clock
@@ -19,6 +20,11 @@ from tests.directory_factories import make_live_provider
 from tests.factories import ProviderFactory
 from tests.helpers import image_bytes, staff_user
 from tests.training_factories import seed_training
+
+# Property tests assert rules, not speed: Hypothesis' default 200 ms deadline per example turned a
+# busy CI machine (two xdist workers, a browser, a Celery worker) into a failure of a pure rule.
+hypothesis_settings.register_profile("alma", deadline=None)
+hypothesis_settings.load_profile("alma")
 
 
 def pytest_report_header(config):
