@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from localflavor.us.us_states import US_STATES
 
-from directory.selectors import SearchFilters, payer_choices
+from directory.selectors import SearchFilters, payers_to_filter_by
 from onboarding.forms import BioField
 from onboarding.vocabulary import Approach, Language, Population, Specialty
 
@@ -68,7 +68,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payer"].choices = [("", "Any insurance"), *payer_choices()]
+        payers = payers_to_filter_by()
+        self.fields["payer"].choices = [("", "Any insurance"), *((slug, name) for _, slug, name in payers)]
+        self._payer_ids = {slug: pk for pk, slug, _ in payers}
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget = OptionsSelect(attrs=field.widget.attrs, choices=field.choices)
@@ -87,6 +89,7 @@ class SearchForm(forms.Form):
         return SearchFilters(
             text=data.get("q", ""),
             payer=data.get("payer", ""),
+            payer_id=self._payer_ids.get(data.get("payer", "")),
             state=data.get("state", ""),
             specialty=data.get("specialty", ""),
             language=data.get("language", ""),

@@ -91,6 +91,14 @@ class DirectoryProfile(models.Model):
     # NULL until then (and on SQLite, where search hashes per request: the demo is small).
     fair_rank = models.BigIntegerField(null=True, blank=True, editable=False)
     fair_rank_on = models.DateField(null=True, blank=True, editable=False)
+    # The ids of the payers the provider is in network with on `fair_rank_on` (approved, effective
+    # by then; credentialing.selectors.in_effect_on), sorted: the insurance filter of search reads
+    # this list from the fair index instead of probing payer applications per profile. Written
+    # with the rank (the midnight job, publishing) and on every payer decision for the provider
+    # (services.profiles_sync), so a payer withdrawn today leaves the list today and one
+    # effective tomorrow enters at tomorrow's midnight run. Empty on SQLite (the demo filters
+    # by the applications themselves).
+    network_payer_ids = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -115,6 +123,7 @@ class DirectoryProfile(models.Model):
                     "offers_telehealth",
                     "offers_in_person",
                     "accepting_new_clients",
+                    "network_payer_ids",
                 ],
                 name="directory_profile_fair",
                 condition=models.Q(is_live=True),

@@ -19,7 +19,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.contrib.postgres.search import SearchQuery
 from django.db import NotSupportedError, connection
 from django.db.models import (
     BigIntegerField,
@@ -29,6 +30,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    JSONField,
     Min,
     OrderBy,
     OuterRef,
@@ -251,6 +253,9 @@ def profiles_to_change(*, as_of: date, provider_ids: Iterable[int] | None = None
 class SearchFilters:
     text: str = ""
     payer: str = ""  # a payer's slug
+    # That payer's id, when the caller knows it (the search form does): the filter is then a
+    # constant the planner can estimate from the column's statistics (directory.forms).
+    payer_id: int | None = None
     state: str = ""  # where the client lives: the provider must be licensed there
     specialty: str = ""
     language: str = ""
@@ -318,12 +323,33 @@ class FairRank(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
-def fair_rank_fields(day: date) -> dict:
-    """What a write that lists profiles sets for the day's order (publishing, the midnight job);
-    nothing on SQLite, where search hashes per request."""
+def network_payer_ids(day: date) -> Coalesce:
+    """The ids of the payers a profile's provider is in network with on `day` (in_effect_on, the
+    one definition of that), as a sorted jsonb list: SQL for a set-based UPDATE of profiles."""
+    payer_ids = (
+        PayerApplication.objects.filter(in_effect_on(day), provider=OuterRef("provider_id"))
+        .order_by()
+        .values("provider_id")
+        .annotate(ids=JSONBAgg("payer_id", distinct=True, order_by="payer_id"))
+        .values("ids")
+    )
+    return Coalesce(Subquery(payer_ids, output_field=JSONField()), Value([], output_field=JSONField()))
+
+
+def network_fields(day: date) -> dict:
+    """What a write that changes where profiles are in network sets (a payer decision, and with
+    the rank below); nothing on SQLite, where search reads the applications themselves."""
     if connection.vendor != "postgresql":
         return {}
-    return {"fair_rank": FairRank(day), "fair_rank_on": day}
+    return {"network_payer_ids": network_payer_ids(day)}
+
+
+def fair_rank_fields(day: date) -> dict:
+    """What a write that lists profiles sets for the day's order and the day's network
+    (publishing, the midnight job); nothing on SQLite, where search hashes per request."""
+    if connection.vendor != "postgresql":
+        return {}
+    return {"fair_rank": FairRank(day), "fair_rank_on": day, **network_fields(day)}
 
 
 def _fair_order(today: date) -> list[OrderBy | str]:
@@ -335,26 +361,43 @@ def _fair_order(today: date) -> list[OrderBy | str]:
     return [MD5(Concat("slug", Value(fair_order_seed(today)))).asc(), "pk"]
 
 
-def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[DirectoryProfile]:
-    """Live profiles matching `filters` (payers: those in network `today`), in a fair order.
-
-    The page's payers are read afterwards for its 20 profiles only (`with_payers`).
-
-    Order: by text relevance when there is free text; otherwise (and among equals) a shuffle
-    seeded by the day: md5(slug || day). Nobody is favoured by signing up early or by their
-    name's first letter, the order is stable all day (so paging does not repeat or skip anyone)
-    and changes every day. On PostgreSQL that shuffle is materialised as `fair_rank` by the
-    midnight job and by publishing (services.profiles_fair_rank), and read from its index.
-    """
-    profiles = live_profiles()
-    if filters.payer:
-        profiles = profiles.filter(
+def _in_network_with(filters: SearchFilters, *, today: date) -> Q:
+    """Profiles whose provider is in network with the filters' payer `today`."""
+    if connection.vendor != "postgresql":
+        # The demo: the applications themselves (no materialised list on SQLite).
+        return Q(
             Exists(
                 PayerApplication.objects.filter(
                     in_effect_on(today), provider=OuterRef("provider_id"), payer__slug=filters.payer
                 )
             )
         )
+    # The day's network, materialised on the profile and read from the fair index: `@>` on a
+    # list, like the state filter, instead of probing the applications per profile. Given the
+    # payer's id, a constant the planner estimates from the column's statistics; else a
+    # sub-select of it by slug, whose value the planner cannot know (it then guesses).
+    if filters.payer_id is not None:
+        return Q(network_payer_ids__contains=[filters.payer_id])
+    payer_id = Subquery(Payer.objects.filter(slug=filters.payer).values("pk")[:1])
+    wanted = Func(payer_id, function="jsonb_build_array", output_field=JSONField())
+    return Q(network_payer_ids__contains=wanted)
+
+
+def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[DirectoryProfile]:
+    """Live profiles matching `filters` (payers: those in network `today`), in a fair order.
+
+    The page's payers are read afterwards for its 20 profiles only (`with_payers`).
+
+    Order: a shuffle seeded by the day, md5(slug || day), free text or not (a text search keeps
+    the matches in that order; it does not rank them by how often the words appear). Nobody is
+    favoured by signing up early or by their name's first letter, the order is stable all day
+    (so paging does not repeat or skip anyone) and changes every day. On PostgreSQL that
+    shuffle is materialised as `fair_rank` by the midnight job and by publishing
+    (services.profiles_fair_rank), and read from its index.
+    """
+    profiles = live_profiles()
+    if filters.payer:
+        profiles = profiles.filter(_in_network_with(filters, today=today))
     if filters.state:
         profiles = profiles.filter(_list_has("states_licensed", filters.state))
     if filters.specialty:
@@ -368,17 +411,18 @@ def search_profiles(filters: SearchFilters, *, today: date) -> QuerySet[Director
     if filters.accepting_new_clients:
         profiles = profiles.filter(accepting_new_clients=True)
 
-    order: list[str | OrderBy] = _fair_order(today)
     text = filters.text.strip()
     if text and connection.vendor == "postgresql":
+        # Matches in the fair order, not by ts_rank: repeating a word in a bio earns no place
+        # (the fair-order promise), and page 1 walks the fair index, checking each profile's
+        # search vector, instead of reading and ranking every match.
         query = SearchQuery(text, search_type="websearch", config="english")
-        profiles = profiles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        order = [F("rank").desc(), *order]
+        profiles = profiles.filter(search_vector=query)
     elif text:
         # SQLite fallback (the demo): every word in the name or the bio.
         for word in _words(text):
             profiles = profiles.filter(Q(display_name__icontains=word) | Q(bio__icontains=word))
-    return profiles.only(*_CARD_FIELDS).order_by(*order)
+    return profiles.only(*_CARD_FIELDS).order_by(*_fair_order(today))
 
 
 # Results are counted exactly up to here; past it a page says "more than 1,000" (counting every
@@ -503,9 +547,10 @@ def with_payers(profiles: list[DirectoryProfile], *, today: date) -> list[Direct
     return profiles
 
 
-def payer_choices() -> list[tuple[str, str]]:
-    """Payers a client can filter by: those active, by name."""
-    return list(Payer.objects.filter(is_active=True).order_by("name").values_list("slug", "name"))
+def payers_to_filter_by() -> list[tuple[int, str, str]]:
+    """Payers a client can filter by, as (id, slug, name): those active, by name. The search
+    form shows the slugs and names, and hands search the chosen one's id."""
+    return list(Payer.objects.filter(is_active=True).order_by("name").values_list("pk", "slug", "name"))
 
 
 def live_profile(slug: str, *, today: date) -> DirectoryProfile | None:

@@ -342,8 +342,23 @@ def _queue_emails(
 def profiles_sync(
     *, provider_ids: Iterable[int], trigger: str, now: datetime | None = None, actor: User | None = None
 ) -> PublishResult:
-    """Bring these providers' profiles in line with the rule now (an event that may change it)."""
-    return profiles_publish_due(now=now, provider_ids=provider_ids, trigger=trigger, actor=actor)
+    """Bring these providers' profiles in line with the rule now (an event that may change it),
+    and their live profiles' payers in network today (`network_payer_ids`, which search filters
+    by): a payer withdrawn today leaves the list today, one approved in effect today enters it."""
+    now = now or timezone.now()
+    provider_ids = list(provider_ids)
+    result = profiles_publish_due(now=now, provider_ids=provider_ids, trigger=trigger, actor=actor)
+    profiles_network_refresh(provider_ids=provider_ids, today=selectors.company_today(now))
+    return result
+
+
+def profiles_network_refresh(*, provider_ids: Iterable[int], today: date) -> int:
+    """Write these providers' live profiles' payers in network `today`, in one UPDATE (none on
+    SQLite). The midnight job writes everyone's with the day's rank (profiles_fair_rank)."""
+    fields = selectors.network_fields(today)
+    if not fields:
+        return 0
+    return selectors.live_profiles().filter(provider_id__in=list(provider_ids)).update(**fields)
 
 
 def profile_publish_if_due(*, provider: Provider, now: datetime | None = None) -> PublishResult:
@@ -695,7 +710,11 @@ def profiles_fair_rank(*, today: date) -> int:
     Idempotent per day: a profile already ranked for `today` (by an earlier run, or published
     today) is left alone, so a second run writes nothing. Until it runs, search keeps the last
     ranks written: yesterday's order, stable, never a broken page. Nothing on SQLite (the demo
-    hashes per request)."""
+    hashes per request).
+
+    The same UPDATE writes each profile's payers in network `today` (selectors.fair_rank_fields),
+    so a payer whose effective date is today enters the insurance filter here, at midnight,
+    before the go-live sweep's first run of the day (00:05) publishes the newly due."""
     fields = selectors.fair_rank_fields(today)
     if not fields:
         return 0

@@ -38,7 +38,8 @@ def ask_directory_reverification() -> dict:
 
 @shared_task
 def rank_profiles() -> dict:
-    """Write the new day's fair order of the public list (directory.services.profiles_fair_rank).
+    """Write the new day's fair order of the public list and each live profile's payers in
+    network that day (directory.services.profiles_fair_rank), before the 00:05 go-live sweep.
 
     Beat runs it at midnight in the company time zone and again every hour: a run for a day
     already ranked writes nothing, so the repeats only matter after a missed midnight (search

@@ -220,7 +220,8 @@ def test_page_one_reads_the_fair_rank_index_at_a_seeded_size():
         cursor.execute("ANALYZE")
     for filters in (
         selectors.SearchFilters(),
-        selectors.SearchFilters(payer="payer-1", state="NY"),
+        # As the search form asks: the payer's id known, a constant the planner can estimate.
+        selectors.SearchFilters(payer="payer-1", payer_id=payers[1].pk, state="NY"),
     ):
         page_one = selectors.search_profiles(filters, today=today)[: selectors.PAGE_SIZE + 1]
         plan = _plan(page_one)

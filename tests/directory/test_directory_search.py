@@ -122,6 +122,8 @@ def test_each_filter_narrows_the_results(client, evergreen, bluebird):
     PayerApplication.objects.create(
         provider=ben, payer=bluebird, status=ApplicationStatus.APPROVED, effective_date=LONG_AGO
     )
+    # What the approval's network_changed receiver does (the application was made directly here).
+    directory.profiles_sync(provider_ids=[ben.pk], trigger="payer approved")
     everyone = {"Ana Telehealth", "Ben Office", "Cleo Full"}
     assert set(names_on(client.get(SEARCH))) == everyone
     cases = {
@@ -156,8 +158,16 @@ def test_a_payer_counts_only_from_its_effective_date(client, evergreen, bluebird
     insurance = text_at(page, "#insurance")
     assert "Evergreen Health" in insurance
     assert "Bluebird Care" not in insurance
-    with time_machine.travel(dt.datetime.combine(later, dt.time(9), tzinfo=timezone.get_current_timezone())):
+    # On the effective date, once the midnight job has written the day's network with its order.
+    zone = timezone.get_current_timezone()
+    with time_machine.travel(dt.datetime.combine(later, dt.time(0), tzinfo=zone), tick=False):
+        rank_profiles.delay()
+    with time_machine.travel(dt.datetime.combine(later, dt.time(9), tzinfo=zone)):
         assert names_on(client.get(f"{SEARCH}?payer={bluebird.slug}")) == ["Dana Early"]
+        insurance = text_at(
+            client.get(DirectoryProfile.objects.get(provider=provider).get_absolute_url()).text, "#insurance"
+        )
+        assert "Bluebird Care" in insurance
 
 
 def test_a_bad_filter_value_is_named_and_the_rest_still_apply(client, evergreen):
@@ -202,7 +212,9 @@ def test_free_text_searches_names_and_bios_with_postgresql_full_text(client, eve
     assert names_on(client.get(f"{SEARCH}?q=%22school+stress%22")) == ["George Lindqvist"]
 
 
-def test_a_name_match_ranks_above_a_bio_mention(client, evergreen):
+def test_text_matches_keep_the_fair_order_whatever_the_bio_repeats(client, evergreen):
+    """No ranking by relevance: a name match and bio mentions are all found, in the day's fair
+    order (the same as the unfiltered list's), so repeating a word in a bio earns no place."""
     publish(
         [
             Setup(
@@ -212,10 +224,19 @@ def test_a_name_match_ranks_above_a_bio_mention(client, evergreen):
                 bio="Trained by Dr. Okafor.",
             ),
             Setup(name="Ines Okafor", effective=LONG_AGO, training_at=trained_long_ago()),
+            Setup(
+                name="Jon Stuffed",
+                effective=LONG_AGO,
+                training_at=trained_long_ago(),
+                bio="Okafor okafor okafor. Okafor method, Okafor school, Okafor Okafor Okafor.",
+            ),
+            Setup(name="Kim Unrelated", effective=LONG_AGO, training_at=trained_long_ago()),
         ],
         evergreen,
     )
-    assert names_on(client.get(f"{SEARCH}?q=okafor")) == ["Ines Okafor", "Hana Mentions"]
+    fair_order = [name for name in names_on(client.get(SEARCH)) if name != "Kim Unrelated"]
+    assert names_on(client.get(f"{SEARCH}?q=okafor")) == fair_order
+    assert set(fair_order) == {"Hana Mentions", "Ines Okafor", "Jon Stuffed"}
 
 
 # --- paging and order ------------------------------------------------------------------------------
