@@ -1,14 +1,17 @@
+import functools
 from typing import cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from localflavor.us.us_states import STATE_CHOICES, US_STATES
 
 from alma.text import without_bidi_controls
 from alma.uploads import PHOTO_MAX_SIDE, photo_reencoded
+from alma.widgets import CheckboxGroupField, OptionsSelect
 from onboarding.form_pages import typed_answers
 from onboarding.models import GeneralOnboarding, LicenseType
 from onboarding.rules import BIO_MAX_CHARS, BIO_MIN_CHARS, bio_length_problem
@@ -31,14 +34,37 @@ class BioField(forms.CharField):
         super().__init__(**kwargs)
 
 
-def _checkboxes(choices, label, required_message, help_text="") -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        choices=choices,
-        label=label,
-        help_text=help_text,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": required_message},
+def _checkboxes(choices, label, required_message, help_text="") -> CheckboxGroupField:
+    return CheckboxGroupField(
+        choices=choices, label=label, help_text=help_text, error_messages={"required": required_message}
     )
+
+
+# The boxes of a checkbox group written in Python (alma/widgets.py says why), in crispy's markup.
+CHECKBOXES_TEMPLATE = "onboarding/general_onboarding_checkboxes.html"
+
+
+def _checkbox_group(name: str) -> Div:
+    return Div(Field(name, template=CHECKBOXES_TEMPLATE), css_class="checkbox-columns")
+
+
+# The form's long choice lists, by field. localflavor's state lists are lazy and sorted by their
+# translated names again on every use, and each vocabulary label is translated again each time it
+# is written: about 700 translations and a sort per page. They are the same for every provider,
+# so each is translated once per language (_choices_in).
+_CHOICES = {
+    "state": lambda: [("", "Choose a state"), *STATE_CHOICES],  # the model field's, without its blank
+    "states_licensed": lambda: US_STATES,
+    "specialties": lambda: Specialty.choices,
+    "approaches": lambda: Approach.choices,
+    "populations": lambda: Population.choices,
+    "languages": lambda: Language.choices,
+}
+
+
+@functools.cache
+def _choices_in(language: str | None, name: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, str(label)) for code, label in _CHOICES[name]())
 
 
 class GeneralOnboardingForm(forms.ModelForm):
@@ -94,8 +120,11 @@ class GeneralOnboardingForm(forms.ModelForm):
         self.draft = draft
         for name, field in self.fields.items():
             field.required = not draft and name not in self.OPTIONAL
+        language = get_language()
+        for name in _CHOICES:
+            cast(forms.ChoiceField, self.fields[name]).choices = _choices_in(language, name)
         state = cast(forms.ChoiceField, self.fields["state"])
-        state.choices = [("", "Choose a state"), *STATE_CHOICES]  # the model field's, without its blank
+        state.widget = OptionsSelect(attrs=state.widget.attrs, choices=_choices_in(language, "state"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -111,17 +140,17 @@ class GeneralOnboardingForm(forms.ModelForm):
                     Div("postal_code", css_class="col-6 col-md-3"),
                     css_class="row",
                 ),
-                Div("states_licensed", css_class="checkbox-columns"),
+                _checkbox_group("states_licensed"),
                 HTML('<p class="form-label mt-2">How you see clients</p>'),
                 "offers_telehealth",
                 "offers_in_person",
             ),
             Fieldset(
                 "Your directory profile",
-                Div("specialties", css_class="checkbox-columns"),
-                Div("approaches", css_class="checkbox-columns"),
-                Div("populations", css_class="checkbox-columns"),
-                Div("languages", css_class="checkbox-columns"),
+                _checkbox_group("specialties"),
+                _checkbox_group("approaches"),
+                _checkbox_group("populations"),
+                _checkbox_group("languages"),
                 "photo",
                 "bio",
             ),
