@@ -18,6 +18,18 @@ several states at once.
 Insurance & Directories page, the dashboard and the SLA board alike: one query, whatever the
 number of applications or of past decisions (plus the query that loaded the applications).
 
+The history is the same for every provider, and at national scale its query reads every payer
+application event of the last three years (hundreds of milliseconds at 100,000 providers, the
+largest part of the dashboard and of the Insurance & Directories page). So `dated_statuses`
+reads it through `practice_turnaround`: the table of every payer, computed once and kept in the
+Django cache per company day, under a generation that every write of a PayerApplicationEvent
+moves on (at once, for the writing transaction's own reads, and again once it commits, so a
+request that read the old history meanwhile cannot keep it: the support articles' scheme).
+Changes that write no event (a provider's practice state edited, applications deleted, bulk
+SQL) reach the table within TURNAROUND_CACHE_SECONDS. Within a company day the table computed
+at the first request serves the later ones: the two-year window's far edge moves with the
+table, not with each request's `now` (a decision two years old leaves it minutes late).
+
 The embedded SQLite demo has neither percentile_cont nor generate_series: there the history is
 not read (no query) and every submitted application falls back to the 45-day promise.
 """
@@ -30,7 +42,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -53,6 +66,11 @@ HISTORY_DAYS = 730
 # The longest submission -> decision the history measures (older submissions are left out, so
 # the holiday list passed to SQL always covers the days counted).
 LONGEST_WAIT_DAYS = 365
+
+# The safety net for changes that write no event (see the module docstring).
+TURNAROUND_CACHE_SECONDS = 10 * 60
+GENERATION_KEY = "credentialing:turnaround:generation"
+TABLE_KEY = "credentialing:turnaround:{generation}:{day}"
 
 S = ApplicationStatus
 
@@ -165,6 +183,48 @@ def turnaround_table(
     return table
 
 
+def practice_turnaround(*, payer_ids: Iterable[int], now: datetime | None = None) -> TurnaroundTable:
+    """`turnaround_table` of these payers from the practice-wide table in the cache (no query),
+    or computed for every payer once (one query) and kept there for the company day of `now`."""
+    now = now or timezone.now()
+    payers = set(payer_ids)
+    if connection.vendor != "postgresql" or not payers:
+        return TurnaroundTable()
+    generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    key = TABLE_KEY.format(generation=generation, day=_company_day(now))
+    table = cache.get(key)
+    if table is None:
+        table = turnaround_table(now=now)
+        cache.set(key, table, TURNAROUND_CACHE_SECONDS)
+    # Restricting the practice-wide table gives what the query filtered on these payers gives:
+    # each group is one payer's (or one payer and state's).
+    return TurnaroundTable(
+        in_state={key: value for key, value in table.in_state.items() if key[0] in payers},
+        every_state={key: value for key, value in table.every_state.items() if key in payers},
+    )
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # never read yet (or evicted): the next read starts a generation
+        cache.set(GENERATION_KEY, 1, timeout=None)
+        # A table of an earlier generation 1 may outlive the evicted generation: drop today's.
+        today = _company_day(timezone.now())
+        cache.delete_many([TABLE_KEY.format(generation=1, day=today + timedelta(days=n)) for n in (-1, 0, 1)])
+
+
+def _company_day(moment: datetime) -> date:
+    return timezone.localdate(moment, company_calendar().time_zone)
+
+
+def turnaround_history_changed() -> None:
+    """A payer application event was written or removed: every process reads the history afresh,
+    this transaction at once and everyone again after it commits."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
 def with_status_inputs(applications: QuerySet[PayerApplication]) -> QuerySet[PayerApplication]:
     """Annotate what `dated_statuses` reads besides the row itself, in the same query: the
     provider's practice state, their CAQH attestation date and the latest event's note."""
@@ -180,9 +240,9 @@ def dated_statuses(
     applications: Sequence[PayerApplication], *, now: datetime | None = None
 ) -> dict[int, DatedStatus]:
     """The dated status of each application (loaded through `with_status_inputs`, with its
-    payer), by application id: one query for the history of their payers."""
+    payer), by application id: the history of their payers from the cache, or one query."""
     now = now or timezone.now()
-    table = turnaround_table(payer_ids=[a.payer_id for a in applications], now=now)
+    table = practice_turnaround(payer_ids=[a.payer_id for a in applications], now=now)
     calendar = company_calendar()
     statuses = {}
     for application in applications:

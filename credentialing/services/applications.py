@@ -47,6 +47,7 @@ from credentialing.models import (
     ProgramEnrollment,
 )
 from credentialing.signals import network_changed, payer_withdrawn
+from credentialing.turnaround import turnaround_history_changed
 from credentialing.unenrolling import PROFILE_OFFLINE, consequences_of_unenrolling
 from onboarding.models import Provider
 from onboarding.services.outbox import outbox_enqueue, outbox_enqueue_many
@@ -152,6 +153,7 @@ def _apply(
         for name, value in changes.items():
             setattr(application, name, value)
     PayerApplicationEvent.objects.bulk_create(events)
+    turnaround_history_changed()  # bulk_create sends no post_save
     # The provider hears of staff's moves (submitted, approved with its effective date, denied
     # with its reason): one email per event, in this transaction, one INSERT for all.
     decision_emails = [application_email(a, e) for a, e in zip(applications, events, strict=True)]
