@@ -11,7 +11,7 @@ from accounts.views import admin_sign_in
 from credentialing.expirables import KIND_LABELS
 from credentialing.services.expirables import expirables_within
 from onboarding.models import Provider
-from portal.sla import sla_board
+from portal.sla import SHOWN_PER_KIND, sla_summary
 from verification.recredentialing import OPENS_DAYS_BEFORE
 from verification.selectors.decisions import RECREDENTIALING_LABELS, recredentialing_expirables
 
@@ -39,11 +39,17 @@ class AlmaAdminSite(admin.AdminSite):
         ]
 
     def sla_view(self, request):
-        """Everything overdue or about to be, each linking to its object."""
+        """Everything overdue or about to be: per kind the counts, the most overdue few each
+        linking to its object, and a link to the list of the rest."""
         if not request.user.has_perm(SLA_PERMISSION):
             raise PermissionDenied
-        board = sla_board()
-        context = {**self.each_context(request), "title": "Promises at risk", "board": board}
+        board = sla_summary()
+        context = {
+            **self.each_context(request),
+            "title": "Promises at risk",
+            "board": board,
+            "shown": SHOWN_PER_KIND,
+        }
         return TemplateResponse(request, "admin/sla.html", context)
 
     def expiring_view(self, request):

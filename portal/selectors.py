@@ -198,6 +198,29 @@ def review_queue_page(
     )
 
 
+def reviews_submitted_between(
+    start: datetime | None, end: datetime, *, limit: int, now: datetime | None = None
+) -> list[QueuedSubmission]:
+    """The oldest `limit` submissions waiting with `start <= submitted_at < end` (no lower bound
+    when `start` is None): for the SLA board, which shows only the most overdue few. Two queries,
+    read from the partial "waiting" indexes."""
+    now = now or timezone.now()
+    (first_form, first_model), (second_form, second_model) = WAITING_FORMS
+    window = Q(submitted_at__lt=end) & (Q(submitted_at__gte=start) if start is not None else Q())
+    first = _waiting(first_model, first_form).filter(window)
+    second = _waiting(second_model, second_form).filter(window)
+    rows = list(first.union(second, all=True).order_by("queued_at", "queued_form", "queued_id")[:limit])
+    return _queued(rows, now, company_calendar())
+
+
+def reviews_submitted_count(start: datetime | None, end: datetime) -> int:
+    """How many submissions wait with `start <= submitted_at < end`: one COUNT per form."""
+    window = Q(submitted_at__lt=end) & (Q(submitted_at__gte=start) if start is not None else Q())
+    return sum(
+        model.objects.filter(window, status=ReviewStatus.SUBMITTED).count() for _form, model in WAITING_FORMS
+    )
+
+
 def reviews_due_before(horizon: datetime, *, now: datetime | None = None) -> list[QueuedSubmission]:
     """Submissions whose review falls due before `horizon` (overdue ones included), oldest first.
 
