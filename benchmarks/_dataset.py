@@ -44,6 +44,40 @@ PHRASES = [
 STATES = ["NY", "NJ", "CA", "TX", "FL", "IL", "PA", "MA", "WA", "GA", "NC", "OH", "CO", "AZ", "MI"]
 STATE_WEIGHTS = [12, 6, 14, 10, 9, 5, 5, 4, 4, 4, 3, 3, 3, 3, 3]
 
+# A provider's user and Provider row, as every loader writes them (the user's id is the
+# provider's; no usable password; email bench<id>@example.com).
+USER_COLUMNS = [
+    *("id", "password", "is_superuser", "first_name", "last_name", "is_staff", "is_active"),
+    *("date_joined", "email"),
+]
+PROVIDER_COLUMNS = [
+    *("id", "public_id", "user_id", "legal_name", "license_type", "contracted_start_date"),
+    *("onboarding_step", "step_changed_at", "created_at", "link_version"),
+]
+
+
+def user_row(user_id: int, now: datetime) -> tuple:
+    """A row of USER_COLUMNS: a provider's user who signs in by link only ("!": no password)."""
+    return (user_id, "!", False, "", "", False, True, now, f"bench{user_id}@example.com")
+
+
+def provider_row(
+    provider_id: int, name: str, contracted: date, step: str, *, now: datetime, rng: random.Random
+) -> tuple:
+    """A row of PROVIDER_COLUMNS (its public id drawn from rng, so the data set repeats)."""
+    return (
+        provider_id,
+        uuid.UUID(int=rng.getrandbits(128)),
+        provider_id,
+        name,
+        "LCSW",
+        contracted,
+        step,
+        now,
+        now,
+        1,
+    )
+
 
 def load_directory(n: int, today: date, rng: random.Random) -> dict:
     """n providers in mixed states; returns counts of what was loaded."""
@@ -108,46 +142,14 @@ def load_directory(n: int, today: date, rng: random.Random) -> dict:
 
     copy_rows(
         User,
-        [
-            "id",
-            "password",
-            "is_superuser",
-            "first_name",
-            "last_name",
-            "is_staff",
-            "is_active",
-            "date_joined",
-            "email",
-        ],
-        ((p["id"], "!", False, "", "", False, True, now, f"bench{p['id']}@example.com") for p in people),
+        USER_COLUMNS,
+        (user_row(p["id"], now) for p in people),
     )
     copy_rows(
         Provider,
-        [
-            "id",
-            "public_id",
-            "user_id",
-            "legal_name",
-            "license_type",
-            "contracted_start_date",
-            "onboarding_step",
-            "step_changed_at",
-            "created_at",
-            "link_version",
-        ],
+        PROVIDER_COLUMNS,
         (
-            (
-                p["id"],
-                uuid.UUID(int=rng.getrandbits(128)),
-                p["id"],
-                p["name"],
-                "LCSW",
-                p["contracted"],
-                "forms_approved",
-                now,
-                now,
-                1,
-            )
+            provider_row(p["id"], p["name"], p["contracted"], "forms_approved", now=now, rng=rng)
             for p in people
         ),
     )
@@ -306,45 +308,15 @@ def _load_mid_onboarding(mid_id: int, today: date, now: datetime, rng: random.Ra
 
     _copy_rows(
         User,
-        [
-            "id",
-            "password",
-            "is_superuser",
-            "first_name",
-            "last_name",
-            "is_staff",
-            "is_active",
-            "date_joined",
-            "email",
-        ],
-        [(mid_id, "!", False, "", "", False, True, now, f"bench{mid_id}@example.com")],
+        USER_COLUMNS,
+        [user_row(mid_id, now)],
     )
     _copy_rows(
         Provider,
+        PROVIDER_COLUMNS,
         [
-            "id",
-            "public_id",
-            "user_id",
-            "legal_name",
-            "license_type",
-            "contracted_start_date",
-            "onboarding_step",
-            "step_changed_at",
-            "created_at",
-            "link_version",
-        ],
-        [
-            (
-                mid_id,
-                uuid.UUID(int=rng.getrandbits(128)),
-                mid_id,
-                "Mira Onboarding",
-                "LCSW",
-                today + timedelta(days=30),
-                "account_created",
-                now,
-                now,
-                1,
+            provider_row(
+                mid_id, "Mira Onboarding", today + timedelta(days=30), "account_created", now=now, rng=rng
             )
         ],
     )

@@ -27,8 +27,6 @@ heaviest provider to PATH.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import statistics
 import sys
@@ -36,21 +34,30 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for `benchmarks`
 
-from benchmarks._common import (  # noqa: E402
+from benchmarks._common import (
+    add_keep,
+    add_providers,
+    add_rounds,
     alternate,
+    argument_parser,
+    bench_database_url,
     check,
     copy_rows,
-    drop_database,
+    migrate,
     out,
+    own_database,
+    p50_of,
+    parse_arguments,
+    query_count,
     ratios,
-    recreate_database,
     reset_sequences,
+    setup_django,
+    signed_in_client,
     table,
 )
-from benchmarks._dataset import load_directory  # noqa: E402
+from benchmarks._dataset import load_directory
 
 DASHBOARD = "/portal/onboarding/"
 FLOOR = "/bench/floor/"
@@ -59,15 +66,13 @@ HEAVY_EVENTS = 900
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--providers", type=int, default=10_000, help="background providers (default 10,000)")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of A B C (at least 3, default 5)")
+    parser = argument_parser(__doc__)
+    add_providers(parser, 10_000, "background providers (default 10,000)")
+    add_rounds(parser, 5, "rounds of A B C (at least 3, default 5)")
     parser.add_argument("--requests", type=int, default=40, help="requests per page per round (default 40)")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    add_keep(parser)
     parser.add_argument("--profile", metavar="PATH", help="write a pyinstrument text profile to PATH")
-    args = parser.parse_args()
-    check(args.rounds >= 3, "--rounds must be at least 3")
-    return args
+    return parse_arguments(parser)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,15 +158,8 @@ def load_heaviest(provider_id: int, rng: random.Random) -> dict:
     copy_rows(
         OutboxEmail,
         [
-            "provider_id",
-            "step",
-            "key",
-            "to_email",
-            "message_id",
-            "due_at",
-            "sent_at",
-            "last_error",
-            "esp_message_id",
+            *("provider_id", "step", "key", "to_email", "message_id"),
+            *("due_at", "sent_at", "last_error", "esp_message_id"),
         ],
         [*sent, *unsent],
     )
@@ -195,35 +193,6 @@ def load_heaviest(provider_id: int, rng: random.Random) -> dict:
 # Measuring
 
 
-def signed_in(user_id: int):
-    from django.test import Client  # noqa: PLC0415
-
-    from accounts.models import User  # noqa: PLC0415
-
-    client = Client()
-    client.force_login(User.objects.get(pk=user_id))
-    return client
-
-
-def p50_of(client, url: str, requests: int) -> float:
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - started)
-        check(response.status_code == 200, f"{url} answered {response.status_code}")
-    return statistics.median(samples)
-
-
-def query_count(client, url: str) -> int:
-    from django.db import connection  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
-
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return len(captured.captured_queries)
-
-
 def profile(client, path: str, requests: int) -> None:
     from pyinstrument import Profiler  # noqa: PLC0415
 
@@ -238,18 +207,11 @@ def profile(client, path: str, requests: int) -> None:
 
 def main() -> None:
     args = parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/alma_bench_dashboard")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    url = bench_database_url("alma_bench_dashboard")
     total = time.perf_counter()
-    out(f"Benchmark database: {url} (recreated)")
-    recreate_database(url)
-    try:
-        import django  # noqa: PLC0415
-
-        django.setup()
+    with own_database(url, keep=args.keep):
+        setup_django(url)
         from django.conf import settings  # noqa: PLC0415
-        from django.core.management import call_command  # noqa: PLC0415
         from django.db.models import Count  # noqa: PLC0415
         from django.utils import timezone  # noqa: PLC0415
 
@@ -258,9 +220,7 @@ def main() -> None:
         # No setup_test_environment(): it instruments every template render (a signal per
         # template), which would weigh on the pages with the most templates. benchmarks.settings
         # already allows the test client's host and keeps mail local.
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        out(f"Migrated in {time.perf_counter() - started:.1f} s")
+        migrate()
         rng = random.Random(14)  # noqa: S311 - repeatable data, not secrets
         started = time.perf_counter()
         loaded = load_directory(args.providers, timezone.localdate(), rng)
@@ -283,7 +243,7 @@ def main() -> None:
         out(f"The average provider (#{average_id}) has {average_apps} payer application(s), no history rows")
         out(f"Cache: {settings.CACHES['default']['BACKEND']}")
 
-        floor, heaviest, average = signed_in(heavy_id), signed_in(heavy_id), signed_in(average_id)
+        floor, heaviest, average = (signed_in_client(pk) for pk in (heavy_id, heavy_id, average_id))
         pages = {
             "floor page (base template, signed-in provider)": (floor, FLOOR),
             "dashboard, heaviest provider (8 payers, 900 events)": (heaviest, DASHBOARD),
@@ -320,12 +280,6 @@ def main() -> None:
             f"\nN = {args.rounds} rounds of {args.requests} requests each; "
             f"{args.providers:,} background providers."
         )
-    finally:
-        from django.db import connections  # noqa: PLC0415
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(url)
     out(f"Total {time.perf_counter() - total:.0f} s")
 
 

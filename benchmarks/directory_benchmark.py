@@ -25,55 +25,57 @@ how long the midnight ranking takes at this size.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for `benchmarks`
 
-from benchmarks._common import (  # noqa: E402
+from benchmarks._common import (
+    add_keep,
+    add_providers,
+    add_reuse,
+    add_rounds,
     alternate,
+    argument_parser,
+    bench_database_url,
     check,
-    drop_database,
+    migrate,
     out,
+    own_database,
+    p50_of,
+    parse_arguments,
+    query_count,
     ratios,
-    recreate_database,
+    setup_django,
+    signed_in_client,
     table,
 )
 
 TARGET = 4.0  # issue 14: directory search p50 <= 4x the floor page, any filters, any depth
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/alma_bench_directory"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--providers", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3, help="A B rounds (at least 3; default 3)")
+    parser = argument_parser(__doc__)
+    add_providers(parser, 100_000)
+    add_rounds(parser, 3, "A B rounds (at least 3; default 3)")
     parser.add_argument("--requests", type=int, default=15, help="requests per figure (default 15)")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="use a kept database as it is (no reload)")
-    args = parser.parse_args()
-    check(args.rounds >= 3, "--rounds must be at least 3")
-    return args
+    add_keep(parser)
+    add_reuse(parser)
+    return parse_arguments(parser)
 
 
 def load(providers: int) -> None:
     import random  # noqa: PLC0415
 
-    from django.core.management import call_command  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
 
     from benchmarks._dataset import load_directory  # noqa: PLC0415
     from directory import selectors, services  # noqa: PLC0415
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    out(f"Migrated in {time.perf_counter() - started:.1f} s")
+    migrate()
     started = time.perf_counter()
     loaded = load_directory(providers, selectors.company_today(), random.Random(6))  # noqa: S311
     out(
@@ -144,25 +146,6 @@ def matches(params: dict[str, str]) -> int:
     return selectors.search_profiles(form.filters(), today=selectors.company_today()).count()
 
 
-def p50_of(client, url: str, requests: int) -> float:
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - started)
-        check(response.status_code == 200, f"{url} answered {response.status_code}")
-    return statistics.median(samples)
-
-
-def query_count(client, url: str) -> int:
-    from django.db import connection  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
-
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return len(captured)
-
-
 def page_one_plan(params: dict[str, str]) -> str:
     from django.db import connection  # noqa: PLC0415
 
@@ -194,8 +177,7 @@ def measure(args) -> None:
     out(midnight_ranking())
 
     provider_user = User.objects.filter(provider__isnull=False).order_by("pk").first()
-    signed_in = Client()
-    signed_in.force_login(provider_user)
+    signed_in = signed_in_client(provider_user)
     visitor = Client()  # the public directory needs no sign-in
     floor_url = "/bench/floor/"
     check(signed_in.get(floor_url).status_code == 200, "the floor page does not answer")
@@ -261,17 +243,10 @@ def measure(args) -> None:
 
 def main() -> None:
     args = parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    url = bench_database_url("alma_bench_directory")
     total = time.perf_counter()
-    if not args.reuse:
-        out(f"Benchmark database: {url} (recreated)")
-        recreate_database(url)
-    try:
-        import django  # noqa: PLC0415
-
-        django.setup()
+    with own_database(url, keep=args.keep, reuse=args.reuse):
+        setup_django(url)
         from django.test.utils import setup_test_environment  # noqa: PLC0415
 
         from onboarding.services import outbox  # noqa: PLC0415
@@ -281,12 +256,6 @@ def main() -> None:
         if not args.reuse:
             load(args.providers)
         measure(args)
-    finally:
-        from django.db import connections  # noqa: PLC0415
-
-        connections.close_all()
-        if not args.keep and not args.reuse:
-            drop_database(url)
     out(f"\nTotal {time.perf_counter() - total:.0f} s")
 
 

@@ -23,68 +23,52 @@ context only.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for `benchmarks`
 
-from benchmarks._common import alternate, drop_database, out, ratios, recreate_database, table  # noqa: E402
+from benchmarks import _dataset
+from benchmarks._common import (
+    RATIO_HEADERS,
+    add_keep,
+    add_providers,
+    add_rounds,
+    alternate,
+    argument_parser,
+    bench_database_url,
+    migrate,
+    out,
+    own_database,
+    parse_arguments,
+    ratio_row,
+    rolled_back,
+    setup_django,
+    table,
+)
 
+# The directory's names, and spellings the list's normalising must meet: accents, apostrophes,
+# particles and hyphens.
 FIRST = [
-    *("Alex", "Ana", "Ben", "Carmen", "Chloe", "Daniel", "Dana", "Eli", "Emma", "Farah", "Grace", "Hana"),
-    *("Ian", "Ines", "Jamal", "Jordan", "Kai", "Lena", "Liam", "Maya", "Mei", "Noah", "Nora", "Omar"),
-    *("Priya", "Quinn", "Rosa", "Sam", "Sofia", "Tara", "Theo", "Uma", "Victor", "Wen", "Yara", "Zoe"),
+    *_dataset.FIRST,
     *("José", "Zoë", "Renée", "Chloé", "Ngozi", "Björn", "Siobhán", "Łukasz", "Matías", "Anaïs"),
 ]
-LAST = [
-    *("Adams", "Alvarez", "Brooks", "Chen", "Clark", "Cohen", "Davis", "Diaz", "Evans", "Fischer", "Garcia"),
-    *("Gupta", "Hall", "Harris", "Ito", "Jackson", "Kim", "Kowalski", "Lee", "Lopez", "Martin", "Mendez"),
-    *("Miller", "Nguyen", "Novak", "Okafor", "Patel", "Perez", "Reyes", "Rivera", "Rossi", "Russo", "Singh"),
-    *("Smith", "Stone", "Tanaka", "Taylor", "Thompson", "Walker", "Wang", "Williams", "Wilson", "Young"),
-    *("Núñez", "O'Brien", "de la Cruz", "García Lopez", "Müller", "Ševčík", "Nowak-Kim"),
-]
-STATES = ["NY", "NJ", "CA", "TX", "FL", "IL", "PA", "MA", "WA", "GA", "NC", "OH", "CO", "AZ", "MI"]
+LAST = [*_dataset.LAST, *("Núñez", "O'Brien", "de la Cruz", "García Lopez", "Müller", "Ševčík", "Nowak-Kim")]
+STATES = _dataset.STATES
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--rows", type=int, default=80_000, help="rows in the list (default 80,000)")
-    parser.add_argument("--providers", type=int, default=10_000, help="providers (default 10,000)")
-    parser.add_argument(
-        "--rounds", type=int, default=5, help="rounds of each measure (default 5, at least 3)"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
-    args = parser.parse_args()
-    args.rounds = max(3, args.rounds)
-    return args
-
-
-class Rollback(Exception):
-    pass
-
-
-def rolled_back(call):
-    """Time `call()` inside a transaction that is then undone; returns (seconds, result)."""
-    from django.db import transaction  # noqa: PLC0415
-
-    result = None
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            result = call()
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        pass
-    return elapsed, result
+    add_providers(parser, 10_000, "providers (default 10,000)")
+    add_rounds(parser, 5, "rounds of each measure (default 5, at least 3)")
+    add_keep(parser)
+    return parse_arguments(parser, raise_rounds=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,23 +178,18 @@ def write_list(path: Path, rows: int, people: list[dict], rng: random.Random) ->
 
 def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
     args = parse_args()
-    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/alma_bench_exclusions")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alma.settings.local")
-    out(f"Benchmark database: {url} (recreated)")
-    recreate_database(url)
-    try:
-        import django  # noqa: PLC0415
-
-        django.setup()
-        from django.core.management import call_command  # noqa: PLC0415
+    url = bench_database_url("alma_bench_exclusions")
+    with own_database(url, keep=args.keep):
+        # The local settings, as it always ran (DJANGO_SETTINGS_MODULE chooses another).
+        setup_django(
+            url, os.environ.get("DJANGO_SETTINGS_MODULE", "alma.settings.local"), DJANGO_DEBUG="false"
+        )
         from django.db import connection  # noqa: PLC0415
 
         from exclusions import services  # noqa: PLC0415
         from exclusions.models import ExclusionEntry, ExclusionSubject  # noqa: PLC0415
 
-        call_command("migrate", verbosity=0)
+        migrate(report=False)
         rng = random.Random(13)  # noqa: S311 - repeatable data, not secrets
         started = time.perf_counter()
         people = load_providers(args.providers, rng)
@@ -276,31 +255,19 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         )
         checked, possible, opened = results[-1]
         subject_rows = ExclusionSubject.objects.count()
-
-        def ms(samples: list[float]) -> str:
-            return f"{statistics.median(samples) * 1000:,.1f}"
-
-        rows = [["load the file", "bare COPY", ratios(loads["load"], loads["bare COPY"]),
-                 ms(loads["load"]), ms(loads["bare COPY"])]]  # fmt: skip
+        rows = [ratio_row("load the file", "bare COPY", measured=loads["load"], baseline=loads["bare COPY"])]
         for name in ("match every provider", "  of which the match rows", "  and the run's statements"):
-            rows.append([name, "bare join", ratios(matches[name], matches["bare join"]), ms(matches[name]),
-                         ms(matches["bare join"])])  # fmt: skip
+            rows.append(ratio_row(name, "bare join", measured=matches[name], baseline=matches["bare join"]))
         out()
         out(f"Exclusion matching: {args.rows:,} list rows x {args.providers:,} providers")
         out()
-        table(["measure", "baseline", "ratio (median, min-max, N)", "measure ms", "baseline ms"], rows)
+        table(["measure", "baseline", *RATIO_HEADERS], rows)
         out()
         out(f"{checked:,} providers checked, {possible:,} possible matches, {opened:,} cases opened per "
             f"round; {subject_rows:,} match rows (one per reading of each name).")  # fmt: skip
         out("Baselines: a bare COPY of the file's lines into a scratch table; a bare indexed join of the")
         out("match rows with the list (name + date of birth). Every measure rolled back. ms = medians,")
         out("context only: the ratios are the figures.")
-    finally:
-        if not args.keep:
-            from django.db import connections  # noqa: PLC0415
-
-            connections.close_all()
-            drop_database(url)
 
 
 if __name__ == "__main__":
