@@ -132,6 +132,38 @@ def decision_range(
     return DecisionRange(earliest, latest, basis, end_of_latest, turnaround)
 
 
+def _previous_business_day(day: date, calendar: BusinessCalendar) -> date:
+    day -= timedelta(days=1)
+    while not calendar.is_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def late_cutoff(moment: datetime, *, turnaround: Turnaround | None, calendar: BusinessCalendar) -> datetime:
+    """The instant before which an application under this clock had to be submitted to be past
+    its expected decision at `moment`: `decision_range(...).overdue_after < moment` exactly when
+    `submitted_at < late_cutoff(moment, ...)`.
+
+    The end of the expected range only moves later as the submission is later (the promise: to
+    the minute; a history: by its local day), so for one payer and state "late" is a comparison
+    SQL can make on every row, instead of this module dating each application (the SLA board at
+    national scale). `moment` later gives a later cutoff: "due before `moment`" for any moment.
+    """
+    if turnaround is None:
+        return moment - timedelta(days=DECISION_DAYS)
+    zone = calendar.time_zone
+    # The range ends at the midnight after its last day: the latest last day already ended.
+    local = moment.astimezone(zone)
+    ended = local.date() - timedelta(days=1 if local.time() > time.min else 2)
+    last_business_day = ended if calendar.is_business_day(ended) else _previous_business_day(ended, calendar)
+    # Submissions from the (p80 - 1)-th business day before it on end after it (add_business_days
+    # counts the days in (submitted, decided]); every earlier local day ends on it or before.
+    first_not_late = last_business_day
+    for _ in range(turnaround.days[1] - 1):
+        first_not_late = _previous_business_day(first_not_late, calendar)
+    return datetime.combine(first_not_late, time.min, tzinfo=zone)
+
+
 def typical_wait(turnaround: Turnaround | None) -> str:
     """How long a decision takes once submitted, for an application not submitted yet."""
     if turnaround is None:

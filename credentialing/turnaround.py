@@ -44,7 +44,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alma.business_days import BusinessCalendar
@@ -56,6 +57,8 @@ from credentialing.decision_clock import (
     Turnaround,
     choose_turnaround,
     dated_status,
+    decision_range,
+    late_cutoff,
 )
 from credentialing.expirables import caqh_attestation_due
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
@@ -186,9 +189,21 @@ def turnaround_table(
 def practice_turnaround(*, payer_ids: Iterable[int], now: datetime | None = None) -> TurnaroundTable:
     """`turnaround_table` of these payers from the practice-wide table in the cache (no query),
     or computed for every payer once (one query) and kept there for the company day of `now`."""
-    now = now or timezone.now()
     payers = set(payer_ids)
     if connection.vendor != "postgresql" or not payers:
+        return TurnaroundTable()
+    table = _practice_table(now or timezone.now())
+    # Restricting the practice-wide table gives what the query filtered on these payers gives:
+    # each group is one payer's (or one payer and state's).
+    return TurnaroundTable(
+        in_state={key: value for key, value in table.in_state.items() if key[0] in payers},
+        every_state={key: value for key, value in table.every_state.items() if key in payers},
+    )
+
+
+def _practice_table(now: datetime) -> TurnaroundTable:
+    """Every payer's table, from the cache or computed (one query) and kept for the company day."""
+    if connection.vendor != "postgresql":
         return TurnaroundTable()
     generation = cache.get_or_set(GENERATION_KEY, 1, timeout=None)
     key = TABLE_KEY.format(generation=generation, day=_company_day(now))
@@ -196,12 +211,7 @@ def practice_turnaround(*, payer_ids: Iterable[int], now: datetime | None = None
     if table is None:
         table = turnaround_table(now=now)
         cache.set(key, table, TURNAROUND_CACHE_SECONDS)
-    # Restricting the practice-wide table gives what the query filtered on these payers gives:
-    # each group is one payer's (or one payer and state's).
-    return TurnaroundTable(
-        in_state={key: value for key, value in table.in_state.items() if key[0] in payers},
-        every_state={key: value for key, value in table.every_state.items() if key in payers},
-    )
+    return table
 
 
 def _next_generation() -> None:
@@ -265,11 +275,17 @@ def dated_statuses(
     return statuses
 
 
-def submitted_applications(*, now: datetime | None = None) -> list[tuple[PayerApplication, DatedStatus]]:
-    """Every application waiting for a payer's decision, oldest submission first, each with its
-    dated status: two queries whatever the count (the applications; the history)."""
+def submitted_applications(
+    *, now: datetime | None = None, pks: Iterable[int] | None = None
+) -> list[tuple[PayerApplication, DatedStatus]]:
+    """Every application waiting for a payer's decision (or only those of `pks`), oldest
+    submission first, each with its dated status: two queries whatever the count (the
+    applications; the history)."""
+    waiting = PayerApplication.objects.filter(status=S.SUBMITTED, submitted_at__isnull=False)
+    if pks is not None:
+        waiting = waiting.filter(pk__in=list(pks))
     applications = list(
-        with_status_inputs(PayerApplication.objects.filter(status=S.SUBMITTED, submitted_at__isnull=False))
+        with_status_inputs(waiting)
         .select_related("provider", "payer")
         .only(
             "status",
@@ -285,3 +301,80 @@ def submitted_applications(*, now: datetime | None = None) -> list[tuple[PayerAp
     )
     statuses = dated_statuses(applications, now=now)
     return [(application, statuses[application.pk]) for application in applications]
+
+
+# --- "late" in SQL: one cutoff per decision clock ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionClock:
+    """The applications waiting under one expected-decision rule: the 45-day promise, or a history
+    whose 80th percentile is the same number of business days. Two applications under one clock
+    submitted at the same moment end their expected range at the same moment, and a later
+    submission never ends earlier, so "late at t" is `submitted_at < late_cutoff(t)` for all of
+    them (decision_clock.late_cutoff)."""
+
+    turnaround: Turnaround | None  # None: the promise; else the first history with its 80th percentile
+    applications: Q  # a condition on `waiting_for_decision()`
+
+    def late_before(self, moment: datetime, calendar: BusinessCalendar) -> Q:
+        """Its applications past their expected decision at `moment`."""
+        return self.applications & Q(
+            submitted_at__lt=late_cutoff(moment, turnaround=self.turnaround, calendar=calendar)
+        )
+
+    def overdue_after(self, submitted_at: datetime, calendar: BusinessCalendar) -> datetime:
+        """When one of its applications submitted at `submitted_at` becomes late."""
+        return decision_range(
+            submitted_at=submitted_at, turnaround=self.turnaround, basis=Basis.PROMISE, calendar=calendar
+        ).overdue_after
+
+
+def waiting_for_decision() -> QuerySet[PayerApplication]:
+    """Applications submitted and not decided, with the practice state their clock reads ("" for
+    none) as `clock_state`, for the conditions of `decision_clocks`."""
+    return PayerApplication.objects.filter(status=S.SUBMITTED, submitted_at__isnull=False).alias(
+        clock_state=Coalesce(F("provider__general_onboarding__state"), Value(""))
+    )
+
+
+def decision_clocks(*, now: datetime | None = None) -> list[DecisionClock]:
+    """Every waiting application falls under exactly one of these clocks, as `dated_statuses`
+    chooses its history (TurnaroundTable.for_application): the payer in the state with enough
+    decisions there, else the payer in every state, else the promise. Histories with the same
+    80th percentile in business days end their ranges alike, so they share a clock. From the
+    cached table (no query when warm): a handful of clocks, whatever the number of applications."""
+    table = _practice_table(now or timezone.now())
+    clocks: dict[int, tuple[Turnaround, Q]] = {}
+
+    def under(turnaround: Turnaround, condition: Q) -> None:
+        days = turnaround.days[1]
+        first, conditions = clocks.get(days, (turnaround, Q(pk__in=[])))
+        clocks[days] = (first, conditions | condition)
+
+    promise = Q()
+    for payer_id, every_state in sorted(table.every_state.items()):
+        payer_wide, _basis = choose_turnaround(None, every_state)
+        if payer_wide is None:
+            continue  # too few decisions in every state, so in any one state too: the promise
+        promise &= ~Q(payer_id=payer_id)
+        own_states = []
+        for payer, state in sorted(table.in_state):
+            chosen, basis = table.for_application(payer, state)
+            if payer == payer_id and basis == Basis.PAYER_IN_STATE and chosen is not None:
+                under(chosen, Q(payer_id=payer_id, clock_state=state))
+                own_states.append(state)
+        elsewhere = ~Q(clock_state__in=own_states) if own_states else Q()
+        under(payer_wide, Q(payer_id=payer_id) & elsewhere)
+    return [DecisionClock(None, promise)] + [
+        DecisionClock(turnaround, condition) for _days, (turnaround, condition) in sorted(clocks.items())
+    ]
+
+
+def late_before(moment: datetime, clocks: Sequence[DecisionClock]) -> Q:
+    """A condition on `waiting_for_decision()`: past the expected decision at `moment`."""
+    calendar = company_calendar()
+    condition = Q(pk__in=[])
+    for clock in clocks:
+        condition |= clock.late_before(moment, calendar)
+    return condition

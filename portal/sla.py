@@ -35,14 +35,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from alma.timekeeping import company_calendar
-from credentialing.decision_clock import DatedStatus
+from credentialing.decision_clock import DatedStatus, DecisionRange
 from credentialing.models import PayerApplication
-from credentialing.turnaround import submitted_applications
+from credentialing.turnaround import (
+    decision_clocks,
+    late_before,
+    submitted_applications,
+    waiting_for_decision,
+)
 from directory.golive import day_label
 from directory.selectors import company_zone, not_reverified_profiles
 from exclusions.selectors import sla_exclusions
@@ -210,24 +215,94 @@ def _ticket_promise(ticket: Ticket) -> Promise:
 
 def _add_payer_decisions(board: SlaBoard, now: datetime) -> None:
     # Every application waiting for a decision, due by the end of its expected range.
-    for application, status in submitted_applications(now=now):
-        decision = status.decision
-        if application.submitted_at is None or decision is None:  # never: submitted ones have both
+    _add_applications(board, now, submitted_applications(now=now))
+
+
+def _add_applications(
+    board: SlaBoard, now: datetime, applications: list[tuple[PayerApplication, DatedStatus]]
+) -> None:
+    for application, status in applications:
+        if status.decision is None:  # never: submitted ones have a decision range
             continue
-        admin_url = reverse("admin:credentialing_payerapplication_change", args=[application.pk])
-        board.add(
-            Promise(
-                "Payer decision",
-                application.provider.legal_name,
-                f"{application.payer.name}: submitted {application.submitted_at:%b %-d, %Y}",
-                decision.overdue_after,
-                admin_url,
-                application.provider_id,
-            ),
-            window=APPLICATION_AT_RISK_WINDOW,
+        board.add(_payer_promise(application, status.decision), window=APPLICATION_AT_RISK_WINDOW)
+        if status.decision.is_past(now):
+            board.late_applications.append(_late_application(application, status))
+
+
+def _payer_promise(application: PayerApplication, decision: DecisionRange) -> Promise:
+    return Promise(
+        "Payer decision",
+        application.provider.legal_name,
+        f"{application.payer.name}: submitted {application.submitted_at:%b %-d, %Y}",
+        decision.overdue_after,
+        reverse("admin:credentialing_payerapplication_change", args=[application.pk]),
+        application.provider_id,
+    )
+
+
+def _late_application(application: PayerApplication, status: DatedStatus) -> LateApplication:
+    admin_url = reverse("admin:credentialing_payerapplication_change", args=[application.pk])
+    return LateApplication(application, status, admin_url)
+
+
+def _payer_decision_summary(now: datetime, shown: int) -> "tuple[KindSummary, list[LateApplication]]":
+    """Payer decisions counted and cut in SQL: one late cutoff per decision clock
+    (credentialing.turnaround.decision_clocks) makes "overdue" and "due soon" conditions. Three
+    queries (and the payers' history when the cache is cold): the counts; each clock's oldest
+    `shown` overdue and due soon, which hold the `shown` soonest due of all (a clock's due dates
+    grow with its submissions), dated here from their submission alone; then only the rows shown."""
+    clocks = decision_clocks(now=now)
+    soon = now + APPLICATION_AT_RISK_WINDOW
+    late_now = late_before(now, clocks)
+    counts = waiting_for_decision().aggregate(
+        overdue=Count("pk", filter=late_now),
+        at_risk=Count("pk", filter=late_before(soon, clocks) & ~late_now),
+    )
+    calendar = company_calendar()
+    parts = [
+        waiting_for_decision()
+        .filter(condition)
+        .annotate(clock_index=Value(index), overdue_part=Value(overdue))
+        .values_list("pk", "submitted_at", "clock_index", "overdue_part")
+        .order_by("submitted_at", "pk")[:shown]
+        for index, clock in enumerate(clocks)
+        for overdue, condition in (
+            (True, clock.late_before(now, calendar)),
+            (False, clock.late_before(soon, calendar) & ~clock.late_before(now, calendar)),
         )
-        if decision.is_past(now):
-            board.late_applications.append(LateApplication(application, status, admin_url))
+    ]
+    # Soonest due first, as the board sorts (its rows come oldest submission first).
+    dated = sorted(
+        (clocks[index].overdue_after(submitted_at, calendar), submitted_at, pk, overdue)
+        for pk, submitted_at, index, overdue in parts[0].union(*parts[1:], all=True)
+    )
+    overdue = [pk for _due, _at, pk, late in dated if late][:shown]
+    at_risk = [pk for _due, _at, pk, late in dated if not late][:shown]
+    oldest_late = [pk for _at, pk in sorted((at, pk) for _due, at, pk, late in dated if late)][:shown]
+    chosen = set(overdue) | set(at_risk) | set(oldest_late)
+    loaded = (
+        {app.pk: (app, status) for app, status in submitted_applications(now=now, pks=chosen)}
+        if chosen
+        else {}
+    )
+
+    def promises(pks: list[int]) -> list[Promise]:
+        # A row decided since the first query is left out rather than shown late.
+        return [
+            _payer_promise(app, status.decision)
+            for app, status in (loaded[pk] for pk in pks if pk in loaded)
+            if status.decision is not None
+        ]
+
+    summary = KindSummary(
+        "Payer decision",
+        counts["overdue"],
+        counts["at_risk"],
+        promises(overdue),
+        promises(at_risk),
+        _list_url("Payer decision"),
+    )
+    return summary, [_late_application(*loaded[pk]) for pk in oldest_late if pk in loaded]
 
 
 def _add_exclusions(board: SlaBoard, now: datetime) -> None:
@@ -349,6 +424,9 @@ COMPUTED_KINDS: dict[str, Callable[[SlaBoard, datetime], None]] = {
     "recredentialing": _add_recredentialing,
 }
 
+# Computed kinds whose summary is counted and cut in SQL all the same (one cutoff per rule).
+SQL_COMPUTED_KINDS = {"payer_decision"}
+
 # The board's kinds in the order the page shows them, each with the provider list's "overdue"
 # filter value that lists the providers behind it (the exclusion lists' promises belong to no
 # provider: their own admin lists are where staff work them).
@@ -432,9 +510,12 @@ def sla_summary(now: datetime | None = None, *, shown: int = SHOWN_PER_KIND) -> 
     horizon = now + AT_RISK_WINDOW
     sql_kinds = [_email_summary(now, horizon, shown), _review_summary(now, horizon, shown)]
     sql_kinds.append(_ticket_summary(now, horizon, shown))
+    payer_decisions, late_applications = _payer_decision_summary(now, shown)
+    sql_kinds.append(payer_decisions)
     computed = SlaBoard(now=now)
-    for add in COMPUTED_KINDS.values():
-        add(computed, now)
+    for name, add in COMPUTED_KINDS.items():
+        if name not in SQL_COMPUTED_KINDS:
+            add(computed, now)
     by_kind = {kind.kind: kind for kind in sql_kinds}
     for kind in KINDS:
         if kind in by_kind:
@@ -447,8 +528,8 @@ def sla_summary(now: datetime | None = None, *, shown: int = SHOWN_PER_KIND) -> 
     return SlaSummary(
         now=now,
         kinds=[by_kind[kind] for kind in KINDS],
-        late_applications=computed.late_applications[:shown],
-        late_applications_count=len(computed.late_applications),
+        late_applications=late_applications,
+        late_applications_count=payer_decisions.overdue_count,
     )
 
 
@@ -552,6 +633,15 @@ def providers_overdue(value: str, now: datetime) -> Q:
                 Ticket.objects.filter(status=TicketStatus.OPEN, reply_due_at__lt=now, provider=OuterRef("pk"))
             )
         )
+    if value == "payer_decision" or value in _COMPUTED_FILTERS:
+        return _computed_overdue(value, now)
+    return Q()
+
+
+def _computed_overdue(value: str, now: datetime) -> Q:
+    if value == "payer_decision":  # one SQL condition: a late cutoff per decision clock
+        late = late_before(now, decision_clocks(now=now))
+        return Q(Exists(waiting_for_decision().filter(late, provider=OuterRef("pk"))))
     if value in _COMPUTED_FILTERS:
         kind, adder = _COMPUTED_FILTERS[value]
         board = SlaBoard(now=now)

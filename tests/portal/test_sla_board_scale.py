@@ -65,14 +65,15 @@ def test_the_board_reads_the_same_queries_with_ten_times_the_rows(make_provider,
     overdue_of_every_kind(make_provider, payer, 2)
     # Emails: the counts, the most overdue, the soonest due (3); reviews: a count per form for
     # overdue and for due soon, the most overdue with their providers, the soonest due (none
-    # here, so no providers' query) (7); help requests (3); payer applications and their payers'
-    # history (2); exclusion lists with their runs, open exclusion cases (2); directory
+    # here, so no providers' query) (7); help requests (3); payer decisions: their counts, each
+    # decision clock's oldest overdue and due soon in one UNION ALL, the rows shown, and the payers'
+    # history (4); exclusion lists with their runs, open exclusion cases (2); directory
     # reverification (1); decision notices not sent (1); recredentialing past due (1).
     cache.clear()
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(22):
         small = sla_summary(now=NOW)
     overdue_of_every_kind(make_provider, payer, 18, start=2)
-    assert summary_queries() == 20
+    assert summary_queries() == 22
     large = sla_summary(now=NOW)
     counts = {kind.kind: kind.overdue_count for kind in large.kinds}
     assert {k: counts[k] for k in ("Email", "Review", "Payer decision", "Help request")} == {
