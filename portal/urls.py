@@ -38,4 +38,5 @@ urlpatterns = [
     path("practice/", include("practice.urls")),
     path("training/", include("training.urls")),
     path("", include("directory.urls")),
+    path("fhir/", include("fhirapi.urls")),  # the public FHIR R4 directory API (Plan-Net)
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "practice",
     "exclusions",
     "verification",
+    "fhirapi",  # the public FHIR directory API (top layer, beside portal)
     "portal",  # the top layer, no models: composes the apps below it (README, "Architecture")
 ]
 
@@ -287,6 +288,12 @@ CELERY_BEAT_SCHEDULE = {
     "directory-sweep": {
         "task": "directory.tasks.publish_due_profiles",
         "schedule": crontab(minute=f"1-59/{OUTBOX_SWEEP_MINUTES}"),
+    },
+    # The full recompute of who is due, against the stored go-live dates the sweep reads; what it
+    # repairs is logged as a warning. At night, after the day's dates came due (00:05).
+    "directory-go-live-reconcile": {
+        "task": "directory.tasks.reconcile_go_live",
+        "schedule": crontab(hour=3, minute=30),
     },
     # The public list's fair order of the new day (materialised, so search reads an index), and
     # hourly after: a day already ranked is left alone, so only a missed midnight gets redone.
