@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alma.text import without_bidi_controls
 from alma.uploads import DOWNLOAD_TYPES, sniff_kind
-from directory import contact, selectors, services
+from directory import contact, fragments, selectors, services
 from directory.errors import (
     ContactPaused,
     ContactRateLimited,
@@ -54,14 +54,16 @@ def search(request):
         form.filters(), today=selectors.company_today(), page=request.GET.get("page")
     )
     page.profiles[:] = [_shown(p) for p in page.profiles]
+    query = form.query_without_page()
     return render(
         request,
         "directory/search.html",
         {
             "form": form,
             "page": page,
+            "cards": fragments.result_cards(page.profiles, query=query),
             "searched": any(request.GET.get(name) for name in form.fields),
-            "query": form.query_without_page(),
+            "query": query,
             "more_filters": any(
                 request.GET.get(name) for name in ("specialty", "language", "format", "accepting")
             ),
