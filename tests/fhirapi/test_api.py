@@ -199,14 +199,18 @@ def test_the_capability_statement_declares_every_type_and_parameter(client):
 
 def test_every_search_type_parses_back_with_every_include(client, three):
     for url in (
-        "/fhir/PractitionerRole?_include=PractitionerRole:practitioner&_include=PractitionerRole:organization"
-        "&_include=PractitionerRole:location&_include=PractitionerRole:network&_include=PractitionerRole:service",
+        (
+            "/fhir/PractitionerRole?_include=PractitionerRole:practitioner&_include=PractitionerRole:organization"
+            "&_include=PractitionerRole:location&_include=PractitionerRole:network&_include=PractitionerRole:service"
+        ),
         "/fhir/Practitioner",
         "/fhir/Location",
         "/fhir/HealthcareService",
         "/fhir/Organization?_include=Organization:partof",
-        "/fhir/OrganizationAffiliation?_include=OrganizationAffiliation:network"
-        "&_include=OrganizationAffiliation:primary-organization",
+        (
+            "/fhir/OrganizationAffiliation?_include=OrganizationAffiliation:network"
+            "&_include=OrganizationAffiliation:primary-organization"
+        ),
     ):
         found = bundle(client, url)
         assert found.total == len(matches(found)) > 0

@@ -1,0 +1,71 @@
+"""A page of 50 PractitionerRoles with its practitioners included costs the same queries at 1x
+and 10x the data: a COUNT and the page (the includes are built from the page's rows), and the
+builders never query."""
+
+import pytest
+from django.db.models import F
+
+from directory.models import DirectoryProfile
+from directory.selectors import company_today
+from fhirapi import builders, selectors
+from fhirapi.search import SearchParams
+from tests.credentialing_factories import PayerFactory
+from tests.directory_factories import live_providers
+from tests.fhirapi.conftest import parse_fhir
+
+pytestmark = pytest.mark.django_db
+
+PAGE = (
+    "/fhir/PractitionerRole?_count=50&_include=PractitionerRole:practitioner"
+    "&_include=PractitionerRole:location&_include=PractitionerRole:network&_include=PractitionerRole:service"
+)
+
+
+@pytest.mark.parametrize("providers", [60, 600])
+def test_a_page_of_50_roles_with_includes_is_two_queries_at_any_size(
+    client, django_assert_num_queries, providers
+):
+    payer, other = PayerFactory(), PayerFactory()
+    half = providers // 2
+    live_providers(half, payer=payer)
+    live_providers(providers - half, payer=other)
+    DirectoryProfile.objects.filter(pk=F("pk")).update(
+        offers_in_person=True, office_city="Albany", office_state="NY"
+    )
+
+    with django_assert_num_queries(2):
+        response = client.get(PAGE)
+    found = parse_fhir(response)
+    assert found.total == providers
+    assert sum(1 for e in found.entry if e.search.mode == "match") == 50
+    # And the next page, through its cursor, costs the same.
+    next_url = next(link.url for link in found.link if link.relation == "next")
+    with django_assert_num_queries(2):
+        assert client.get(next_url.replace("http://testserver", "")).status_code == 200
+
+
+def test_the_builders_never_query(django_assert_num_queries):
+    payer = PayerFactory()
+    live_providers(2, payer=payer)
+    page = selectors.role_page(
+        SearchParams(resource_type="PractitionerRole", count=10), today=selectors_today()
+    )
+    site = builders.Site(origin="https://alma.test")
+    with django_assert_num_queries(0):
+        for application in page.rows:
+            profile = application.provider.directory_profile
+            builders.build_role(
+                profile,
+                license_type=application.provider.license_type,
+                payer=application.payer,
+                effective_date=application.effective_date,
+                last_updated=profile.updated_at,
+                site=site,
+            )
+            builders.build_practitioner(
+                profile,
+                license_type=application.provider.license_type,
+                last_updated=profile.updated_at,
+                site=site,
+            )
+            builders.build_network(application.payer, last_updated=profile.updated_at)
