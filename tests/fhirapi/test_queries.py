@@ -48,7 +48,7 @@ def test_the_builders_never_query(django_assert_num_queries):
     payer = PayerFactory()
     live_providers(2, payer=payer)
     page = selectors.role_page(
-        SearchParams(resource_type="PractitionerRole", count=10), today=selectors_today()
+        SearchParams(resource_type="PractitionerRole", count=10), today=company_today()
     )
     site = builders.Site(origin="https://alma.test")
     with django_assert_num_queries(0):
