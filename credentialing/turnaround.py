@@ -36,21 +36,22 @@ not read (no query) and every submitted application falls back to the 45-day pro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from alma.business_days import BusinessCalendar
 from alma.timekeeping import company_calendar
 from credentialing.decision_clock import (
+    MIN_DECISIONS,
     Basis,
     DatedStatus,
     StatusFacts,
@@ -58,6 +59,7 @@ from credentialing.decision_clock import (
     choose_turnaround,
     dated_status,
     decision_range,
+    expected_decision_at,
     late_cutoff,
 )
 from credentialing.expirables import caqh_attestation_due
@@ -303,78 +305,170 @@ def submitted_applications(
     return [(application, statuses[application.pk]) for application in applications]
 
 
-# --- "late" in SQL: one cutoff per decision clock ----------------------------------------------
+# --- "late" in SQL: one cutoff per payer and state ---------------------------------------------
 
 
 @dataclass(frozen=True)
-class DecisionClock:
-    """The applications waiting under one expected-decision rule: the 45-day promise, or a history
-    whose 80th percentile is the same number of business days. Two applications under one clock
-    submitted at the same moment end their expected range at the same moment, and a later
-    submission never ends earlier, so "late at t" is `submitted_at < late_cutoff(t)` for all of
-    them (decision_clock.late_cutoff)."""
+class LateCutoffs:
+    """For each clock an application can be under (TurnaroundTable.for_application: the payer in
+    the practice state with enough decisions there, else the payer in every state, else the
+    45-day promise), the submission instants before which it is late at `now` and at `soon`.
 
-    turnaround: Turnaround | None  # None: the promise; else the first history with its 80th percentile
-    applications: Q  # a condition on `waiting_for_decision()`
+    Within one payer and state the expected range ends later only as the submission is later
+    (decision_clock.late_cutoff), so "late" is `submitted_at < cutoff` on every row: PostgreSQL
+    counts and orders the waiting applications against a few hundred cutoffs (8 payers x the
+    states with history) joined in, instead of Python dating each one. Computed in Python from
+    the cached history table (no query when warm); the same for any number of applications.
+    """
 
-    def late_before(self, moment: datetime, calendar: BusinessCalendar) -> Q:
-        """Its applications past their expected decision at `moment`."""
-        return self.applications & Q(
-            submitted_at__lt=late_cutoff(moment, turnaround=self.turnaround, calendar=calendar)
-        )
+    now: datetime
+    soon: datetime
+    # (payer id, state or "" for the payer in every state, 80th percentile in business days,
+    # late before at now, at soon)
+    rows: list[tuple[int, str, int, datetime, datetime]]
+    promise: tuple[datetime, datetime]  # applications under no history
 
-    def overdue_after(self, submitted_at: datetime, calendar: BusinessCalendar) -> datetime:
-        """When one of its applications submitted at `submitted_at` becomes late."""
-        return decision_range(
-            submitted_at=submitted_at, turnaround=self.turnaround, basis=Basis.PROMISE, calendar=calendar
-        ).overdue_after
-
-
-def waiting_for_decision() -> QuerySet[PayerApplication]:
-    """Applications submitted and not decided, with the practice state their clock reads ("" for
-    none) as `clock_state`, for the conditions of `decision_clocks`."""
-    return PayerApplication.objects.filter(status=S.SUBMITTED, submitted_at__isnull=False).alias(
-        clock_state=Coalesce(F("provider__general_onboarding__state"), Value(""))
-    )
+    def overdue_after(self, submitted_at: datetime, days: int, calendar: BusinessCalendar) -> datetime:
+        """When an application submitted at `submitted_at` under the clock of `days` (0: the
+        promise) is late: the end of its expected range, as decision_range dates it."""
+        if not days:
+            return expected_decision_at(submitted_at)
+        return _range_end(submitted_at.astimezone(calendar.time_zone).date(), days, calendar)
 
 
-def decision_clocks(*, now: datetime | None = None) -> list[DecisionClock]:
-    """Every waiting application falls under exactly one of these clocks, as `dated_statuses`
-    chooses its history (TurnaroundTable.for_application): the payer in the state with enough
-    decisions there, else the payer in every state, else the promise. Histories with the same
-    80th percentile in business days end their ranges alike, so they share a clock. From the
-    cached table (no query when warm): a handful of clocks, whatever the number of applications."""
-    table = _practice_table(now or timezone.now())
-    clocks: dict[int, tuple[Turnaround, Q]] = {}
-
-    def under(turnaround: Turnaround, condition: Q) -> None:
-        days = turnaround.days[1]
-        first, conditions = clocks.get(days, (turnaround, Q(pk__in=[])))
-        clocks[days] = (first, conditions | condition)
-
-    promise = Q()
-    for payer_id, every_state in sorted(table.every_state.items()):
-        payer_wide, _basis = choose_turnaround(None, every_state)
-        if payer_wide is None:
-            continue  # too few decisions in every state, so in any one state too: the promise
-        promise &= ~Q(payer_id=payer_id)
-        own_states = []
-        for payer, state in sorted(table.in_state):
-            chosen, basis = table.for_application(payer, state)
-            if payer == payer_id and basis == Basis.PAYER_IN_STATE and chosen is not None:
-                under(chosen, Q(payer_id=payer_id, clock_state=state))
-                own_states.append(state)
-        elsewhere = ~Q(clock_state__in=own_states) if own_states else Q()
-        under(payer_wide, Q(payer_id=payer_id) & elsewhere)
-    return [DecisionClock(None, promise)] + [
-        DecisionClock(turnaround, condition) for _days, (turnaround, condition) in sorted(clocks.items())
-    ]
+@lru_cache(maxsize=4096)
+def _range_end(submitted_on: date, days: int, calendar: BusinessCalendar) -> datetime:
+    # A history's range is dated by the local day of submission alone: noon stands for any time.
+    submitted_at = datetime.combine(submitted_on, time(12), tzinfo=calendar.time_zone)
+    turnaround = Turnaround(MIN_DECISIONS, days, days)
+    return decision_range(
+        submitted_at=submitted_at, turnaround=turnaround, basis=Basis.PAYER, calendar=calendar
+    ).overdue_after
 
 
-def late_before(moment: datetime, clocks: Sequence[DecisionClock]) -> Q:
-    """A condition on `waiting_for_decision()`: past the expected decision at `moment`."""
+def late_cutoffs(*, now: datetime, soon: datetime) -> LateCutoffs:
+    """The cutoffs of every payer and state with a history, at `now` and at `soon` (later)."""
+    table = _practice_table(now)
     calendar = company_calendar()
-    condition = Q(pk__in=[])
-    for clock in clocks:
-        condition |= clock.late_before(moment, calendar)
-    return condition
+    by_days: dict[int | None, tuple[datetime, datetime]] = {}
+
+    def cutoffs(turnaround: Turnaround | None) -> tuple[datetime, datetime]:
+        days = turnaround.days[1] if turnaround is not None else None
+        if days not in by_days:  # a handful of distinct percentiles: each worked out once
+            by_days[days] = (
+                late_cutoff(now, turnaround=turnaround, calendar=calendar),
+                late_cutoff(soon, turnaround=turnaround, calendar=calendar),
+            )
+        return by_days[days]
+
+    rows = []
+    for payer_id, state in sorted(table.in_state):
+        turnaround, basis = table.for_application(payer_id, state)
+        if basis == Basis.PAYER_IN_STATE and turnaround is not None:
+            rows.append((payer_id, state, turnaround.days[1], *cutoffs(turnaround)))
+    for payer_id, every_state in sorted(table.every_state.items()):
+        turnaround, _basis = choose_turnaround(None, every_state)
+        if turnaround is not None:
+            rows.append((payer_id, "", turnaround.days[1], *cutoffs(turnaround)))
+    return LateCutoffs(now, soon, rows, cutoffs(None))
+
+
+_WAITING_SQL = """
+WITH in_state AS (
+    SELECT * FROM unnest(%(payers)s::int[], %(states)s::text[], %(days)s::int[],
+                         %(late_now)s::timestamptz[], %(late_soon)s::timestamptz[])
+        AS c(payer_id, state, days, late_now, late_soon)
+), every_state AS (
+    SELECT * FROM unnest(%(all_payers)s::int[], %(all_days)s::int[],
+                         %(all_late_now)s::timestamptz[], %(all_late_soon)s::timestamptz[])
+        AS c(payer_id, days, late_now, late_soon)
+), waiting AS (
+    -- Each waiting application with its clock, chosen as for_application chooses: the payer in
+    -- the practice state, else the payer in every state, else the promise (0 days).
+    SELECT a.id,
+           a.provider_id,
+           a.submitted_at,
+           COALESCE(s.days, p.days, 0) AS days,
+           COALESCE(s.late_now, p.late_now, %(promise_now)s) AS late_now,
+           COALESCE(s.late_soon, p.late_soon, %(promise_soon)s) AS late_soon
+    FROM (
+        -- The practice state probed per waiting application on the form's provider index (a
+        -- join hashes every provider's wide form row), once per row (OFFSET 0: not pulled up).
+        SELECT a.id, a.provider_id, a.payer_id, a.submitted_at,
+               (SELECT g.state FROM {general_onboarding} g WHERE g.provider_id = a.provider_id) AS state
+        FROM {application} a
+        WHERE a.status = %(submitted)s AND a.submitted_at IS NOT NULL
+        OFFSET 0
+    ) a
+    LEFT JOIN in_state s ON s.payer_id = a.payer_id AND s.state = a.state
+    LEFT JOIN every_state p ON p.payer_id = a.payer_id
+)
+"""
+
+
+def _waiting(cutoffs: LateCutoffs, select: str, **more: Any) -> tuple[str, dict[str, Any]]:
+    sql = _WAITING_SQL.format(
+        application=PayerApplication._meta.db_table, general_onboarding=GeneralOnboarding._meta.db_table
+    )
+    in_state = [row for row in cutoffs.rows if row[1]]
+    every_state = [row for row in cutoffs.rows if not row[1]]
+    params = {
+        "payers": [row[0] for row in in_state],
+        "states": [row[1] for row in in_state],
+        "days": [row[2] for row in in_state],
+        "late_now": [row[3] for row in in_state],
+        "late_soon": [row[4] for row in in_state],
+        "all_payers": [row[0] for row in every_state],
+        "all_days": [row[2] for row in every_state],
+        "all_late_now": [row[3] for row in every_state],
+        "all_late_soon": [row[4] for row in every_state],
+        "promise_now": cutoffs.promise[0],
+        "promise_soon": cutoffs.promise[1],
+        "submitted": S.SUBMITTED,
+        **more,
+    }
+    return sql + select, params
+
+
+def late_counts(cutoffs: LateCutoffs) -> tuple[int, int]:
+    """How many waiting applications are late at `now`, and late by `soon` but not yet: one query."""
+    sql, params = _waiting(
+        cutoffs,
+        "SELECT count(*) FILTER (WHERE submitted_at < late_now), "
+        "count(*) FILTER (WHERE submitted_at >= late_now AND submitted_at < late_soon) FROM waiting",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        late, soon = cursor.fetchone()
+    return late, soon
+
+
+def late_oldest(cutoffs: LateCutoffs, *, limit: int) -> list[tuple[int, datetime, int, bool]]:
+    """Per clock the `limit` oldest submissions late at `now`, and the `limit` oldest late by
+    `soon` only: (id, submitted_at, days, late now). A clock's ranges end in the order of its
+    submissions, so these hold the `limit` soonest due of each part over all clocks. One query;
+    at most 2 x limit rows per clock, whatever the number of applications."""
+    sql, params = _waiting(
+        cutoffs,
+        """, parts AS (
+    SELECT id, submitted_at, days, submitted_at < late_now AS late,
+           row_number() OVER (
+               PARTITION BY days, submitted_at < late_now ORDER BY submitted_at, id
+           ) AS position
+    FROM waiting
+    WHERE submitted_at < late_soon
+)
+SELECT id, submitted_at, days, late FROM parts WHERE position <= %(limit)s ORDER BY submitted_at, id""",
+        limit=limit,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, submitted_at, days, late) for pk, submitted_at, days, late in cursor.fetchall()]
+
+
+def late_providers(cutoffs: LateCutoffs) -> tuple[str, list[Any]]:
+    """SQL (with its parameters, for RawSQL) of the providers with an application late at `now`."""
+    sql, params = _waiting(cutoffs, "SELECT provider_id FROM waiting WHERE submitted_at < late_now")
+    # RawSQL takes positional parameters: the named ones in order of appearance.
+    names = re.findall(r"%\((\w+)\)s", sql)
+    return re.sub(r"%\((\w+)\)s", "%s", sql), [params[name] for name in names]

@@ -35,7 +35,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,10 +45,11 @@ from alma.timekeeping import company_calendar
 from credentialing.decision_clock import DatedStatus, DecisionRange
 from credentialing.models import PayerApplication
 from credentialing.turnaround import (
-    decision_clocks,
-    late_before,
+    late_counts,
+    late_cutoffs,
+    late_oldest,
+    late_providers,
     submitted_applications,
-    waiting_for_decision,
 )
 from directory.golive import day_label
 from directory.selectors import company_zone, not_reverified_profiles
@@ -246,58 +249,42 @@ def _late_application(application: PayerApplication, status: DatedStatus) -> Lat
 
 
 def _payer_decision_summary(now: datetime, shown: int) -> "tuple[KindSummary, list[LateApplication]]":
-    """Payer decisions counted and cut in SQL: one late cutoff per decision clock
-    (credentialing.turnaround.decision_clocks) makes "overdue" and "due soon" conditions. Three
-    queries (and the payers' history when the cache is cold): the counts; each clock's oldest
-    `shown` overdue and due soon, which hold the `shown` soonest due of all (a clock's due dates
-    grow with its submissions), dated here from their submission alone; then only the rows shown."""
-    clocks = decision_clocks(now=now)
-    soon = now + APPLICATION_AT_RISK_WINDOW
-    late_now = late_before(now, clocks)
-    counts = waiting_for_decision().aggregate(
-        overdue=Count("pk", filter=late_now),
-        at_risk=Count("pk", filter=late_before(soon, clocks) & ~late_now),
-    )
+    """Payer decisions counted and cut in SQL against one late cutoff per payer and state
+    (credentialing.turnaround.late_cutoffs, from the cached history). Three queries (and the
+    history when the cache is cold): the counts; each clock's oldest overdue and due soon, which
+    hold the `shown` soonest due of all, dated here from their submission alone; then only the
+    rows shown, with their dated status."""
+    if connection.vendor != "postgresql":  # the SQLite demo: its few rows, in Python
+        part = SlaBoard(now=now)
+        _add_payer_decisions(part, now)
+        return _summary_of(part, "Payer decision", shown), part.late_applications[:shown]
+    cutoffs = late_cutoffs(now=now, soon=now + APPLICATION_AT_RISK_WINDOW)
+    overdue_count, at_risk_count = late_counts(cutoffs)
     calendar = company_calendar()
-    parts = [
-        waiting_for_decision()
-        .filter(condition)
-        .annotate(clock_index=Value(index), overdue_part=Value(overdue))
-        .values_list("pk", "submitted_at", "clock_index", "overdue_part")
-        .order_by("submitted_at", "pk")[:shown]
-        for index, clock in enumerate(clocks)
-        for overdue, condition in (
-            (True, clock.late_before(now, calendar)),
-            (False, clock.late_before(soon, calendar) & ~clock.late_before(now, calendar)),
-        )
-    ]
     # Soonest due first, as the board sorts (its rows come oldest submission first).
     dated = sorted(
-        (clocks[index].overdue_after(submitted_at, calendar), submitted_at, pk, overdue)
-        for pk, submitted_at, index, overdue in parts[0].union(*parts[1:], all=True)
+        (cutoffs.overdue_after(submitted_at, days, calendar), submitted_at, pk, late)
+        for pk, submitted_at, days, late in late_oldest(cutoffs, limit=shown)
     )
     overdue = [pk for _due, _at, pk, late in dated if late][:shown]
     at_risk = [pk for _due, _at, pk, late in dated if not late][:shown]
     oldest_late = [pk for _at, pk in sorted((at, pk) for _due, at, pk, late in dated if late)][:shown]
     chosen = set(overdue) | set(at_risk) | set(oldest_late)
-    loaded = (
-        {app.pk: (app, status) for app, status in submitted_applications(now=now, pks=chosen)}
-        if chosen
-        else {}
-    )
+    rows = submitted_applications(now=now, pks=chosen) if chosen else []
+    loaded = {application.pk: (application, status) for application, status in rows}
 
     def promises(pks: list[int]) -> list[Promise]:
         # A row decided since the first query is left out rather than shown late.
         return [
-            _payer_promise(app, status.decision)
-            for app, status in (loaded[pk] for pk in pks if pk in loaded)
+            _payer_promise(application, status.decision)
+            for application, status in (loaded[pk] for pk in pks if pk in loaded)
             if status.decision is not None
         ]
 
     summary = KindSummary(
         "Payer decision",
-        counts["overdue"],
-        counts["at_risk"],
+        overdue_count,
+        at_risk_count,
         promises(overdue),
         promises(at_risk),
         _list_url("Payer decision"),
@@ -518,19 +505,21 @@ def sla_summary(now: datetime | None = None, *, shown: int = SHOWN_PER_KIND) -> 
             add(computed, now)
     by_kind = {kind.kind: kind for kind in sql_kinds}
     for kind in KINDS:
-        if kind in by_kind:
-            continue
-        overdue = sorted((p for p in computed.overdue if p.kind == kind), key=lambda p: p.due_at)
-        at_risk = sorted((p for p in computed.at_risk if p.kind == kind), key=lambda p: p.due_at)
-        by_kind[kind] = KindSummary(
-            kind, len(overdue), len(at_risk), overdue[:shown], at_risk[:shown], _list_url(kind)
-        )
+        if kind not in by_kind:
+            by_kind[kind] = _summary_of(computed, kind, shown)
     return SlaSummary(
         now=now,
         kinds=[by_kind[kind] for kind in KINDS],
         late_applications=late_applications,
         late_applications_count=payer_decisions.overdue_count,
     )
+
+
+def _summary_of(board: SlaBoard, kind: str, shown: int) -> KindSummary:
+    """One kind of a board computed in Python: counted and cut from its rows."""
+    overdue = sorted((p for p in board.overdue if p.kind == kind), key=lambda p: p.due_at)
+    at_risk = sorted((p for p in board.at_risk if p.kind == kind), key=lambda p: p.due_at)
+    return KindSummary(kind, len(overdue), len(at_risk), overdue[:shown], at_risk[:shown], _list_url(kind))
 
 
 def _list_url(kind: str) -> str:
@@ -633,15 +622,16 @@ def providers_overdue(value: str, now: datetime) -> Q:
                 Ticket.objects.filter(status=TicketStatus.OPEN, reply_due_at__lt=now, provider=OuterRef("pk"))
             )
         )
-    if value == "payer_decision" or value in _COMPUTED_FILTERS:
+    if value in _COMPUTED_FILTERS:
         return _computed_overdue(value, now)
     return Q()
 
 
 def _computed_overdue(value: str, now: datetime) -> Q:
-    if value == "payer_decision":  # one SQL condition: a late cutoff per decision clock
-        late = late_before(now, decision_clocks(now=now))
-        return Q(Exists(waiting_for_decision().filter(late, provider=OuterRef("pk"))))
+    if value == "payer_decision" and connection.vendor == "postgresql":
+        # One SQL condition: the waiting applications against a late cutoff per payer and state.
+        sql, params = late_providers(late_cutoffs(now=now, soon=now))
+        return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, every value a parameter
     if value in _COMPUTED_FILTERS:
         kind, adder = _COMPUTED_FILTERS[value]
         board = SlaBoard(now=now)
