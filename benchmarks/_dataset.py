@@ -10,6 +10,7 @@ import random
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from benchmarks._common import copy_rows, reset_sequences
 
@@ -97,7 +98,7 @@ def load_directory(n: int, today: date, rng: random.Random) -> dict:
     populations = list(Population.values)
     other_languages = [code for code in Language.values if code != "en"]
 
-    people = []
+    people: list[dict[str, Any]] = []
     for i in range(1, n + 1):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         form_approved = rng.random() < 0.95
@@ -180,14 +181,8 @@ def load_directory(n: int, today: date, rng: random.Random) -> dict:
     copy_rows(
         PayerApplication,
         [
-            "provider_id",
-            "payer_id",
-            "status",
-            "requested_at",
-            "submitted_at",
-            "decided_at",
-            "effective_date",
-            "denial_reason",
+            *("provider_id", "payer_id", "status", "requested_at", "submitted_at", "decided_at"),
+            *("effective_date", "denial_reason"),
         ],
         applications,
     )
@@ -521,14 +516,8 @@ def load_national(n: int, today: date, rng: random.Random) -> dict:  # noqa: PLR
     _copy_rows(
         PayerApplication,
         [
-            "provider_id",
-            "payer_id",
-            "status",
-            "requested_at",
-            "submitted_at",
-            "decided_at",
-            "withdrawn_at",
-            "denial_reason",
+            *("provider_id", "payer_id", "status", "requested_at", "submitted_at", "decided_at"),
+            *("withdrawn_at", "denial_reason"),
         ],
         (
             (

@@ -3,13 +3,20 @@ measured in the same run, at two data sizes; the query counts; the workers' memo
 
     .venv/bin/python benchmarks/pages_benchmark.py                       # 10k and 100k, ~15 min
     .venv/bin/python benchmarks/pages_benchmark.py --sizes 10000 --rounds 3 --seconds 3 --keep
+    .venv/bin/python benchmarks/pages_benchmark.py --sizes 10000 --pages "SLA,review queue" --p95
+
+--pages SUBSTR[,SUBSTR] measures only the pages whose name (the table's first column) contains
+one of the substrings, ignoring case, to re-measure one page quickly; the bare view and the floor
+page are measured always (every ratio needs them). --p95 adds a p95 column beside each p50 (wrk's
+95th percentile of the same runs, through its Lua `done` hook).
 
 Needs PostgreSQL (BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/),
 Redis for the broker of the emails the load queues (BENCH_BROKER_URL, default redis DB 3; no
 worker is needed) and Debian's wrk (`apt-get install wrk`).
 
-For each size it creates its own database, alma_bench_pages_10k / alma_bench_pages_100k (dropped
-and created again; dropped at the end unless --keep), migrates it, loads the national data set
+For each size it creates its own database, alma_bench_pages_10k / alma_bench_pages_100k, or
+<name>_10k / <name>_100k where BENCH_DATABASE_URL names one (dropped and created again; dropped
+at the end unless --keep), migrates it, loads the national data set
 (benchmarks/_dataset.load_national: n providers, ~57 % live, ~5 events and ~5 emails each, 5 %
 of forms waiting for review, a provider with 8 payers and ~900 timeline rows, an average one, one
 mid-onboarding, a staff user signed in through the authenticator-code step), then:
@@ -49,13 +56,38 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for `benchmarks`
 
-from benchmarks._common import Ratio, check, drop_database, out, ratios, recreate_database, table  # noqa: E402
+from benchmarks._common import (
+    DEFAULT_SERVER,
+    ROOT,
+    Ratio,
+    add_keep,
+    add_rounds,
+    add_sizes,
+    argument_parser,
+    check,
+    child_pids,
+    migrate,
+    out,
+    own_database,
+    parse_arguments,
+    peak_rss_mb,
+    percentile,
+    ratios,
+    session_client,
+    setup_django,
+    sizes_of,
+    stop_process,
+    table,
+)
+from benchmarks._common import size_label as label
 
 PORT = 8601
-SERVER = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/").rsplit("/", 1)[0]
+SERVER, _NAMED = os.environ.get("BENCH_DATABASE_URL", f"{DEFAULT_SERVER}/").rsplit("/", 1)
+# Each size's database: <BENCH_DATABASE_URL's name>_10k where it names one (so benchmarks run side
+# by side under different names do not drop each other's), else alma_bench_pages_10k.
+DATABASE_PREFIX = _NAMED or "alma_bench_pages"
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
 FLAT = 1.3  # largest size's floor ratio ÷ smallest's
 MEMORY_FLAT = 0.10
@@ -83,22 +115,34 @@ BARE, FLOOR = "bare view (/bench/bare/)", "floor page (/bench/floor/)"
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--sizes", default="10000,100000", help="providers per data set (default 10000,100000)"
-    )
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of A B A B (default 3, at least 3)")
+    parser = argument_parser(__doc__)
+    add_sizes(parser, "10000,100000")
+    add_rounds(parser, 3)
     parser.add_argument("--seconds", type=float, default=3.0, help="wrk run per page and round (default 3)")
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
+    add_keep(parser, databases=True)
+    parser.add_argument(
+        "--pages",
+        metavar="SUBSTR[,SUBSTR]",
+        help="measure only the pages whose name contains one of these (any case); the two baselines always",
+    )
+    parser.add_argument(
+        "--p95", action="store_true", help="also print each page's p95 (from the same wrk runs)"
+    )
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # the child process of one size
     parser.add_argument("--result", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    check(args.rounds >= 3, "--rounds must be at least 3 (a median and a min-max need them)")
+    args = parse_arguments(parser)
+    args.chosen = chosen_pages(args.pages)
     return args
 
 
-def label(n: int) -> str:
-    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+def chosen_pages(pages: str | None) -> list[tuple[str, str, str, str, float | None]]:
+    """PAGES, or those whose name contains one of the comma-separated substrings."""
+    if not pages:
+        return PAGES
+    wanted = [part.strip().casefold() for part in pages.split(",") if part.strip()]
+    chosen = [page for page in PAGES if any(part in page[0].casefold() for part in wanted)]
+    check(bool(chosen), f"--pages {pages!r} names none of: {'; '.join(name for name, *_ in PAGES)}")
+    return chosen
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,21 +164,40 @@ def get(path: str, cookie: str, port: int, timeout: float = 120) -> tuple[int, b
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def wrk_p50(path: str, cookie: str, port: int, duration: float) -> tuple[float, int]:
-    """p50 in ms and the number of answers, from wrk's latency distribution."""
-    command = [
-        *("wrk", "-t1", "-c2", f"-d{max(1, round(duration))}s", "--timeout", "60s", "--latency"),
-        *("-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"),
-    ]
-    output = subprocess.run(  # noqa: S603 - wrk and our own URL
-        command, capture_output=True, text=True, check=True, timeout=duration + 90
-    ).stdout
+# wrk's --latency prints 50, 75, 90 and 99 %: the 95th comes from its Lua hook at the end of a run.
+_P95_SCRIPT = """done = function(summary, latency, requests)
+  io.write(string.format("p95 %d us\\n", latency:percentile(95.0)))
+end
+"""
+
+
+def wrk_latency(
+    path: str, cookie: str, port: int, duration: float, *, p95: bool = False
+) -> tuple[float, int, float | None]:
+    """p50 in ms and the number of answers, from wrk's latency distribution; with p95, the 95th
+    percentile in ms too (else None)."""
+    with tempfile.NamedTemporaryFile("w", prefix="bench-wrk-", suffix=".lua") as script:
+        script.write(_P95_SCRIPT)
+        script.flush()
+        command = [
+            *("wrk", "-t1", "-c2", f"-d{max(1, round(duration))}s", "--timeout", "60s", "--latency"),
+            *(("-s", script.name) if p95 else ()),
+            *("-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"),
+        ]
+        output = subprocess.run(  # noqa: S603 - wrk and our own URL
+            command, capture_output=True, text=True, check=True, timeout=duration + 90
+        ).stdout
     found = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
     answered = re.search(r"(\d+) requests in", output)
     check(found is not None and answered is not None, f"no latency distribution from wrk:\n{output}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     check(bad is None, f"{path} answered errors under load:\n{output}")
-    return float(found.group(1)) * _UNITS[found.group(2)], int(answered.group(1))
+    high = None
+    if p95:
+        tail = re.search(r"^p95 (\d+) us$", output, re.MULTILINE)
+        check(tail is not None, f"no p95 from wrk's script:\n{output}")
+        high = int(tail.group(1)) / 1000
+    return float(found.group(1)) * _UNITS[found.group(2)], int(answered.group(1)), high
 
 
 def drain(port: int, cookie: str, bare_ms: float) -> None:
@@ -182,23 +245,10 @@ class Gunicorn:
         raise SystemExit(f"Benchmark aborted: gunicorn did not answer in 60 s; its log: {self.log.name}")
 
     def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return [int(pid) for pid in children]
+        return child_pids(self.process.pid)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise SystemExit(f"Benchmark aborted: no VmHWM for worker {pid}")
+        stop_process(self.process)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,41 +256,20 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def one_size(n: int, args) -> dict:
-    url = f"{SERVER}/alma_bench_pages_{label(n)}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "CELERY_BROKER_URL": BROKER,
-        "DJANGO_DEBUG": "false",
-    }
-    os.environ.update(env)
-    out(f"\n## {n:,} providers: database {url} (recreated)")
-    recreate_database(url)
-    try:
-        return _measure_size(n, args, env)
-    finally:
-        from django.db import connections  # noqa: PLC0415
-
-        connections.close_all()
-        if not args.keep:
-            drop_database(url)
+    url = f"{SERVER}/{DATABASE_PREFIX}_{label(n)}"
+    with own_database(url, keep=args.keep, announce=f"\n## {n:,} providers: database {{url}} (recreated)"):
+        # gunicorn gets this process's environment: the same database, settings and broker.
+        setup_django(url, CELERY_BROKER_URL=BROKER, DJANGO_DEBUG="false")
+        return _measure_size(n, args, dict(os.environ))
 
 
 def _measure_size(n: int, args, env: dict) -> dict:
-    import django  # noqa: PLC0415
-
-    django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
-
     from benchmarks._dataset import load_national  # noqa: PLC0415
     from credentialing.models import Payer  # noqa: PLC0415
     from directory import selectors  # noqa: PLC0415
     from directory.models import DirectoryProfile  # noqa: PLC0415
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    out(f"Migrated in {time.perf_counter() - started:.1f} s")
+    migrate()
     started = time.perf_counter()
     loaded = load_national(n, selectors.company_today(), random.Random(14))  # noqa: S311 - repeatable data
     load_seconds = time.perf_counter() - started
@@ -264,7 +293,7 @@ def _measure_size(n: int, args, env: dict) -> dict:
     }
     pages = [
         (name, sessions[who], path.format(**fill), must.format(**fill), target)
-        for name, who, path, must, target in PAGES
+        for name, who, path, must, target in args.chosen
     ]
 
     counts = query_counts(pages, sessions["average"])
@@ -274,7 +303,7 @@ def _measure_size(n: int, args, env: dict) -> dict:
 
     server = Gunicorn(env, PORT)
     try:
-        p50s, answers = under_load(server, pages, sessions["average"], args)
+        p50s, answers, p95s = under_load(server, pages, sessions["average"], args)
     finally:
         server.stop()
     memory = mixed_memory(env, pages, sessions["average"])
@@ -283,6 +312,7 @@ def _measure_size(n: int, args, env: dict) -> dict:
         "loaded": {k: v for k, v in loaded.items() if k not in ("sessions", "paths")},
         "load_seconds": load_seconds,
         "p50": p50s,
+        **({"p95": p95s} if args.p95 else {}),
         "answers": answers,
         "queries": counts,
         "memory": memory,
@@ -290,16 +320,13 @@ def _measure_size(n: int, args, env: dict) -> dict:
 
 
 def query_counts(pages, cookie: str) -> dict:
-    from django.conf import settings  # noqa: PLC0415
     from django.db import connection  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
     from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
 
     counts = {}
     baselines = [(BARE, cookie, "/bench/bare/"), (FLOOR, cookie, "/bench/floor/")]
     for name, page_cookie, path in [*baselines, *((name, c, path) for name, c, path, _, _ in pages)]:
-        client = Client()
-        client.cookies[settings.SESSION_COOKIE_NAME] = page_cookie.split("=", 1)[1]
+        client = session_client(page_cookie.split("=", 1)[1])
         client.get(path)  # warm: templates compiled, caches filled as in a running worker
         shares, numbers = [], []
         for _ in range(5):
@@ -314,7 +341,7 @@ def query_counts(pages, cookie: str) -> dict:
     return counts
 
 
-def under_load(server: Gunicorn, pages, cookie: str, args) -> tuple[dict, dict]:
+def under_load(server: Gunicorn, pages, cookie: str, args) -> tuple[dict, dict, dict]:
     port = server.port
     # Each page answers 200 with its own content, not a redirect to sign-in; its single-request
     # time decides how long a wrk run must be to see at least 3 answers.
@@ -331,25 +358,28 @@ def under_load(server: Gunicorn, pages, cookie: str, args) -> tuple[dict, dict]:
         *((name, c, path) for name, c, path, _, _ in pages),
     ]
     for _name, c, path in runs:  # warm-up
-        wrk_p50(path, c, port, 1)
+        wrk_latency(path, c, port, 1)
         drain(port, cookie, 50)
     p50s: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    p95s: dict[str, list[float | None]] = {name: [] for name, _, _ in runs}
     answers: dict[str, list[int]] = {name: [] for name, _, _ in runs}
     for round_number in range(1, args.rounds + 1):
         round_started = time.perf_counter()
         for name, c, path in runs:
             duration = min(30.0, max(args.seconds, 3 * single.get(name, 0)))
-            p50, answered = wrk_p50(path, c, port, duration)
+            p50, answered, p95 = wrk_latency(path, c, port, duration, p95=args.p95)
             if answered < MIN_ANSWERS:
                 # Too slow for wrk's run to see enough answers: time that many one after another.
                 drain(port, cookie, p50s[BARE][-1])
-                p50 = statistics.median(get(path, c, port)[2] * 1000 for _ in range(MIN_ANSWERS))
+                times = [get(path, c, port)[2] * 1000 for _ in range(MIN_ANSWERS)]
+                p50, p95 = statistics.median(times), percentile(times, 95)
                 answered = MIN_ANSWERS
             p50s[name].append(p50)
+            p95s[name].append(p95)
             answers[name].append(answered)
             drain(port, cookie, p50s[BARE][-1])
         out(f"  round {round_number}: {time.perf_counter() - round_started:.0f} s")
-    return p50s, answers
+    return p50s, answers, p95s
 
 
 def mixed_memory(env: dict, pages, cookie: str) -> dict:
@@ -397,13 +427,24 @@ def print_size(result: dict) -> None:
             [
                 name,
                 f"{statistics.median(p50[name]):.1f}",
+                *p95_cell(result, name),
                 str(ratios(p50[name], p50[BARE])),
                 str(ratios(p50[name], p50[FLOOR])),
                 f"{min(result['answers'][name])}",
             ]
         )
     out(f"\nPages at {n} (p50 per wrk run; ratios per round, median (min-max, N rounds)):")
-    table(["page", "p50 ms", "÷ bare", "÷ floor", "answers per run (min)"], rows)
+    table(["page", "p50 ms", *p95_header(result), "÷ bare", "÷ floor", "answers per run (min)"], rows)
+
+
+def p95_header(result: dict, suffix: str = "") -> list[str]:
+    """The p95 column's header, where --p95 measured it."""
+    return [f"p95 ms{suffix}"] if "p95" in result else []
+
+
+def p95_cell(result: dict, name: str) -> list[str]:
+    """The page's p95 (median over the rounds), where --p95 measured it."""
+    return [f"{statistics.median(result['p95'][name]):.1f}"] if "p95" in result else []
 
 
 def print_summary(results: list[dict]) -> None:
@@ -413,7 +454,7 @@ def print_summary(results: list[dict]) -> None:
     headers = ["page"]
     for result in results:
         n = label(result["n"])
-        headers += [f"p50 ms {n}", f"÷ bare {n}", f"÷ floor {n}"]
+        headers += [f"p50 ms {n}", *p95_header(result, f" {n}"), f"÷ bare {n}", f"÷ floor {n}"]
     if len(results) > 1:
         headers.append(f"÷ floor {label(large['n'])} ÷ {label(small['n'])} (≤ {FLAT})")
     headers.append("target ÷ floor: met?")
@@ -427,6 +468,7 @@ def print_summary(results: list[dict]) -> None:
             floor_ratios.append(floor_ratio)
             row += [
                 f"{statistics.median(p50[name]):.1f}",
+                *p95_cell(result, name),
                 str(ratios(p50[name], p50[BARE])),
                 str(floor_ratio),
             ]
@@ -499,11 +541,12 @@ def main() -> None:
         Path(args.result).write_text(json.dumps(result))
         return
     check(shutil.which("wrk") is not None, "wrk is missing: apt-get install wrk")
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = sizes_of(args.sizes)
     total = time.perf_counter()
     out(
         f"Pages benchmark: sizes {', '.join(label(n) for n in sizes)}, {args.rounds} rounds, "
         f"{args.seconds:g} s per run"
+        + (f"; only {', '.join(name for name, *_ in args.chosen)}" if args.pages else "")
     )
     out(f"Machine: {os.cpu_count()} CPUs, {_machine()}")
     results = []
@@ -522,6 +565,8 @@ def main() -> None:
                 "--seconds",
                 str(args.seconds),
                 *(["--keep"] if args.keep else []),
+                *(["--pages", args.pages] if args.pages else []),
+                *(["--p95"] if args.p95 else []),
             ]
             subprocess.run(command, check=True)  # noqa: S603 - this script, one size
             results.append(json.loads(result_file.read_text()))
