@@ -332,7 +332,7 @@ def run_at_once(*targets) -> None:
 
 # Variables a subprocess must not inherit from whoever runs the tests (CI, a developer's shell).
 _INHERITED_PREFIXES = ("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "ANYMAIL_")
-_INHERITED_NAMES = ("SITE_URL", "FIELD_ENCRYPTION_KEYS")
+_INHERITED_NAMES = ("SITE_URL", "FIELD_ENCRYPTION_KEYS", "CACHE_URL")
 
 
 def production_env(*, without: str | None = None) -> dict[str, str]:
@@ -352,6 +352,7 @@ def production_env(*, without: str | None = None) -> dict[str, str]:
         SITE_URL="https://portal.alma.example",
         FIELD_ENCRYPTION_KEYS="3nlVx1dFOQt7cW-zF6pbTS3ejoi22o0QmK16yG1dx98=",
         CREDENTIALING_TEAM_EMAIL="credentialing@alma.example",
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     if without:
         del env[without]
