@@ -4,15 +4,20 @@ the provider's edits and the review of their bio.
 Publishing is set-based. `profiles_publish_due` (the directory's beat job, at midnight and every
 few minutes, and `publish_profiles`) and the event hooks (`profile_publish_if_due` when training
 is completed, `profiles_sync` when a payer decision changes a network, both received as signals
-in directory/receivers.py, and unhide from admin) all run the same few queries, over
-every provider or over the few an event concerns:
+in directory/receivers.py, a contracted start date corrected, the form approved, hide, unhide
+and offboard) all run the same few queries, over every provider or over the few an event
+concerns:
 
 1. build the profiles missing for approved General Onboarding forms (select, check slugs,
-   insert: three queries per 2,000 new profiles, one when there are none);
-2. find the profiles whose `is_live` differs from the rule on the day (one narrow query,
-   directory.selectors.profiles_differing: all a quiet run reads), then select FOR UPDATE
-   those only, with the rule's inputs (with_go_live_inputs), each checked once more against
-   the pure rule;
+   insert, and write their go-live dates: four queries per 2,000 new profiles, one when there
+   are none);
+2. an event's run first writes its providers' stored go-live dates (`go_live_on`, one UPDATE of
+   those whose date moved: profiles_go_live_write), so every input change moves the date;
+3. find the profiles whose `is_live` differs from their stored date on the day (one probe of two
+   small partial indexes: all a quiet run reads, an empty range whatever the number of
+   providers), then select FOR UPDATE those only, with the rule's inputs (with_go_live_inputs),
+   each checked once more against the pure rule; a stored date the rule contradicts is
+   repaired (and logged), never published on;
 3. one UPDATE for those going live, one for those coming down, one INSERT of their
    ProfileEvents (with the reason in words) and one INSERT of their emails into the outbox
    (outbox_enqueue_many, ON CONFLICT DO NOTHING on (provider, kind, key)): "your profile is
@@ -22,6 +27,13 @@ every provider or over the few an event concerns:
 4. after commit, one task sends the queued emails (not one task per provider).
 
 A second run finds nothing to change. A dry run is the same run, rolled back.
+
+The nightly reconciliation (`profiles_go_live_reconcile`, beat at 03:30 company time) is the
+recompute of everything the sweep used to do every few minutes: every stored date against its
+inputs, then every profile's `is_live` against the rule computed from scratch
+(directory.selectors.profiles_to_change). What it repairs is a write path that missed an input
+change (a row changed behind the services' back); it is logged as a WARNING with counts, so it is
+repaired within a day and seen.
 """
 
 from __future__ import annotations
@@ -33,7 +45,20 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -48,7 +73,7 @@ from directory.errors import (
     ReasonRequired,
 )
 from directory.golive import GoLiveDecision, day_label
-from directory.models import DirectoryProfile, ProfileEvent
+from directory.models import LISTED_UNTIL, WAITING_FOR_DAY, DirectoryProfile, ProfileEvent
 from directory.signals import profiles_built
 from onboarding.models import Provider, ReviewStatus
 from onboarding.services.outbox import OutgoingEmail, outbox_enqueue, outbox_enqueue_many
@@ -60,6 +85,7 @@ SWEEP = "scheduled sweep"
 TRAINING_COMPLETED = "training completed"
 PAYER_APPROVED = "payer approved"
 PAYER_WITHDRAWN = "payer withdrawn"
+RECONCILIATION = "nightly reconciliation"
 CREATE_BATCH = 2000
 # Rows per INSERT when a run writes many (the first run over a backlog): bounded statement size.
 INSERT_BATCH = 5000
@@ -86,6 +112,9 @@ class PublishResult:
     changes: list[Change] = field(default_factory=list)
     # Rows the SQL and the pure rule disagreed on: left as they were, logged at ERROR.
     disagreements: list[int] = field(default_factory=list)
+    # Profiles whose stored go-live date the pure rule contradicted: the date is repaired (the
+    # rule's), logged at WARNING, and the profile changes only as the rule says.
+    dates_repaired: list[int] = field(default_factory=list)
 
     @property
     def published(self) -> list[Change]:
@@ -94,6 +123,110 @@ class PublishResult:
     @property
     def unpublished(self) -> list[Change]:
         return [change for change in self.changes if change.action == "unpublish"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored go-live date (DirectoryProfile.go_live_on)
+
+
+# What the publishing loop reads of each profile it may change: the rule's inputs, what the event
+# and the emails need, and the stored date the rule is held against.
+_ROW_FIELDS = (*selectors.CHANGE_FIELDS, "go_live_on")
+
+
+class _Differs(Func):
+    """`a IS DISTINCT FROM b`, as a condition: two dates differ, a NULL and a date included."""
+
+    arg_joiner = " IS DISTINCT FROM "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, arg_joiner=" IS NOT ", **extra_context)
+
+
+def go_live_on_of_profile() -> Subquery:
+    """The rule's go-live date of each profile, as SQL for a set-based write: the latest of the
+    earliest approved effective date, the contracted start date and the training day, NULL while
+    any of the rule's blockers holds (directory.golive.go_live_decision's `go_live_on`).
+
+    Read from the one builder of the rule's inputs (selectors.with_provider_go_live_inputs, as the
+    dashboard and the per-row check of the sweep read them), so the stored date cannot drift from
+    what the rule is asked. One correlated subquery per profile: cheap for an event's few
+    providers; over every profile it is the nightly reconciliation's cost, never the sweep's.
+    """
+    inputs = selectors.with_provider_go_live_inputs(Provider.objects.filter(pk=OuterRef("provider_id")))
+    unblocked = Q(
+        effective_start__isnull=False,
+        training_on__isnull=False,
+        form_approved=True,
+        staff_hidden=False,
+        offboarded=False,
+    )
+    day = Case(
+        When(unblocked, then=Greatest("effective_start", "contracted_start", "training_on")),
+        default=None,
+        output_field=DateField(),
+    )
+    return Subquery(inputs.annotate(go_live_day=day).values("go_live_day")[:1], output_field=DateField())
+
+
+def profiles_go_live_write(*, provider_ids: Iterable[int] | None = None) -> int:
+    """Write the stored go-live date of these providers' profiles (of every profile: None) from
+    their inputs now, where it moved; returns how many moved. One UPDATE.
+
+    Every run narrowed to providers (an event: a payer decision, training completed, the form
+    approved, a contracted start date corrected, hide, unhide, offboard) calls it before deciding,
+    and so does building a profile: whichever input changed, the date follows it in the same
+    transaction. A row whose date did not move is not written (no dead row, no trigger)."""
+    profiles = DirectoryProfile.objects.all()
+    if provider_ids is not None:
+        profiles = profiles.filter(provider_id__in=list(provider_ids))
+    computed = go_live_on_of_profile()
+    return profiles.filter(_Differs(F("go_live_on"), computed)).update(go_live_on=computed)
+
+
+def profiles_differing_by_date(*, as_of: date, provider_ids: list[int] | None = None) -> QuerySet:
+    """The profiles whose `is_live` differs from their stored go-live date on `as_of`, as
+    (pk, is_live) pairs: those not live whose day has come, and those live whose day is gone
+    (NULL: something blocks it now) or moved past `as_of`.
+
+    The sweep's only read when nothing is due: a probe of the two indexes on those expressions
+    (directory_profile_going_live, directory_profile_coming_down), an empty range each."""
+    profiles = DirectoryProfile.objects.alias(
+        waiting_for_day=WAITING_FOR_DAY, listed_until=LISTED_UNTIL
+    ).filter(Q(waiting_for_day__lte=as_of) | Q(listed_until__gt=as_of))
+    if provider_ids is not None:
+        profiles = profiles.filter(provider_id__in=provider_ids)
+    return profiles.order_by().values_list("pk", "is_live")
+
+
+def _profiles_to_change_by_date(*, as_of: date, provider_ids: list[int] | None = None):
+    """Like selectors.profiles_to_change, from the stored dates: rows with the rule's inputs of
+    the profiles `profiles_differing_by_date` found (none: no second query), each still as the
+    first read saw it (a profile another run changed in between drops out)."""
+    differing = dict(profiles_differing_by_date(as_of=as_of, provider_ids=provider_ids))
+    seen_live = [pk for pk, is_live in differing.items() if is_live]
+    seen_not_live = [pk for pk, is_live in differing.items() if not is_live]
+    still_differing = Q(pk__in=seen_live, is_live=True) | Q(pk__in=seen_not_live, is_live=False)
+    rows = (
+        selectors.with_go_live_inputs(DirectoryProfile.objects.filter(still_differing))
+        .annotate(email=F("provider__user__email"))
+        .order_by("pk")
+        .values(*_ROW_FIELDS)
+    )
+    return rows if differing else rows.none()
+
+
+def _dates_repair(dates: dict[int, date | None]) -> None:
+    """Write the rule's go-live dates over stored ones it contradicted (profiles locked by the
+    caller): one UPDATE per 5,000."""
+    DirectoryProfile.objects.bulk_update(
+        [DirectoryProfile(pk=pk, go_live_on=day) for pk, day in sorted(dates.items())],
+        ["go_live_on"],
+        batch_size=INSERT_BATCH,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,6 +310,8 @@ def profiles_create_missing(*, now: datetime | None = None, provider_ids: Iterab
         # row is skipped, and the next run builds whatever is still missing.
         DirectoryProfile.objects.bulk_create(profiles, ignore_conflicts=True)
         created += len(profiles)
+        # Born with their go-live date, before anything (a receiver below, the sweep) reads it.
+        profiles_go_live_write(provider_ids=[profile.provider_id for profile in profiles])
         profiles_built.send(
             sender=DirectoryProfile, provider_ids=[profile.provider_id for profile in profiles], now=now
         )
@@ -197,12 +332,17 @@ def profiles_publish_due(
     provider_ids: Iterable[int] | None = None,
     trigger: str = SWEEP,
     actor: User | None = None,
+    recompute: bool = False,
 ) -> PublishResult:
     """Publish every profile whose go-live date has come, unpublish every live one that is no
     longer due; record each with its reason and queue the "live" and "taken down" emails.
 
     `as_of` (default: today in the company time zone) may differ from today only in a dry run:
     a real run never publishes early, and today's run already covers every earlier day.
+
+    The profiles to change are found from their stored go-live dates (an index probe); with
+    `recompute`, from the rule's inputs over every profile, as the nightly reconciliation does
+    (selectors.profiles_to_change). Either way each is checked against the pure rule first.
     """
     now = now or timezone.now()
     today = selectors.company_today(now)
@@ -216,7 +356,13 @@ def profiles_publish_due(
         provider_ids = list(provider_ids)
     with transaction.atomic():
         result = _publish(
-            now=now, as_of=as_of, dry_run=dry_run, provider_ids=provider_ids, trigger=trigger, actor=actor
+            now=now,
+            as_of=as_of,
+            dry_run=dry_run,
+            provider_ids=provider_ids,
+            trigger=trigger,
+            actor=actor,
+            recompute=recompute,
         )
         if dry_run:
             transaction.set_rollback(True)  # the emails' on-commit delivery is dropped with it
@@ -239,29 +385,39 @@ def _publish(
     provider_ids: list[int] | None,
     trigger: str,
     actor: User | None,
+    recompute: bool = False,
 ) -> PublishResult:
     result = PublishResult(as_of=as_of, dry_run=dry_run, trigger=trigger)
     result.created = profiles_create_missing(now=now, provider_ids=provider_ids)
+    if provider_ids is not None:
+        # An event's run: whichever of its providers' inputs moved, their dates follow first.
+        profiles_go_live_write(provider_ids=provider_ids)
     going_live: list[dict[str, Any]] = []
     coming_down: list[dict[str, Any]] = []
     events: list[ProfileEvent] = []
     decisions: dict[int, GoLiveDecision] = {}  # by profile: what a take-down email says
-    rows = selectors.profiles_to_change(as_of=as_of, provider_ids=provider_ids).select_for_update(
-        of=("self",)
-    )
-    for row in rows:
+    repaired: dict[int, date | None] = {}  # stored dates the rule contradicts, by profile
+    if recompute:
+        found = selectors.profiles_to_change(as_of=as_of, provider_ids=provider_ids).values(*_ROW_FIELDS)
+    else:
+        found = _profiles_to_change_by_date(as_of=as_of, provider_ids=provider_ids)
+    for row in found.select_for_update(of=("self",)):
         decision = selectors.decision_for(row)
         due = decision.is_live_on(as_of)
-        sql_due = not row["is_live"]  # selected because is_live differs from the SQL's due-ness
-        if due != sql_due:
+        if decision.go_live_on != row["go_live_on"]:
+            repaired[row["pk"]] = decision.go_live_on
+        if recompute and due == row["is_live"]:
             # Never publish on the SQL's word alone: a disagreement is a bug to look at.
             logger.error(
                 "Go-live rule and SQL disagree for profile %s (SQL due=%s, rule: %s); left as it is",
                 row["pk"],
-                sql_due,
+                not row["is_live"],
                 decision.summary(as_of),
             )
             result.disagreements.append(row["pk"])
+            continue
+        if due == row["is_live"]:
+            # Selected on a stored date the rule contradicts: the date is wrong, is_live is not.
             continue
         reason = decision.summary(as_of)
         (going_live if due else coming_down).append(row)
@@ -300,6 +456,18 @@ def _publish(
     if events:
         ProfileEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
     _queue_emails(going_live, coming_down, events, decisions, now=now, as_of=as_of)
+    if repaired:
+        _dates_repair(repaired)
+        result.dates_repaired = sorted(repaired)
+        if not dry_run:
+            # A write path that missed an input change: repaired now, and seen.
+            logger.warning(
+                "Directory (%s): %s stored go-live date(s) contradicted the rule and were repaired "
+                "(profiles %s)",
+                trigger,
+                len(repaired),
+                ", ".join(map(str, result.dates_repaired[:20])),
+            )
     return result
 
 
@@ -349,6 +517,91 @@ def profiles_sync(
     provider_ids = list(provider_ids)
     result = profiles_publish_due(now=now, provider_ids=provider_ids, trigger=trigger, actor=actor)
     profiles_network_refresh(provider_ids=provider_ids, today=selectors.company_today(now))
+    return result
+
+
+@dataclass
+class Reconciliation:
+    """What the nightly reconciliation found wrong and repaired (all zero on a healthy night)."""
+
+    as_of: date
+    # Stored go-live dates that disagreed with their inputs, by how: a date where there was none,
+    # none where there was one, a date moved. `repaired_ids`: the first of those profiles.
+    dates_set: int = 0
+    dates_cleared: int = 0
+    dates_moved: int = 0
+    repaired_ids: list[int] = field(default_factory=list)
+    # The full recompute's run (today's rule over every profile): what it changed, the stored
+    # dates and the sweep had missed.
+    publish: PublishResult | None = None
+
+    @property
+    def dates_repaired(self) -> int:
+        return self.dates_set + self.dates_cleared + self.dates_moved
+
+    @property
+    def missed_changes(self) -> int:
+        return len(self.publish.changes) if self.publish else 0
+
+
+def profiles_go_live_reconcile(*, now: datetime | None = None) -> Reconciliation:
+    """The nightly reconciliation: every stored go-live date recomputed from its inputs, and every
+    profile's `is_live` against the rule computed from scratch; whatever disagreed is repaired and
+    logged as a WARNING with counts. Beat runs it daily (03:30 company time, after the day's
+    dates came due at 00:05), so an input changed behind the services' back (an import, a row
+    edited by hand, a bug in a write path) costs at most a day, and is seen.
+
+    Set-based: one read of the dates that differ (for the counts), one UPDATE of those (computed
+    again in the statement, so an event committed meanwhile is not undone), then the full run of
+    the sweep as it was before the stored dates (profiles_publish_due with recompute)."""
+    now = now or timezone.now()
+    today = selectors.company_today(now)
+    result = Reconciliation(as_of=today)
+    with transaction.atomic():
+        differing = list(
+            DirectoryProfile.objects.annotate(computed=go_live_on_of_profile())
+            .filter(_Differs(F("go_live_on"), F("computed")))
+            .order_by("pk")
+            .values_list("pk", "go_live_on", "computed")
+        )
+        if differing:
+            pks = [pk for pk, _, _ in differing]
+            computed = go_live_on_of_profile()
+            DirectoryProfile.objects.filter(pk__in=pks).filter(_Differs(F("go_live_on"), computed)).update(
+                go_live_on=computed
+            )
+        result.dates_set = sum(1 for _, stored, day in differing if stored is None)
+        result.dates_cleared = sum(1 for _, stored, day in differing if day is None)
+        result.dates_moved = len(differing) - result.dates_set - result.dates_cleared
+        result.repaired_ids = [pk for pk, _, _ in differing[:20]]
+        result.publish = _publish(
+            now=now,
+            as_of=today,
+            dry_run=False,
+            provider_ids=None,
+            trigger=RECONCILIATION,
+            actor=None,
+            recompute=True,
+        )
+    publish = result.publish
+    if result.dates_repaired or publish.changes or publish.disagreements:
+        logger.warning(
+            "Directory go-live reconciliation as of %s: %s stored go-live date(s) disagreed with their "
+            "inputs and were repaired (%s set, %s cleared, %s moved; profiles %s); the full recompute "
+            "published %s and took down %s that the sweep had missed; %s left for the rule and SQL "
+            "disagree",
+            today.isoformat(),
+            result.dates_repaired,
+            result.dates_set,
+            result.dates_cleared,
+            result.dates_moved,
+            ", ".join(map(str, result.repaired_ids)) or "none",
+            len(publish.published),
+            len(publish.unpublished),
+            len(publish.disagreements),
+        )
+    else:
+        logger.info("Directory go-live reconciliation as of %s: every stored date and profile agreed", today)
     return result
 
 

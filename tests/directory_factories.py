@@ -159,6 +159,8 @@ def bulk_providers(setups: list[Setup], *, payer: Payer, other_payer: Payer | No
             if setup.has_profile
         ]
     )
+    # With their stored go-live dates, as the services write them with every profile.
+    directory.profiles_go_live_write(provider_ids=[provider.pk for provider in providers])
     return providers
 
 

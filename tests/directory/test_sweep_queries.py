@@ -1,6 +1,7 @@
 """The publishing sweep's reads (issue 14): one narrow read when nothing is due, the company day's
-edges without a per-row time-zone conversion, a profile another run changed in between left
-alone, and the application's PostgreSQL connections with JIT off."""
+edges without a per-row time-zone conversion, the reconciliation's full recompute in one pass, a
+profile another run changed in between left alone, and the application's PostgreSQL connections
+with JIT off."""
 
 import datetime as dt
 
@@ -66,7 +67,7 @@ def test_a_quiet_sweep_reads_the_profiles_once_and_locks_none():
     assert result.changes == []
     statements = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql]  # staff editing a profile never wait on it
-    # One read of the profiles: two columns of each, against the due providers' ids.
+    # One read of the profiles: two columns of each, from their stored go-live dates.
     [read] = [sql for sql in statements if sql.startswith('SELECT "directory_directoryprofile"')]
     assert read.split(" FROM ")[0] == (
         'SELECT "directory_directoryprofile"."id" AS "pk", '
@@ -74,7 +75,8 @@ def test_a_quiet_sweep_reads_the_profiles_once_and_locks_none():
     )
 
 
-def test_the_quiet_read_is_one_pass_over_the_profiles_with_a_hashed_lookup_of_due_providers():
+def test_the_reconciliations_read_is_one_pass_over_the_profiles_with_a_hashed_lookup_of_due_providers():
+    # The full recompute the nightly reconciliation runs (selectors.profiles_differing).
     _live_providers(300)
 
     plan = selectors.profiles_differing(as_of=dt.date(2026, 6, 15)).explain()
@@ -91,14 +93,14 @@ def test_a_profile_another_run_published_in_between_is_left_alone_without_a_disa
         Setup(effective=dt.date(2026, 5, 1), training_at=ny(2026, 5, 2, 10), profile=True) for _ in range(3)
     ]
     first, *others = bulk_providers(setups, payer=PayerFactory())
-    read = selectors.profiles_differing
+    read = directory.profiles_differing_by_date
 
     def read_then_another_run_publishes_the_first(**kwargs):
         found = list(read(**kwargs))
         DirectoryProfile.objects.filter(provider=first).update(is_live=True)
         return found
 
-    monkeypatch.setattr(selectors, "profiles_differing", read_then_another_run_publishes_the_first)
+    monkeypatch.setattr(directory, "profiles_differing_by_date", read_then_another_run_publishes_the_first)
     result = directory.profiles_publish_due(now=ny(2026, 6, 15, 0, 5))
 
     assert {change.provider_id for change in result.published} == {p.pk for p in others}
