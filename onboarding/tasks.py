@@ -27,7 +27,8 @@ def _sweep_time_budget() -> float:
 @shared_task(bind=True, max_retries=QUICK_RETRIES)
 def send_outbox_email(self, email_id: int) -> str:
     try:
-        return outbox_deliver(email_id=email_id)
+        # The task's own row first, then the rows claimed with it, within the same budget.
+        return outbox_deliver(email_id=email_id, time_budget=_sweep_time_budget())
     except TransientDeliveryError as exc:
         if self.request.retries >= QUICK_RETRIES:
             return "left for the sweep"

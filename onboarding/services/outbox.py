@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 from anymail.exceptions import AnymailInvalidAddress, AnymailRecipientsRefused
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template import Context, Engine
@@ -74,6 +74,16 @@ RECONNECT_PAUSES = (0.2, 1.0, 3.0)
 
 # Rows per INSERT in outbox_enqueue_many: a bounded statement, reached only over a backlog.
 INSERT_BATCH = 5000
+# Other claimable rows a per-row send claims with its own (outbox_deliver): a burst of per-row
+# tasks is sent in batches, like the sweep, and the later tasks find their rows taken. Small,
+# so one transition's task stays short.
+COMPANY_ROWS = 20
+# Accepted emails are recorded as sent together, in one statement, once the batch ends or once
+# this many seconds have passed since the first of them was handed to the mail server: a
+# process killed mid-batch sends again at most the emails accepted in that time (each with its
+# own Message-ID, each listed among the possible duplicates). A send slower than this is
+# recorded before the next one starts, as every send was before batches.
+RECORD_SENT_WITHIN = 0.25
 
 
 class TransientDeliveryError(Exception):
@@ -244,16 +254,25 @@ def _drop_broken_connection() -> None:
         connection.close()
 
 
+def _lease_until(now: datetime) -> datetime:
+    # The lease runs from the moment of claiming, never from when a long sweep began: an old
+    # `now` would hand out leases that are already over, and another sender could take the row.
+    return max(now, timezone.now()) + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
 def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail]:
     """Lease up to `limit` rows of `queryset` (oldest due first) that no other sender holds
     locked, and return them with their providers and users. A locked row is skipped, never
     waited for."""
-    # The lease runs from the moment of claiming, never from when a long sweep began: an old
-    # `now` would hand out leases that are already over, and another sender could take the row.
-    lease_until = max(now, timezone.now()) + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    lease_until = _lease_until(now)
     candidates = queryset.order_by("due_at", "pk").values_list("pk", flat=True)[:limit]
     if connection.vendor == "postgresql":
-        return _claim_in_one_statement(candidates, lease_until=lease_until)
+        select_sql, params = candidates.query.get_compiler(connection=connection).as_sql()
+        return _claim_in_one_statement(
+            f"claimable (id) AS MATERIALIZED ({select_sql} FOR UPDATE SKIP LOCKED)",
+            "claimable",
+            [*params, lease_until],
+        )
     # SQLite (local development) has no row locks to skip, and one writer at a time anyway.
     with transaction.atomic():
         ids = list(candidates.select_for_update(skip_locked=True))
@@ -263,15 +282,49 @@ def _claim(queryset: QuerySet, *, now: datetime, limit: int) -> list[OutboxEmail
     )
 
 
-def _claim_in_one_statement(candidates: QuerySet, *, lease_until: datetime) -> list[OutboxEmail]:
-    """Lock, lease and count the attempt in one UPDATE, which is its own transaction, and read
-    the claimed rows with their providers and users from its RETURNING.
+@functools.cache
+def _own_and_company_sql() -> str:
+    """The CTEs of a per-row claim: the task's own row if nobody holds it (its retry backoff
+    does not apply: a task retrying through the broker was asked to send now), and only then up
+    to COMPANY_ROWS other claimable rows, oldest due first, as the sweep takes them. Written
+    once as text (the same statement every time: no ORM compiling per email)."""
+    table = connection.ops.quote_name(OutboxEmail._meta.db_table)
+    unclaimed = "sent_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < %s)"
+    return (
+        f"own (id) AS MATERIALIZED (SELECT id FROM {table} WHERE id = %s AND {unclaimed} "  # noqa: S608 - the table is the model's, the values are parameters
+        "FOR UPDATE SKIP LOCKED), "
+        f"company (id) AS MATERIALIZED (SELECT id FROM {table} WHERE EXISTS (SELECT 1 FROM own) "
+        f"AND id <> %s AND {unclaimed} AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+        "ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED), "
+        "claimable (id) AS (SELECT id FROM own UNION ALL SELECT id FROM company)"
+    )
 
-    The same lock as select_for_update(skip_locked=True) inside a transaction, in one round trip
-    instead of five (BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT, then SELECT the rows): the
-    claim was most of a send's database time. MATERIALIZED runs the locking SELECT once, so the
-    UPDATE touches only the rows it locked; the provider and user rows are read, not locked."""
-    select_sql, params = candidates.query.get_compiler(connection=connection).as_sql()
+
+def _claim_own_and_company(*, email_id: int, now: datetime, company: int) -> list[OutboxEmail]:
+    """Lease row `email_id` and, if this sender got it, up to `company` other claimable rows, in
+    one statement. The own row comes first; [] when someone else holds or has sent it."""
+    lease_until = _lease_until(now)
+    if connection.vendor == "postgresql":
+        rows = _claim_in_one_statement(
+            _own_and_company_sql(), "claimable", [email_id, now, email_id, now, now, company, lease_until]
+        )
+    else:
+        with transaction.atomic():
+            ids = list(OutboxEmail.objects.unclaimed(now).filter(pk=email_id).values_list("pk", flat=True))
+            if ids:
+                others = OutboxEmail.objects.claimable(now).exclude(pk=email_id).order_by("due_at", "pk")
+                ids += list(others.values_list("pk", flat=True)[:company])
+            OutboxEmail.objects.filter(pk__in=ids).update(
+                claimed_until=lease_until, attempts=F("attempts") + 1
+            )
+        rows = list(
+            OutboxEmail.objects.filter(pk__in=ids).select_related("provider__user").order_by("due_at", "pk")
+        )
+    return sorted(rows, key=lambda row: row.pk != email_id)  # stable: the rest stay oldest due first
+
+
+@functools.cache
+def _claim_update_sql(source: str) -> str:
     models = (OutboxEmail, Provider, User)
     tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
     returning = ", ".join(
@@ -279,44 +332,63 @@ def _claim_in_one_statement(candidates: QuerySet, *, lease_until: datetime) -> l
         for alias, model in zip(("outbox", "provider", "account"), models, strict=True)
         for field in model._meta.concrete_fields
     )
+    return (
+        f"UPDATE {tables[0]} AS outbox SET claimed_until = %s, attempts = outbox.attempts + 1 "  # noqa: S608 - the SQL is the models', the values are parameters
+        f"FROM {source}, {tables[1]} AS provider, {tables[2]} AS account "
+        f"WHERE outbox.id = {source}.id AND provider.id = outbox.provider_id "
+        f"AND account.id = provider.user_id RETURNING {returning}"
+    )
+
+
+def _claim_in_one_statement(ctes: str, source: str, params: Sequence[Any]) -> list[OutboxEmail]:
+    """Lock, lease and count the attempt in one UPDATE, which is its own transaction, and read
+    the claimed rows with their providers and users from its RETURNING. `ctes` name the rows to
+    claim (as `source`, locked FOR UPDATE SKIP LOCKED); `params` are theirs, then the lease.
+
+    The same lock as select_for_update(skip_locked=True) inside a transaction, in one round trip
+    instead of five (BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT, then SELECT the rows): the
+    claim was most of a send's database time. MATERIALIZED runs the locking SELECT once, so the
+    UPDATE touches only the rows it locked; the provider and user rows are read, not locked."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH claimable (id) AS MATERIALIZED ({select_sql} FOR UPDATE SKIP LOCKED) "  # noqa: S608 - the SQL is the ORM's and the models', the values are parameters
-            f"UPDATE {tables[0]} AS outbox SET claimed_until = %s, attempts = outbox.attempts + 1 "
-            f"FROM claimable, {tables[1]} AS provider, {tables[2]} AS account "
-            "WHERE outbox.id = claimable.id AND provider.id = outbox.provider_id "
-            f"AND account.id = provider.user_id RETURNING {returning}",
-            [*params, lease_until],
-        )
+        cursor.execute(f"WITH {ctes} {_claim_update_sql(source)}", params)
         results = cursor.fetchall()
+    models = (OutboxEmail, Provider, User)
+    builders = [_builder(model) for model in models]
     rows = []
     for values in results:
-        row, provider, user = _instances(models, values)
+        row, provider, user = _instances(builders, values)
         provider.user = user
         row.provider = provider
         rows.append(row)
     return sorted(rows, key=lambda row: (row.due_at, row.pk))
 
 
-def _instances(models: Sequence[type[Any]], values: Sequence[Any]) -> list[Any]:
-    """One instance of each model from its slice of `values` (its concrete fields in order),
-    through each field's converters, as the ORM builds them (JSON parsed, and so on)."""
+def _builder(model: type[Any]) -> tuple[type[Any], list[str], list[tuple[Any, list[Any]]]]:
+    """What building `model` from its concrete fields' values takes: its attnames, and each
+    field's column with its converters (JSON parsed, and so on), as the ORM applies them.
+    Looked up once per claim, not per row."""
+    fields = model._meta.concrete_fields
+    converters = [
+        (f.cached_col, [*connection.ops.get_db_converters(f.cached_col), *f.get_db_converters(connection)])
+        for f in fields
+    ]
+    return model, [f.attname for f in fields], converters
+
+
+def _instances(builders: Sequence[tuple[type[Any], list[str], list]], values: Sequence[Any]) -> list[Any]:
+    """One instance of each model from its slice of `values` (its concrete fields in order)."""
     instances = []
     start = 0
-    for model in models:
-        fields = model._meta.concrete_fields
+    for model, attnames, converters in builders:
         converted = []
-        for model_field, value in zip(fields, values[start : start + len(fields)], strict=True):
-            column = model_field.cached_col
-            converters = [
-                *connection.ops.get_db_converters(column),
-                *model_field.get_db_converters(connection),
-            ]
-            for converter in converters:
+        for (column, field_converters), value in zip(
+            converters, values[start : start + len(attnames)], strict=True
+        ):
+            for converter in field_converters:
                 value = converter(value, column, connection)  # noqa: PLW2901 - converted in turn
             converted.append(value)
-        instances.append(model.from_db(connection.alias, [f.attname for f in fields], converted))
-        start += len(fields)
+        instances.append(model.from_db(connection.alias, attnames, converted))
+        start += len(attnames)
     return instances
 
 
@@ -455,53 +527,137 @@ def _retry_later(row: OutboxEmail, error: str) -> int:
     return retry_in
 
 
-def _mark_sent(row: OutboxEmail, message: EmailMultiAlternatives) -> None:
-    # anymail reports the email provider's own id for the message (absent on plain SMTP).
-    esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
-    try:
-        _update_unsent(
-            row,
-            what=f"marking outbox email {row.pk} sent",
-            sent_at=timezone.now(),
-            claimed_until=None,
-            next_attempt_at=None,
-            last_error="",
-            esp_message_id="" if esp_id is None else str(esp_id),
-        )
-    except DatabaseError:
-        logger.error(
-            "Outbox email %s was accepted by the mail server but could not be marked sent; it goes "
-            "out again after its lease, with the same Message-ID %s",
-            row.pk,
-            row.message_id,
-        )
-        raise
-    logger.info(
-        "Outbox email %s (%s, key %r) sent to provider %s (attempt %s)",
-        row.pk,
-        row.step,
-        row.key,
-        row.provider_id,
-        row.attempts,
+def _record_sent(sent: Sequence[tuple[OutboxEmail, str]]) -> None:
+    """Mark these rows sent in one statement, each with the email provider's id for it. A row
+    someone else marked meanwhile is left as it is."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            for row, esp_id in sent:
+                OutboxEmail.objects.filter(pk=row.pk, sent_at__isnull=True).update(
+                    sent_at=now,
+                    claimed_until=None,
+                    next_attempt_at=None,
+                    last_error="",
+                    esp_message_id=esp_id,
+                )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sent_sql(), [now, [row.pk for row, _ in sent], [esp_id for _, esp_id in sent]])
+
+
+@functools.cache
+def _record_sent_sql() -> str:
+    # The same text for any number of rows (arrays, not a list of values): no ORM compiling.
+    table = connection.ops.quote_name(OutboxEmail._meta.db_table)
+    return (
+        f"UPDATE {table} AS outbox SET sent_at = %s, claimed_until = NULL, next_attempt_at = NULL, "  # noqa: S608 - the table is the model's, the values are parameters
+        "last_error = '', esp_message_id = sent.esp_message_id "
+        "FROM unnest(%s::bigint[], %s::text[]) AS sent (id, esp_message_id) "
+        "WHERE outbox.id = sent.id AND outbox.sent_at IS NULL"
     )
 
 
-def _send(row: OutboxEmail) -> str:
-    """Send one claimed row. Returns "sent" or "failed"; raises TransientDeliveryError."""
+Outcome = str | Exception  # "sent", "failed", or what kept the row from being either
+
+
+class _Accepted:
+    """Emails the mail server accepted, waiting to be recorded as sent together (RECORD_SENT_WITHIN)."""
+
+    def __init__(self, result: SweepResult, outcomes: dict[int, Outcome]) -> None:
+        self.result = result
+        self.outcomes = outcomes
+        self.rows: list[tuple[OutboxEmail, str]] = []
+        self.first_started = 0.0
+
+    def add(self, row: OutboxEmail, message: EmailMultiAlternatives, *, started: float) -> None:
+        # anymail reports the email provider's own id for the message (absent on plain SMTP).
+        esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+        if not self.rows:
+            self.first_started = started
+        self.rows.append((row, "" if esp_id is None else str(esp_id)))
+
+    def due(self) -> bool:
+        return bool(self.rows) and time.monotonic() - self.first_started >= RECORD_SENT_WITHIN
+
+    def record(self) -> None:
+        """Mark the accepted rows sent. If the database stays away through every reconnect, they
+        are the documented window: each goes out again after its lease, with its Message-ID."""
+        if not self.rows:
+            return
+        rows, self.rows = self.rows, []
+        try:
+            _with_reconnect(lambda: _record_sent(rows), what=f"marking {len(rows)} outbox emails sent")
+        except DatabaseError as exc:
+            logger.error(
+                "Outbox emails %s were accepted by the mail server but could not be marked sent; they "
+                "go out again after their lease, each with its own Message-ID (%s)",
+                ", ".join(str(row.pk) for row, _ in rows),
+                ", ".join(row.message_id for row, _ in rows),
+            )
+            self.result.errors += len(rows)
+            self.outcomes.update((row.pk, exc) for row, _ in rows)
+            _drop_broken_connection()
+            return
+        for row, _ in rows:
+            logger.info(
+                "Outbox email %s (%s, key %r) sent to provider %s (attempt %s)",
+                row.pk,
+                row.step,
+                row.key,
+                row.provider_id,
+                row.attempts,
+            )
+            self.outcomes[row.pk] = "sent"
+        self.result.sent += len(rows)
+
+
+class _MailConnection:
+    """One connection to the mail server (or the email provider's API) for a batch's sends,
+    instead of one per email; after an error the next send opens a fresh one."""
+
+    def __init__(self) -> None:
+        self._backend: Any = None
+
+    def send(self, message: EmailMultiAlternatives) -> None:
+        if self._backend is None:
+            backend = get_connection()
+            backend.open()
+            self._backend = backend
+        message.connection = self._backend
+        message.send()
+
+    def close(self) -> None:
+        backend, self._backend = self._backend, None
+        if backend is None:
+            return
+        try:
+            backend.close()
+        except Exception:
+            # A session that failed may fail to close too; the next send opens a fresh one.
+            logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+def _send(row: OutboxEmail, *, mail: _MailConnection, accepted: _Accepted) -> str:
+    """Send one claimed row. Returns "sent" (accepted, recorded with the batch) or "failed";
+    raises TransientDeliveryError."""
     if row.attempts > settings.OUTBOX_MAX_ATTEMPTS:
         # Every earlier sender claimed it and never reported back (each was killed mid-send).
         return _fail(
             row, f"{GAVE_UP}{row.attempts - 1} attempts: {row.last_error or 'no sender reported back'}"
         )
+    started = time.monotonic()
     try:
         message = render_outbox_email(row)
-        message.send()
+        mail.send(message)
     except SoftTimeLimitExceeded:
         # The task's time ran out mid-send: hand the row back and let the task end. Whether the
         # server took the message is unknown, so this is one of the possible duplicates.
+        mail.close()
         _retry_later(row, "the task's time limit ran out during the send")
         raise
     except Exception as exc:
+        mail.close()
         error = _error_text(exc)
         if (refusal := _refusal(exc)) is not None:
             return _fail(row, REFUSED + refusal)
@@ -509,20 +665,77 @@ def _send(row: OutboxEmail) -> str:
             return _fail(row, f"{GAVE_UP}{row.attempts} attempts: {error}")
         retry_in = _retry_later(row, error)
         raise TransientDeliveryError(error, retry_in=retry_in) from exc
-    _mark_sent(row, message)
+    accepted.add(row, message, started=started)
     return "sent"
 
 
-def outbox_deliver(*, email_id: int, now: datetime | None = None) -> str:
-    """Send one row now (the on-commit task). "skipped" when it is sent or someone holds it."""
+def _send_claimed(
+    rows: list[OutboxEmail], *, result: SweepResult, time_left: Callable[[], bool]
+) -> dict[int, Outcome]:
+    """Send claimed rows in turn over one mail connection, each on its own: one row's refusal,
+    outage or database error never fails, loses or delays another. The accepted ones are marked
+    sent together (RECORD_SENT_WITHIN). A row whose lease has too little time left for one more
+    send, or that the time budget no longer covers, is handed back unsent, with the rest."""
+    outcomes: dict[int, Outcome] = {}
+    last_safe_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - _send_allowance()
+    mail = _MailConnection()
+    accepted = _Accepted(result, outcomes)
+    try:
+        for index, row in enumerate(rows):
+            if not time_left() or time.monotonic() > last_safe_start:
+                _release(rows[index:])
+                break
+            try:
+                if _send(row, mail=mail, accepted=accepted) == "failed":
+                    result.failed += 1
+                    outcomes[row.pk] = "failed"
+            except TransientDeliveryError as exc:
+                result.retrying += 1
+                outcomes[row.pk] = exc
+            except SoftTimeLimitExceeded:
+                _release(rows[index + 1 :])
+                raise
+            except DatabaseError as exc:
+                # One row's database trouble never costs the rest of the batch its turn.
+                logger.exception("Outbox email %s: database error, going on with the next row", row.pk)
+                result.errors += 1
+                outcomes[row.pk] = exc
+                _drop_broken_connection()
+            if accepted.due():
+                accepted.record()
+    finally:
+        mail.close()
+        accepted.record()
+    return outcomes
+
+
+def _time_left(budget: float | None) -> Callable[[], bool]:
+    started = time.monotonic()
+    return lambda: budget is None or time.monotonic() - started < budget
+
+
+def outbox_deliver(*, email_id: int, now: datetime | None = None, time_budget: float | None = None) -> str:
+    """Send row `email_id` now (the on-commit task): "sent", "failed", or "skipped" when it is
+    sent or someone else holds it. Raises TransientDeliveryError when it should be tried again.
+
+    The same statement that claims it claims up to COMPANY_ROWS other claimable rows (only if
+    this task got its own), sent after it and recorded with it: a burst of per-row tasks is
+    delivered in batches, like the sweep, and the later tasks find their rows taken or sent
+    after that one statement. The own row always goes first; the others' failures are theirs
+    (a backoff in the database for the sweep), never this task's. With `time_budget` (seconds)
+    the task hands back what it has not reached in time, like the sweep."""
     now = now or timezone.now()
+    time_left = _time_left(time_budget)
     rows = _with_reconnect(
-        lambda: _claim(OutboxEmail.objects.unclaimed(now).filter(pk=email_id), now=now, limit=1),
+        lambda: _claim_own_and_company(email_id=email_id, now=now, company=COMPANY_ROWS),
         what=f"claiming outbox email {email_id}",
     )
     if not rows:
         return "skipped"
-    return _send(rows[0])
+    outcome = _send_claimed(rows, result=SweepResult(), time_left=time_left).get(email_id, "skipped")
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 def outbox_sweep(
@@ -535,11 +748,8 @@ def outbox_sweep(
     has too little time left for one more send is handed back, never sent under a lease that
     may run out while it is sent (another sender would send it too)."""
     now = now or timezone.now()
-    started = time.monotonic()
     result = SweepResult()
-
-    def time_left() -> bool:
-        return time_budget is None or time.monotonic() - started < time_budget
+    time_left = _time_left(time_budget)
 
     def claim_batch() -> list[OutboxEmail]:
         # Each round asks what is claimable at that moment (a long sweep's start time would see
@@ -551,26 +761,7 @@ def outbox_sweep(
         )
 
     while time_left() and (rows := claim_batch()):
-        last_safe_start = time.monotonic() + settings.OUTBOX_LEASE_SECONDS - _send_allowance()
-        for index, row in enumerate(rows):
-            if not time_left() or time.monotonic() > last_safe_start:
-                _release(rows[index:])
-                break
-            try:
-                outcome = _send(row)
-            except TransientDeliveryError:
-                result.retrying += 1
-            except SoftTimeLimitExceeded:
-                _release(rows[index + 1 :])
-                raise
-            except DatabaseError:
-                # One row's database trouble never costs the rest of the batch its turn.
-                logger.exception("Outbox email %s: database error, going on with the next row", row.pk)
-                result.errors += 1
-                _drop_broken_connection()
-            else:
-                result.sent += outcome == "sent"
-                result.failed += outcome == "failed"
+        _send_claimed(rows, result=result, time_left=time_left)
     overdue = _with_reconnect(
         lambda: list(
             OutboxEmail.objects.overdue(timezone.now()).only("pk", "provider_id", "step", "key", "due_at")[
