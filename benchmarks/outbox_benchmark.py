@@ -5,8 +5,10 @@
     .venv/bin/python benchmarks/outbox_benchmark.py --providers 10000 --rounds 5 --emails 2000 --keep
 
 For each --providers size it creates its own PostgreSQL database (alma_bench_outbox_10k,
-alma_bench_outbox_100k, ...: dropped and created again, dropped at the end unless --keep; the
-server is BENCH_DATABASE_SERVER, default postgres://postgres@127.0.0.1:5432), migrates it and
+alma_bench_outbox_100k, ...: dropped and created again, dropped at the end unless --keep;
+--reuse takes kept ones as they are; --database-prefix or BENCH_DATABASE_PREFIX renames them,
+e.g. alma_bench_mine gives alma_bench_mine_10k; the server is BENCH_DATABASE_SERVER, default
+postgres://postgres@127.0.0.1:5432), migrates it and
 loads with COPY the directory's data set (benchmarks/_dataset.load_directory) plus about 4.7
 outbox rows per provider (470,000 at 100k), all sent, and a batch of --emails unsent General
 Onboarding emails, one per provider.
@@ -78,15 +80,25 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3, at least 3)")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use kept databases as they are (no reload; implies --keep)"
+    )
+    parser.add_argument(
+        "--database-prefix",
+        default=os.environ.get("BENCH_DATABASE_PREFIX", "alma_bench_outbox"),
+        help="databases are <prefix>_10k, ... (default alma_bench_outbox, or BENCH_DATABASE_PREFIX; "
+        "must start with alma_bench), so two people's runs on one server do not clash",
+    )
     args = parser.parse_args()
+    check(args.database_prefix.startswith("alma_bench"), "--database-prefix must start with alma_bench")
     args.sizes = [int(size) for size in args.providers.split(",")]
     args.rounds = max(3, args.rounds)
     return args
 
 
-def database_url(providers: int) -> str:
+def database_url(prefix: str, providers: int) -> str:
     size = f"{providers // 1000}k" if providers % 1000 == 0 else str(providers)
-    return f"{SERVER}/alma_bench_outbox_{size}"
+    return f"{SERVER}/{prefix}_{size}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,10 +366,13 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="outbox-bench-") as log_dir:
         for providers in args.sizes:
-            url = database_url(providers)
+            url = database_url(args.database_prefix, providers)
             os.environ["DATABASE_URL"] = url
-            out(f"Benchmark database: {url} (recreated)")
-            recreate_database(url)
+            if not args.reuse:
+                out(f"Benchmark database: {url} (recreated)")
+                recreate_database(url)
+            else:
+                out(f"Benchmark database: {url} (reused as it was kept)")
             try:
                 import django  # noqa: PLC0415
                 from django.conf import settings  # noqa: PLC0415
@@ -369,13 +384,14 @@ def main() -> None:
                 # The second size: the same process, pointed at that size's database.
                 name = url.rsplit("/", 1)[1]
                 settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
-                load(args, providers)
+                if not args.reuse:
+                    load(args, providers)
                 results[providers] = measure(args, providers, url, Path(log_dir))
             finally:
                 from django.db import connection  # noqa: PLC0415
 
                 connection.close()
-                if not args.keep:
+                if not args.keep and not args.reuse:
                     drop_database(url)
     if len(results) > 1:
         small, large = min(results), max(results)
