@@ -120,7 +120,8 @@ class DirectoryProfile(models.Model):
     # offboarded). Written whenever one of its inputs changes (every event that syncs a profile
     # goes through services._publish, which writes it first) and repaired by the nightly
     # reconciliation, so the sweep every few minutes reads two small index ranges
-    # (not live and go_live_on <= today; live and go_live_on NULL or later than today) instead of deciding who is due over every provider. An effective date that arrives needs
+    # (not live and go_live_on <= today; live and go_live_on NULL or later than today) instead
+    # of deciding who is due over every provider. An effective date that arrives needs
     # no write: the stored day was already that date.
     go_live_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
