@@ -657,7 +657,9 @@ def load_national(n: int, today: date, rng: random.Random) -> dict:  # noqa: PLR
         FormReview,
     )
 
-    # Publish what is due, as the midnight job does (and rank it, once the directory can).
+    # Rows loaded with COPY carry no stored go-live date: write them as the services would on each
+    # input change, then publish what is due, as the midnight job does, and rank it.
+    directory_services.profiles_go_live_write()
     published = directory_services.profiles_publish_due()
     fair_rank = getattr(directory_services, "profiles_fair_rank", None)
     if fair_rank is not None:

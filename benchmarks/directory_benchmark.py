@@ -83,6 +83,7 @@ def load(providers: int) -> None:
         f"({loaded['payers']} payers) in {time.perf_counter() - started:.1f} s"
     )
     started = time.perf_counter()
+    services.profiles_go_live_write()  # COPY-loaded rows carry no stored go-live date yet
     published = len(services.profiles_publish_due().published)
     out(f"Published {published:,} profiles in {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:

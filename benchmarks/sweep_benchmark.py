@@ -360,6 +360,7 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         started = time.perf_counter()
         today = selectors.company_today(STARTED_AT)
         loaded = load_directory(args.providers, today, rng)
+        services.profiles_go_live_write()  # COPY-loaded rows carry no stored go-live date yet
         due = len(selectors.profiles_differing(as_of=today))
         out(
             f"Loaded {loaded['providers']:,} providers, {loaded['applications']:,} payer applications, "
