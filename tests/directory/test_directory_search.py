@@ -299,6 +299,10 @@ def test_the_results_page_costs_four_queries_whatever_the_number_of_results(
         response = client.get(SEARCH + query)
     assert len(slugs_on(response)) == 20
     assert response.text.count("Bluebird Care, Evergreen Health") == 20
+    # Warm, the cards and the form come from the fragment cache (no query of their own): still four.
+    with django_assert_num_queries(4):
+        warm = client.get(SEARCH + query)
+    assert warm.content == response.content
 
 
 def test_a_profile_page_costs_two_queries(client, evergreen, bluebird, django_assert_num_queries):
