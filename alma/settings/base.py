@@ -330,6 +330,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="3-59/10"),
     },
 }
+# Other claimable rows a per-row send claims and sends with its own (onboarding.services.outbox
+# COMPANY_ROWS): a burst of per-row tasks goes out at the sweep's rate.
+OUTBOX_SEND_COMPANY_ROWS = env.int("OUTBOX_SEND_COMPANY_ROWS", default=20)
 # How long a sender holds a claimed outbox row before another may retry it.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Every task ends well before a lease it holds runs out: the soft limit raises inside the task

@@ -24,6 +24,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15"
 # Unit tests run tasks inline when a test executes on-commit callbacks; the behaviour of the
 # broker itself is covered by tests that start a real worker against Redis.
 CELERY_TASK_ALWAYS_EAGER = True
+# A per-row send delivers only its own email here, so a test counting one transition's email is
+# not handed the fixtures' other queued emails; tests/onboarding/test_outbox_batches.py sets the
+# production default back and tests the batches.
+OUTBOX_SEND_COMPANY_ROWS = 0
 CELERY_TASK_EAGER_PROPAGATES = False
 # anymail's test backend records what would have gone to the email provider's API.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="anymail.backends.test.EmailBackend")

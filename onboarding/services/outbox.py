@@ -76,7 +76,8 @@ RECONNECT_PAUSES = (0.2, 1.0, 3.0)
 INSERT_BATCH = 5000
 # Other claimable rows a per-row send claims with its own (outbox_deliver): a burst of per-row
 # tasks is sent in batches, like the sweep, and the later tasks find their rows taken. Small,
-# so one transition's task stays short.
+# so one transition's task stays short. The setting OUTBOX_SEND_COMPANY_ROWS (this default) sets it;
+# the test settings set 0, so a test that counts one transition's email sees only that one.
 COMPANY_ROWS = 20
 # Accepted emails are recorded as sent together, in one statement, once the batch ends or once
 # this many seconds have passed since the first of them was handed to the mail server: a
@@ -727,7 +728,7 @@ def outbox_deliver(*, email_id: int, now: datetime | None = None, time_budget: f
     now = now or timezone.now()
     time_left = _time_left(time_budget)
     rows = _with_reconnect(
-        lambda: _claim_own_and_company(email_id=email_id, now=now, company=COMPANY_ROWS),
+        lambda: _claim_own_and_company(email_id=email_id, now=now, company=settings.OUTBOX_SEND_COMPANY_ROWS),
         what=f"claiming outbox email {email_id}",
     )
     if not rows:

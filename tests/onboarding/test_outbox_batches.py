@@ -34,6 +34,12 @@ from tests.factories import ProviderFactory
 from tests.smtp_sink import SmtpSink
 
 
+@pytest.fixture(autouse=True)
+def batches_on(settings):
+    """The production default (the test settings send one row per task)."""
+    settings.OUTBOX_SEND_COMPANY_ROWS = COMPANY_ROWS
+
+
 def unsent_rows(count: int) -> list[OutboxEmail]:
     """Committed, never handed to a worker (as after a broker outage), oldest due first."""
     with mock.patch("onboarding.services.outbox._publish"):
