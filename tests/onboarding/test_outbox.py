@@ -28,7 +28,7 @@ from onboarding.models import OutboxEmail
 from onboarding.services import outbox as services_outbox
 from tests.factories import ProviderFactory
 from tests.helpers import run_at_once
-from tests.smtp_sink import SmtpSink, free_port
+from tests.smtp_sink import free_port
 
 
 def unsent_rows(count):
@@ -245,14 +245,6 @@ def test_subjects_and_plain_text_are_not_html_escaped(mailoutbox, make_provider)
 
 
 # --- Through Django's SMTP backend to a real SMTP server (tests/smtp_sink.py) -------------------
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-        yield server
 
 
 @pytest.mark.django_db

@@ -31,7 +31,6 @@ from onboarding.services.outbox import (
     outbox_sweep,
 )
 from tests.factories import ProviderFactory
-from tests.smtp_sink import SmtpSink
 
 
 @pytest.fixture(autouse=True)
@@ -284,14 +283,6 @@ def test_a_process_killed_mid_batch_loses_nothing_and_resends_only_what_it_had_n
 
 
 # --- One SMTP session carries the batch ---------------------------------------------------------
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-        yield server
 
 
 @pytest.mark.django_db
