@@ -121,7 +121,9 @@ def sla_board(now: datetime | None = None) -> SlaBoard:
     now = now or timezone.now()
     board = SlaBoard(now=now)
     horizon = now + AT_RISK_WINDOW
-    for email in _emails_on_board(horizon):
+    # In the summary's order (due, then row), so equal due times list alike in both (the sort
+    # below is stable).
+    for email in _emails_on_board(horizon).order_by("due_at", "pk"):
         _add_email(board, email)
     for submission in reviews_due_before(horizon, now=now):
         board.add(_review_promise(submission), window=AT_RISK_WINDOW)
