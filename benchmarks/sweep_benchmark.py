@@ -15,18 +15,26 @@ about 57 % due to go live, none live yet). Then three cases, each measured A B A
 
 In each case it runs:
 
-- "sweep": `directory.services.profiles_publish_due` as the application runs it (JIT off on its
-  connection, alma/settings/base.py; the narrow read of directory.selectors.profiles_differing);
-- "today's": the same service with the code and configuration before issue 14: JIT on and the one
-  statement that read every profile's go-live inputs (kept below as `before_*`);
-- "hand SQL", the baseline: the same change written by hand as one set-based UPDATE of is_live
-  (the due providers' ids in a subquery, every profile compared against them): no events, no
-  emails, no per-row check against the pure rule. Its row count is checked against the sweep's.
+- "sweep": `directory.services.profiles_publish_due` as the application runs it every two
+  minutes: the profiles to change found from their stored go-live dates (an index probe of
+  directory_profile_going_live and directory_profile_coming_down), JIT off on its connection
+  (alma/settings/base.py);
+- "today's": the same service with the code and configuration before issue 14: every profile's
+  go-live inputs read in one statement (kept below as `before_*`, run through the service's
+  recompute path), JIT on;
+- "hand SQL (dates)", the sweep's baseline: the same change written by hand as one UPDATE of
+  is_live on the stored dates, through the same two expression indexes: no events, no emails, no
+  per-row check against the pure rule. Its row count is checked against the sweep's;
+- "hand SQL (inputs)", today's baseline: one UPDATE of is_live computed from the inputs (the due
+  providers' ids in a subquery, every profile compared against them).
 
-And, with nothing due, the two levers apart: today's statement with JIT off, and the new read with
-JIT on. It prints the planner's estimated cost of both statements beside jit_above_cost, then a
-Markdown table of ratios (median, min-max over the rounds, N), the median times beside them as
-context only. The target (issue 14): with nothing due, sweep / today's <= 0.5.
+With nothing due, also the levers apart and the nightly work: today's statement with JIT off; the
+recompute over every profile's inputs as the application has it (`recompute=True`: the narrow
+read, JIT off); and the whole nightly reconciliation (`profiles_go_live_reconcile`: every stored
+date recomputed, then that recompute). It prints the planner's estimated cost of the statements
+beside jit_above_cost, then a Markdown table of ratios (median, min-max over the rounds, N), the
+median times beside them as context only. The target (issue 14): with nothing due, sweep /
+today's <= 0.5.
 
 Sending the emails is the outbox's cost, not measured here (the request to the worker after
 commit is switched off); queuing them in the outbox is measured.
@@ -157,8 +165,8 @@ def set_jit(on: bool) -> None:
 
 @contextmanager
 def configured(*, todays_query: bool, jit: bool):
-    """Run the sweep with today's statement or the new read, JIT on or off (the application's
-    connection has it off: alma/settings/base.py)."""
+    """Run the service with today's statement in place of the recompute's read (or not), JIT on
+    or off (the application's connection has it off: alma/settings/base.py)."""
     from directory import selectors, services  # noqa: PLC0415
 
     saved = selectors.profiles_to_change, services.profiles_create_missing
@@ -197,7 +205,21 @@ UPDATE directory_directoryprofile AS profile
 """
 
 
-def hand_update() -> int:
+# The stored dates' change by hand: the two expressions are the indexes' own (directory 0008),
+# written as PostgreSQL prints them, so the planner matches them to directory_profile_going_live
+# and directory_profile_coming_down.
+HAND_SQL_DATES = """
+UPDATE directory_directoryprofile AS profile
+   SET is_live = NOT profile.is_live,
+       went_live_at = CASE WHEN profile.is_live THEN profile.went_live_at ELSE %(now)s END,
+       updated_at = %(now)s
+ WHERE (CASE WHEN (NOT profile.is_live) THEN profile.go_live_on ELSE NULL::date END) <= %(as_of)s
+    OR (CASE WHEN profile.is_live THEN COALESCE(profile.go_live_on, '9999-12-31'::date)
+             ELSE NULL::date END) > %(as_of)s
+"""
+
+
+def hand_update(sql: str) -> int:
     from django.db import connection  # noqa: PLC0415
 
     from directory import selectors  # noqa: PLC0415
@@ -206,7 +228,7 @@ def hand_update() -> int:
     as_of = selectors.company_today(now)
     next_day = selectors._company_midnight(as_of + timedelta(days=1))  # the rule's day bound
     with connection.cursor() as cursor:
-        cursor.execute(HAND_SQL, {"now": now, "as_of": as_of, "next_day": next_day})
+        cursor.execute(sql, {"now": now, "as_of": as_of, "next_day": next_day})
         return cursor.rowcount
 
 
@@ -257,11 +279,11 @@ def sweep_measures(*, expect: int, prepare=None, rollback: bool, after=None, lev
     """The measures of one case: each returns its seconds and checks what it changed."""
     from directory import services  # noqa: PLC0415
 
-    def sweep(todays_query: bool, jit: bool):
+    def sweep(*, todays_query: bool, jit: bool, recompute: bool):
         def measure() -> float:
             with configured(todays_query=todays_query, jit=jit):
                 elapsed, result = timed_run(
-                    lambda: services.profiles_publish_due(now=STARTED_AT),
+                    lambda: services.profiles_publish_due(now=STARTED_AT, recompute=recompute),
                     prepare=prepare,
                     rollback=rollback,
                     after=after,
@@ -272,16 +294,37 @@ def sweep_measures(*, expect: int, prepare=None, rollback: bool, after=None, lev
 
         return measure
 
-    def hand() -> float:
-        elapsed, count = timed_run(hand_update, prepare=prepare, rollback=True, after=after)
-        check(count == expect, f"expected {expect} rows changed by hand, got {count}")
+    def reconciliation() -> float:
+        elapsed, found = timed_run(
+            lambda: services.profiles_go_live_reconcile(now=STARTED_AT),
+            prepare=prepare,
+            rollback=rollback,
+            after=after,
+        )
+        check(not found.dates_repaired, f"the reconciliation repaired {found.dates_repaired} stored dates")
+        check(
+            changes(found.publish) == expect, f"expected {expect} changes, it made {changes(found.publish)}"
+        )
         return elapsed
 
-    measures = {"today's": sweep(todays_query=True, jit=True), "sweep": sweep(todays_query=False, jit=False)}
+    def hand(sql: str):
+        def measure() -> float:
+            elapsed, count = timed_run(lambda: hand_update(sql), prepare=prepare, rollback=True, after=after)
+            check(count == expect, f"expected {expect} rows changed by hand, got {count}")
+            return elapsed
+
+        return measure
+
+    measures = {
+        "today's": sweep(todays_query=True, jit=True, recompute=True),
+        "sweep": sweep(todays_query=False, jit=False, recompute=False),
+    }
     if levers:
-        measures["today's query, JIT off"] = sweep(todays_query=True, jit=False)
-        measures["new read, JIT on"] = sweep(todays_query=False, jit=True)
-    measures["hand SQL"] = hand
+        measures["today's query, JIT off"] = sweep(todays_query=True, jit=False, recompute=True)
+        measures["recompute, JIT off"] = sweep(todays_query=False, jit=False, recompute=True)
+        measures["nightly reconciliation"] = reconciliation
+    measures["hand SQL (dates)"] = hand(HAND_SQL_DATES)
+    measures["hand SQL (inputs)"] = hand(HAND_SQL)
     return measures
 
 
@@ -293,16 +336,20 @@ def estimated_cost(queryset) -> float:
 def print_costs(as_of: date) -> None:
     from django.db import connection  # noqa: PLC0415
 
-    from directory import selectors  # noqa: PLC0415
+    from directory import selectors, services  # noqa: PLC0415
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit_above_cost")
         threshold = float(cursor.fetchone()[0])
     before = estimated_cost(before_profiles_to_change(as_of=as_of))
-    after = estimated_cost(selectors.profiles_differing(as_of=as_of))
-    out(f"Planner's estimated cost (JIT compiles above {threshold:,.0f}): today's statement {before:,.0f}; ")
-    out(f"  the new narrow read {after:,.0f} (the second read, of the changing profiles' inputs, only runs")
-    out("  when some differ, planned for their number)")
+    narrow = estimated_cost(selectors.profiles_differing(as_of=as_of))
+    by_date = services.profiles_differing_by_date(as_of=as_of)
+    plan = by_date.explain()
+    check("directory_profile_going_live" in plan and "directory_profile_coming_down" in plan,
+          f"the sweep's read does not probe the two go-live indexes:\n{plan}")  # fmt: skip
+    out(f"Planner's estimated cost (JIT compiles above {threshold:,.0f}): today's statement {before:,.0f};")
+    out(f"  the recompute's narrow read {narrow:,.0f}; the sweep's read on the stored dates")
+    out(f"  {estimated_cost(by_date):,.0f} (an index probe of both go-live indexes, checked in its plan)")
 
 
 def ms(samples: list[float]) -> str:
@@ -311,11 +358,18 @@ def ms(samples: list[float]) -> str:
 
 def case_rows(case: str, by_measure: dict[str, list[float]]) -> list[list[object]]:
     """The table's rows of one case: each measure over its baseline of the same rounds."""
-    todays, hand = by_measure["today's"], by_measure["hand SQL"]
+    todays = by_measure["today's"]
+    by_dates, by_inputs = by_measure["hand SQL (dates)"], by_measure["hand SQL (inputs)"]
     pairs = [("sweep", "today's", todays)]
     if "today's query, JIT off" in by_measure:
-        pairs += [("today's query, JIT off", "today's", todays), ("new read, JIT on", "today's", todays)]
-    pairs += [("sweep", "hand SQL", hand), ("today's", "hand SQL", hand)]
+        pairs += [
+            ("today's query, JIT off", "today's", todays),
+            ("recompute, JIT off", "today's", todays),
+            ("nightly reconciliation", "today's", todays),
+        ]
+    pairs += [("sweep", "hand SQL (dates)", by_dates), ("today's", "hand SQL (inputs)", by_inputs)]
+    if "recompute, JIT off" in by_measure:
+        pairs += [("recompute, JIT off", "hand SQL (inputs)", by_inputs)]
     return [
         [
             case,
@@ -362,6 +416,10 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         loaded = load_directory(args.providers, today, rng)
         services.profiles_go_live_write()  # COPY-loaded rows carry no stored go-live date yet
         due = len(selectors.profiles_differing(as_of=today))
+        check(
+            len(services.profiles_differing_by_date(as_of=today)) == due,
+            "the stored go-live dates and the inputs disagree on what is due",
+        )
         out(
             f"Loaded {loaded['providers']:,} providers, {loaded['applications']:,} payer applications, "
             f"{DirectoryProfile.objects.count():,} profiles (none live, {due:,} due) "
@@ -414,8 +472,10 @@ def main() -> None:  # noqa: PLR0915 - one script, read top to bottom
         verdict = "met" if target.median <= TARGET else "NOT met"
         out(f"Target: nothing due, sweep / today's <= {TARGET:.2f}: {target.median:.2f} ({verdict}; "
             f"worst round {max(target.values):.2f})")  # fmt: skip
-        out("today's = the code before issue 14 with JIT on; sweep = what the application runs (JIT off,")
-        out("the narrow read); hand SQL = one UPDATE of is_live by hand, no events or emails. ms = medians,")
+        out("today's = the code before issue 14 with JIT on; sweep = what the application runs every two")
+        out("minutes (the stored go-live dates, JIT off); recompute = the same over every profile's inputs,")
+        out("as the nightly reconciliation runs it after rechecking every date; hand SQL = one UPDATE of")
+        out("is_live by hand, on the stored dates or from the inputs, no events or emails. ms = medians,")
         out("context only: the ratios are the figures.")
     finally:
         from django.db import connections  # noqa: PLC0415
