@@ -194,6 +194,11 @@ def _last_updated(value: str, zone: ZoneInfo) -> LastUpdated:
         )
     try:
         start, end = parse_fhir_date(rest, zone)
+    except OverflowError:
+        # A valid date whose range ends past year 9999 (e.g. 9999-12-31): Python cannot hold it.
+        raise SearchError(
+            "invalid", f"_lastUpdated: '{value}' is past the last date this server handles", "_lastUpdated"
+        ) from None
     except ValueError:
         raise SearchError(
             "invalid",
@@ -223,9 +228,16 @@ def _count(value: str) -> tuple[int, str | None]:
     return asked, None
 
 
-def _cursor(value: str) -> Cursor:
+# How many numbers a type's page key holds (fhirapi.selectors): (profile, payer) for roles,
+# (profile, mode rank) for services, one position or id for the others.
+_CURSOR_KEY_PARTS = {"PractitionerRole": 2, "HealthcareService": 2}
+
+
+def _cursor(resource_type: str, value: str) -> Cursor:
     found = re.fullmatch(r"(a|b)((?:\.\d{1,18}){1,2})", value)
-    if not found:
+    # A key of another type's length (an edited cursor, or one from another search) would be
+    # read past its end by the keyset filter: refused here, before any query.
+    if not found or found[2].count(".") != _CURSOR_KEY_PARTS.get(resource_type, 1):
         raise SearchError(
             "invalid", "_cursor: not a cursor this server gave (follow the Bundle's links)", "_cursor"
         )
@@ -267,6 +279,9 @@ def _text(value: str) -> str:
     text = value.strip()
     if not text:
         raise SearchError("invalid", "an empty string matches nothing: leave the parameter out", None)
+    if "\x00" in text:
+        # PostgreSQL refuses a NUL in any text it is sent: the query would fail as a 500.
+        raise SearchError("invalid", "a string value cannot hold a NUL character", None)
     return text
 
 
@@ -318,7 +333,7 @@ def _result_param(resource_type: str, name: str, value: str, result: _Result) ->
         if warning:
             result.warnings.append(warning)
     elif name == "_cursor":
-        result.cursor = _cursor(value)
+        result.cursor = _cursor(resource_type, value)
     elif name == "_format":
         if value not in _JSON_FORMATS:
             raise SearchError("not-supported", f"_format: only JSON is served, not '{value}'", "_format")

@@ -253,7 +253,8 @@ def _profile_filters(params: SearchParams) -> Q:
     q = _last_updated_q("updated_at", params.last_updated)
     for name, values in params.criteria:
         if name == "_id":
-            q &= Q(pk__in=[int(v) for v in values if v.isdigit() and len(v) <= 18])
+            # ASCII digits only: str.isdigit() also says yes to "²", which int() refuses.
+            q &= Q(pk__in=[int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18])
         elif name == "name":
             q &= _words_q("display_name", values)
         elif name == "address-state":
@@ -301,24 +302,29 @@ def _wanted_services(params: SearchParams) -> set[tuple[int, int]] | None:
     return wanted
 
 
+def _offers(wanted: set[tuple[int, int]] | None) -> tuple[Q, Q]:
+    """What a profile's in-person and telehealth services each need to be matches: offered, and
+    named by `_id` when it is given."""
+    in_person, virtual = Q(offers_in_person=True), Q(offers_telehealth=True)
+    if wanted is not None:
+        in_person &= Q(pk__in=[pk for pk, rank in wanted if rank == 0])
+        virtual &= Q(pk__in=[pk for pk, rank in wanted if rank == 1])
+    return in_person, virtual
+
+
 def service_page(params: SearchParams) -> Page:
     """At most two services per profile: a page is read as count+2 profiles (enough for count+1
     services past the cursor, the first profile being partly before it) and cut in Python. One
-    COUNT (a sum over profiles) and one read, like the other types."""
+    COUNT (a sum over profiles) and one read, like the other types.
+
+    Only profiles with at least one matching service are read, so each of them after the first
+    gives a service: a profile `_id` names for a service it does not offer would otherwise take
+    a place in the read and push a match off the page (with no `next` link)."""
     wanted = _wanted_services(params)
-    profiles = _profiles().filter(
-        Q(offers_in_person=True) | Q(offers_telehealth=True),
-        _last_updated_q("updated_at", params.last_updated),
-    )
-    if wanted is not None:
-        profiles = profiles.filter(pk__in={pk for pk, _ in wanted})
-    both = Case(When(offers_in_person=True, then=1), default=0) + Case(
-        When(offers_telehealth=True, then=1), default=0
-    )
-    if wanted is None:
-        total = profiles.aggregate(n=Coalesce(Sum(both, output_field=IntegerField()), 0))["n"]
-    else:
-        total = len(wanted)  # every wanted key whose profile offers it, counted below on one page
+    in_person, virtual = _offers(wanted)
+    profiles = _profiles().filter(in_person | virtual, _last_updated_q("updated_at", params.last_updated))
+    matching = Case(When(in_person, then=1), default=0) + Case(When(virtual, then=1), default=0)
+    total = profiles.aggregate(n=Coalesce(Sum(matching, output_field=IntegerField()), 0))["n"]
     if params.count == 0:
         return Page([], total, False, False, None, None)
     cursor = params.cursor
@@ -328,11 +334,8 @@ def service_page(params: SearchParams) -> Page:
     read = profiles.order_by("pk" if after else "-pk")[: params.count + 2]
     keyed = [(key, p) for p in read for key in (_service_keys(p) if after else _service_keys(p)[::-1])]
     keyed = [(key, p) for key, p in keyed if wanted is None or key in wanted]
-    if wanted is not None:
-        total = len(keyed) if cursor is None and len(keyed) <= params.count else total
     if cursor is not None:
-        at = (*cursor.key, 0)[:2]
-        keyed = [(key, p) for key, p in keyed if (key > at if after else key < at)]
+        keyed = [(key, p) for key, p in keyed if (key > cursor.key if after else key < cursor.key)]
     more = len(keyed) > params.count
     keyed = keyed[: params.count]
     if not after:

@@ -62,7 +62,7 @@ def bundle(client, url: str) -> Bundle:
 
 
 def matches(found: Bundle) -> list:
-    return [e.resource for e in found.entry or [] if e.search.mode == "match"]
+    return [e.resource for e in found.entry or [] if e.search is not None and e.search.mode == "match"]
 
 
 def match_ids(client, url: str) -> set[str]:
@@ -368,6 +368,39 @@ def test_count_pages_forwards_and_back_without_skipping_or_repeating(client, blu
     assert bundle(client, "/fhir/PractitionerRole?_count=0").total == 7
 
 
+def test_services_named_by_id_page_with_one_total_and_none_missing(client, bluebird, staff):
+    """`_id` may name services a profile does not offer and profiles that are not live: every page
+    says the same total (the real matches), and the pages hold each match once."""
+    profiles = [DirectoryProfile.objects.get(provider=p) for p in live_providers(5, payer=bluebird)]
+    DirectoryProfile.objects.filter(pk__in=[p.pk for p in profiles]).update(
+        offers_in_person=True, offers_telehealth=False, office_city="Albany", office_state="NY"
+    )
+    a, b, c, d, hidden = profiles
+    directory.profile_hide(profile=hidden, actor=staff, reason="Complaint under review")
+    named = [f"{a.pk}-virtual", f"{b.pk}-virtual", f"{c.pk}-virtual", f"{d.pk}-inperson", f"{a.pk}-inperson"]
+    url = f"/fhir/HealthcareService?_id={','.join([*named, f'{hidden.pk}-inperson'])}&_count=1"
+    expected = [f"{a.pk}-inperson", f"{d.pk}-inperson"]
+
+    page = bundle(client, url)
+    seen, totals = [r.id for r in matches(page)], [page.total]
+    while "next" in (links := {link.relation: link.url for link in page.link}):
+        page = bundle(client, links["next"].replace("http://testserver", ""))
+        seen += [r.id for r in matches(page)]
+        totals.append(page.total)
+    assert seen == expected
+    assert totals == [2, 2]
+    back = bundle(client, links["previous"].replace("http://testserver", ""))
+    assert [r.id for r in matches(back)] == expected[:1]
+    assert back.total == 2
+    assert bundle(client, url.replace("_count=1", "_count=0")).total == 2
+
+
+def test_a_practitioner_id_of_non_ascii_digits_matches_nothing(client, three):
+    # "²" is a digit to str.isdigit() but not to int().
+    found = bundle(client, "/fhir/Practitioner?_id=%C2%B2")
+    assert found.total == 0
+
+
 def test_a_huge_count_is_capped_with_a_warning(client, three):
     found = bundle(client, "/fhir/PractitionerRole?_count=100000")
     warning = next(e.resource for e in found.entry if e.search.mode == "outcome")
@@ -389,6 +422,18 @@ def test_a_huge_count_is_capped_with_a_warning(client, three):
         ("/fhir/PractitionerRole?network=Organization/payer-1", "not a network reference"),
         ("/fhir/PractitionerRole?specialty:text=social", "modifiers"),
         ("/fhir/PractitionerRole?_cursor=garbage", "_cursor"),
+        # A key of the wrong length for the type (edited, or from another type's search).
+        ("/fhir/PractitionerRole?_cursor=a.5", "_cursor"),
+        ("/fhir/PractitionerRole?_cursor=b.5", "_cursor"),
+        ("/fhir/Practitioner?_cursor=a.5.1", "_cursor"),
+        ("/fhir/HealthcareService?_cursor=a.5", "_cursor"),
+        # Valid dates whose range ends past year 9999.
+        ("/fhir/Practitioner?_lastUpdated=9999-12-31", "past the last date"),
+        ("/fhir/Practitioner?_lastUpdated=ge9999-12-31T23:59Z", "past the last date"),
+        # PostgreSQL refuses a NUL in text.
+        ("/fhir/Practitioner?name=ada%00", "NUL"),
+        ("/fhir/Location?address-city=%00x", "NUL"),
+        ("/fhir/PractitionerRole?practitioner.name=a%00b", "NUL"),
         ("/fhir/Practitioner?_format=xml", "only JSON"),
     ],
 )

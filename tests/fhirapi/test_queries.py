@@ -69,3 +69,13 @@ def test_the_builders_never_query(django_assert_num_queries):
                 site=site,
             )
             builders.build_network(application.payer, last_updated=profile.updated_at)
+
+
+def test_a_page_of_services_named_by_id_is_two_queries(client, django_assert_num_queries):
+    profiles = [DirectoryProfile.objects.get(provider=p) for p in live_providers(6, payer=PayerFactory())]
+    named = ",".join(f"{p.pk}-{mode}" for p in profiles for mode in ("inperson", "virtual"))
+    with django_assert_num_queries(2):
+        response = client.get(f"/fhir/HealthcareService?_id={named}&_count=2")
+    found = parse_fhir(response)
+    assert found.total == sum(p.offers_in_person + p.offers_telehealth for p in profiles)
+    assert sum(1 for e in found.entry if e.search.mode == "match") == 2
