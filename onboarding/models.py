@@ -269,7 +269,15 @@ class GeneralOnboarding(models.Model):
                 include=["provider_id", "review_round"],
                 name="general_onboarding_waiting",
                 condition=Q(status=ReviewStatus.SUBMITTED),
-            )
+            ),
+            # The publishing sweep's catch-up of profiles a failed build left missing reads the
+            # forms approved lately (directory.services.MISSING_PROFILE_WINDOW), not all of them.
+            models.Index(
+                fields=["reviewed_at"],
+                include=["provider_id"],
+                name="general_onboarding_approved",
+                condition=Q(status=ReviewStatus.APPROVED),
+            ),
         ]
 
     def __str__(self) -> str:

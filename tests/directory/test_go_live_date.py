@@ -17,6 +17,7 @@ from credentialing.services import applications as credentialing
 from directory import services as directory
 from directory.models import DirectoryProfile, ProfileEvent
 from directory.tasks import reconcile_go_live
+from onboarding.models import GeneralOnboarding
 from portal.services.provider_details import provider_details_correct
 from tests.credentialing_factories import PayerFactory, make_application
 from tests.directory_factories import Setup, bulk_providers, committed, ready_provider
@@ -195,6 +196,46 @@ def test_the_sweep_reads_no_inputs_and_locks_nothing_when_nothing_is_due():
     statements = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql]
     assert not [sql for sql in statements if "credentialing_payerapplication" in sql]
+
+
+def test_the_sweep_looks_for_missing_profiles_among_forms_approved_lately_only():
+    _live(700)
+    # Approved weeks ago, as almost every provider is at national scale.
+    GeneralOnboarding.objects.update(reviewed_at=ny(2026, 5, 1, 9))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE onboarding_generalonboarding")
+
+    with CaptureQueriesContext(connection) as queries:
+        directory.profiles_publish_due(now=ny(2026, 6, 15, 0, 7))
+    [missing] = [q["sql"] for q in queries.captured_queries if "onboarding_generalonboarding" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {missing}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "general_onboarding_approved" in plan
+    assert "Seq Scan on onboarding_generalonboarding" not in plan
+
+
+def test_a_profile_a_failed_build_left_missing_is_built_by_the_sweep_if_approved_lately_else_that_night():
+    lately, long_ago = bulk_providers(
+        [Setup(effective=dt.date(2026, 5, 1), training_at=ny(2026, 5, 2, 10)) for _ in range(2)],
+        payer=PayerFactory(),
+    )
+    # Approved with no profile built (the receivers' build failed, or rows written by hand).
+    GeneralOnboarding.objects.filter(provider=lately).update(reviewed_at=ny(2026, 6, 13, 9))
+    GeneralOnboarding.objects.filter(provider=long_ago).update(reviewed_at=ny(2026, 5, 1, 9))
+
+    result = directory.profiles_publish_due(now=ny(2026, 6, 15, 0, 5))
+
+    assert result.created == 1
+    assert [change.provider_id for change in result.published] == [lately.pk]
+    assert not DirectoryProfile.objects.filter(provider=long_ago).exists()
+
+    with time_machine.travel(ny(2026, 6, 15, 3, 30), tick=False):
+        outcome = reconcile_go_live()
+
+    assert outcome["published"] == 1
+    assert DirectoryProfile.objects.get(provider=long_ago).is_live
 
 
 # --- a wrong stored date: the sweep never publishes on it; the reconciliation repairs it --------
