@@ -110,7 +110,43 @@ PAGES: list[tuple[str, str, str, str, float | None]] = [
     ("Insurance & Directories", "heaviest", "/insurance/", "Insurance", None),
     ("General Onboarding form", "mid", "{general_onboarding}", "General Onboarding", None),
     ("Insurance Form", "mid", "{insurance_form}", "Insurance Form", None),
+    # Issue 15's line: the FHIR directory API's searchset Bundles, compared with the HTML search
+    # (FHIR_VERSUS below). Unauthenticated, but sent the same cookie as the directory pages.
+    (
+        "FHIR PractitionerRole search, 20 + practitioners",
+        "average",
+        "/fhir/PractitionerRole?_include=PractitionerRole:practitioner",
+        '"searchset"',
+        None,
+    ),
+    (
+        "FHIR PractitionerRole, network + state",
+        "average",
+        (
+            "/fhir/PractitionerRole?network=network-{payer_pk}&location.address-state=NY"
+            "&_include=PractitionerRole:practitioner"
+        ),
+        '"searchset"',
+        None,
+    ),
+    (
+        "FHIR PractitionerRole, 50 + every include",
+        "average",
+        (
+            "/fhir/PractitionerRole?_count=50&_include=PractitionerRole:practitioner"
+            "&_include=PractitionerRole:location&_include=PractitionerRole:network"
+            "&_include=PractitionerRole:organization&_include=PractitionerRole:service"
+        ),
+        '"searchset"',
+        None,
+    ),
 ]
+# Each FHIR search over the HTML search page it answers the same question as.
+FHIR_VERSUS = {
+    "FHIR PractitionerRole search, 20 + practitioners": "directory search, no filter",
+    "FHIR PractitionerRole, network + state": "directory search, payer + state",
+    "FHIR PractitionerRole, 50 + every include": "directory search, no filter",
+}
 BARE, FLOOR = "bare view (/bench/bare/)", "floor page (/bench/floor/)"
 
 
@@ -285,8 +321,10 @@ def _measure_size(n: int, args, env: dict) -> dict:
     )
     sessions = {name: f"sessionid={value}" for name, value in loaded["sessions"].items()}
     profile = DirectoryProfile.objects.get(slug=loaded["profile_slug"])
+    first_payer = Payer.objects.order_by("pk").values("pk", "slug")[0]
     fill = {
-        "payer": Payer.objects.order_by("pk").values_list("slug", flat=True)[0],
+        "payer": first_payer["slug"],
+        "payer_pk": first_payer["pk"],
         "slug": profile.slug,
         "name": profile.display_name,
         **loaded["paths"],
@@ -501,7 +539,30 @@ def print_summary(results: list[dict]) -> None:
         rows.append(row)
     table(headers, rows)
 
+    print_fhir(results)
     print_memory(results)
+
+
+def print_fhir(results: list[dict]) -> None:
+    """Issue 15's line: each FHIR Bundle's p50 (and p95, with --p95) over its HTML search's, per
+    round, at each size."""
+    pairs = [(f, h) for f, h in FHIR_VERSUS.items() if f in results[0]["p50"] and h in results[0]["p50"]]
+    if not pairs:
+        return
+    headers = ["FHIR search ÷ HTML search"]
+    for result in results:
+        n = label(result["n"])
+        headers += [f"live {n}", f"p50 ratio {n}", *(["p95 ratio " + n] if "p95" in result else [])]
+    rows = []
+    for fhir, html in pairs:
+        row = [f"{fhir} ÷ {html}"]
+        for result in results:
+            row += [f"{result['loaded']['live']:,}", str(ratios(result["p50"][fhir], result["p50"][html]))]
+            if "p95" in result:
+                row.append(str(ratios(result["p95"][fhir], result["p95"][html])))
+        rows.append(row)
+    out("\n### The FHIR directory API against the directory's HTML search (same run, same rounds)")
+    table(headers, rows)
 
 
 def print_memory(results: list[dict]) -> None:
