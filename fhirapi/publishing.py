@@ -8,17 +8,18 @@ Nothing here queries beyond the selectors, so a page's query count is theirs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import QueryDict
-from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.resource import Resource
 
 from credentialing.models import Payer, PayerApplication
 from directory.models import DirectoryProfile
-from fhirapi import builders, ids, selectors
+from fhirapi import builders, fragments, ids, selectors
 from fhirapi.builders import Site
 from fhirapi.responses import outcome
 from fhirapi.search import Cursor, SearchParams, cursor_text
@@ -151,33 +152,118 @@ def read(resource_type: str, resource_id: str, *, site: Site, today: date) -> Re
 # Search
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A resource a page will show, not built yet: its id, how to build it, and the inputs it
+    is built from (its cache key; None for one built already)."""
+
+    resource_type: str
+    resource_id: str
+    build: Callable[[], Resource]
+    inputs: dict[str, Any] | None
+    last_updated: datetime | None
+
+
+def _built(resource: Resource) -> _Source:
+    """A resource built already (the in-memory organisations): shown as it is, not cached."""
+    return _Source(
+        resource.get_resource_type(),
+        str(resource.id),
+        lambda: resource,
+        None,
+        resource.meta.lastUpdated if resource.meta else None,
+    )
+
+
+def _profile_inputs(kind: str, profile: DirectoryProfile, **more: Any) -> dict[str, Any]:
+    """Every profile field the selector reads (a little more than each resource shows: a change
+    to another field only costs a rebuild) and whatever else the builder is given."""
+    return {"kind": kind, **{name: getattr(profile, name) for name in selectors.PROFILE_FIELDS}, **more}
+
+
+def _role_source(application: PayerApplication, site: Site) -> _Source:
+    profile = application.provider.directory_profile
+    last_updated = getattr(application, "last_updated")  # noqa: B009 - annotated by the selector
+    inputs = _profile_inputs(
+        "PractitionerRole",
+        profile,
+        license_type=application.provider.license_type,
+        payer=[application.payer.pk, application.payer.name],
+        effective_date=application.effective_date,
+        last_updated=last_updated,
+        origin=site.origin,
+    )
+    role_id = ids.role_id(profile.pk, application.payer.pk)
+    return _Source("PractitionerRole", role_id, lambda: _role(application, site), inputs, last_updated)
+
+
+def _practitioner_source(profile: DirectoryProfile, license_type: str, site: Site) -> _Source:
+    def build() -> Resource:
+        return builders.build_practitioner(
+            profile, license_type=license_type, last_updated=profile.updated_at, site=site
+        )
+
+    inputs = _profile_inputs("Practitioner", profile, license_type=license_type, origin=site.origin)
+    return _Source("Practitioner", str(profile.pk), build, inputs, profile.updated_at)
+
+
+def _location_source(profile: DirectoryProfile) -> _Source:
+    inputs = _profile_inputs("Location", profile)
+    return _Source("Location", str(profile.pk), lambda: _location(profile), inputs, profile.updated_at)
+
+
+def _service_source(profile: DirectoryProfile, mode: str, license_type: str) -> _Source:
+    inputs = _profile_inputs("HealthcareService", profile, mode=mode, license_type=license_type)
+    return _Source(
+        "HealthcareService",
+        ids.service_id(profile.pk, mode),
+        lambda: _service(profile, mode, license_type),
+        inputs,
+        profile.updated_at,
+    )
+
+
+def _alma_source() -> _Source:
+    inputs = {"kind": "Alma", "last_updated": ORGANIZATIONS_UPDATED}
+    return _Source("Organization", ids.ALMA, _alma, inputs, ORGANIZATIONS_UPDATED)
+
+
+def _network_source(payer: Payer) -> _Source:
+    def build() -> Resource:
+        return builders.build_network(payer, last_updated=ORGANIZATIONS_UPDATED)
+
+    inputs = {"kind": "Network", "payer": [payer.pk, payer.name], "last_updated": ORGANIZATIONS_UPDATED}
+    return _Source("Organization", ids.network_id(payer.pk), build, inputs, ORGANIZATIONS_UPDATED)
+
+
 class _Entries:
-    """A searchset's entries: matches in page order, then includes, each resource once."""
+    """A searchset's entries: matches in page order, then includes, each resource once (and
+    built at most once: a resource already on the page is not built again)."""
 
     def __init__(self, site: Site):
         self.site = site
-        self.matches: list[dict] = []
-        self.includes: list[dict] = []
+        self.matches: list[fragments.Entry] = []
+        self.includes: list[fragments.Entry] = []
         self._seen: set[str] = set()
 
-    def _entry(self, resource: Resource, mode: str) -> dict | None:
-        full_url = self.site.full_url(resource.get_resource_type(), str(resource.id))
+    def _entry(self, source: _Source, mode: str) -> fragments.Entry | None:
+        full_url = self.site.full_url(source.resource_type, source.resource_id)
         if full_url in self._seen:
             return None
         self._seen.add(full_url)
-        return {"fullUrl": full_url, "resource": resource, "search": {"mode": mode}}
+        return fragments.Entry(full_url, mode, source.build, source.inputs, source.last_updated)
 
-    def match(self, resource: Resource) -> None:
-        if entry := self._entry(resource, "match"):
+    def match(self, source: _Source) -> None:
+        if entry := self._entry(source, "match"):
             self.matches.append(entry)
 
-    def include(self, resource: Resource) -> None:
-        if entry := self._entry(resource, "include"):
+    def include(self, source: _Source) -> None:
+        if entry := self._entry(source, "include"):
             self.includes.append(entry)
 
     @property
     def newest(self) -> datetime | None:
-        moments = [e["resource"].meta.lastUpdated for e in self.matches if e["resource"].meta]
+        moments = [e.last_updated for e in self.matches if e.last_updated is not None]
         return max(moments, default=None)
 
 
@@ -250,51 +336,47 @@ def _search_roles(params: SearchParams, entries: _Entries, today: date) -> selec
     site = entries.site
     page = selectors.role_page(params, today=today)
     for application in page.rows:
-        entries.match(_role(application, site))
+        entries.match(_role_source(application, site))
     for application in page.rows:
         for include in sorted(params.includes):
-            for resource in _role_includes(include, application, site):
-                entries.include(resource)
+            for source in _role_includes(include, application, site):
+                entries.include(source)
     return page
 
 
-def _role_includes(include: str, application: PayerApplication, site: Site) -> list[Resource]:
+def _role_includes(include: str, application: PayerApplication, site: Site) -> list[_Source]:
     """What `_include=<include>` adds for one role: built from the role's own row (no query)."""
     profile = application.provider.directory_profile
     license_type = application.provider.license_type
     if include == "PractitionerRole:practitioner":
-        return [
-            builders.build_practitioner(
-                profile, license_type=license_type, last_updated=profile.updated_at, site=site
-            )
-        ]
+        return [_practitioner_source(profile, license_type, site)]
     if include == "PractitionerRole:organization":
-        return [_alma()]
+        return [_alma_source()]
     if include == "PractitionerRole:location":
-        return [_location(profile)] if builders.has_location(profile) else []
+        return [_location_source(profile)] if builders.has_location(profile) else []
     if include == "PractitionerRole:network":
-        return [builders.build_network(application.payer, last_updated=ORGANIZATIONS_UPDATED)]
-    return [_service(profile, mode, license_type) for mode in builders.service_modes(profile)]
+        return [_network_source(application.payer)]
+    return [_service_source(profile, mode, license_type) for mode in builders.service_modes(profile)]
 
 
 def _search_practitioners(params: SearchParams, entries: _Entries, today: date) -> selectors.Page:
     page = selectors.practitioner_page(params)
     for profile in page.rows:
-        entries.match(_practitioner(profile, entries.site))
+        entries.match(_practitioner_source(profile, _license_type(profile), entries.site))
     return page
 
 
 def _search_locations(params: SearchParams, entries: _Entries, today: date) -> selectors.Page:
     page = selectors.location_page(params)
     for profile in page.rows:
-        entries.match(_location(profile))
+        entries.match(_location_source(profile))
     return page
 
 
 def _search_services(params: SearchParams, entries: _Entries, today: date) -> selectors.Page:
     page = selectors.service_page(params)
     for profile, mode in page.rows:
-        entries.match(_service(profile, mode, _license_type(profile)))
+        entries.match(_service_source(profile, mode, _license_type(profile)))
     return page
 
 
@@ -303,11 +385,11 @@ def _search_organizations(params: SearchParams, entries: _Entries, today: date) 
     page = _in_memory_page([org for org in everything if _in_memory_matches(org, params)], params)
     by_id = {org.id: org for org in everything}
     for org in page.rows:
-        entries.match(org)
+        entries.match(_built(org))
     if "Organization:partof" in params.includes:
         for org in page.rows:
             for parent_id in _reference_ids([org.partOf]):
-                entries.include(by_id[parent_id])
+                entries.include(_built(by_id[parent_id]))
     return page
 
 
@@ -316,15 +398,15 @@ def _search_affiliations(params: SearchParams, entries: _Entries, today: date) -
     page = _in_memory_page([aff for _, aff in affiliations if _in_memory_matches(aff, params)], params)
     payers = {ids.affiliation_id(payer.pk): payer for payer, _ in affiliations}
     for aff in page.rows:
-        entries.match(aff)
+        entries.match(_built(aff))
     for aff in page.rows:
         payer = payers[aff.id]
         if "OrganizationAffiliation:primary-organization" in params.includes:
-            entries.include(builders.build_payer(payer, last_updated=ORGANIZATIONS_UPDATED))
+            entries.include(_built(builders.build_payer(payer, last_updated=ORGANIZATIONS_UPDATED)))
         if "OrganizationAffiliation:participating-organization" in params.includes:
-            entries.include(_alma())
+            entries.include(_alma_source())
         if "OrganizationAffiliation:network" in params.includes:
-            entries.include(builders.build_network(payer, last_updated=ORGANIZATIONS_UPDATED))
+            entries.include(_network_source(payer))
     return page
 
 
@@ -340,8 +422,9 @@ _SEARCHES: dict[str, Callable[[SearchParams, _Entries, date], selectors.Page]] =
 
 def searchset(
     params: SearchParams, *, site: Site, today: date, self_url: str, query: QueryDict
-) -> tuple[Bundle, datetime | None]:
-    """The searchset Bundle for one page, and the newest `meta.lastUpdated` among its matches.
+) -> tuple[str, datetime | None]:
+    """The searchset Bundle's JSON for one page, and the newest `meta.lastUpdated` among its
+    matches.
 
     No `timestamp`: the Bundle is then the same bytes while the data is, so its hash is an ETag."""
     entries = _Entries(site)
@@ -354,15 +437,16 @@ def searchset(
     if page.has_next and page.last_key is not None:
         links.append(_link("next", self_url, query, cursor_text(True, page.last_key)))
     warnings = [
-        {"resource": outcome("too-costly", warning, severity="warning"), "search": {"mode": "outcome"}}
+        fragments.Entry(
+            full_url=None,
+            mode="outcome",
+            build=partial(outcome, "too-costly", warning, severity="warning"),
+            inputs=None,
+            last_updated=None,
+        )
         for warning in params.warnings
     ]
-    bundle = Bundle.model_validate(
-        {
-            "type": "searchset",
-            "total": page.total,
-            "link": links,
-            "entry": [*entries.matches, *entries.includes, *warnings] or None,
-        }
+    text = fragments.searchset_json(
+        total=page.total, links=links, entries=[*entries.matches, *entries.includes, *warnings]
     )
-    return bundle, entries.newest
+    return text, entries.newest

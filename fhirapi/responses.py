@@ -31,7 +31,12 @@ def outcome(
 
 
 def fhir_response(model: Resource, *, status: int = 200) -> HttpResponse:
-    response = HttpResponse(model.model_dump_json(), status=status, content_type=CONTENT_TYPE)
+    return fhir_json_response(model.model_dump_json(), status=status)
+
+
+def fhir_json_response(text: str, *, status: int = 200) -> HttpResponse:
+    """A body serialised by fhir.resources already (a searchset: fhirapi/fragments.py)."""
+    response = HttpResponse(text, status=status, content_type=CONTENT_TYPE)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from directory.selectors import company_today, company_zone
 from fhirapi import builders, publishing, search
 from fhirapi.capabilities import build_capability_statement
-from fhirapi.responses import conditional, error_response, fhir_response
+from fhirapi.responses import conditional, error_response, fhir_json_response, fhir_response
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +72,14 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @_fhir_errors
 def search_type(request: HttpRequest, resource_type: str) -> HttpResponse:
     params = search.parse(resource_type, dict(request.GET.lists()), zone=company_zone())
-    bundle, newest = publishing.searchset(
+    text, newest = publishing.searchset(
         params,
         site=_site(request),
         today=company_today(),
         self_url=request.build_absolute_uri(),
         query=request.GET,
     )
-    return conditional(request, fhir_response(bundle), last_modified=newest)
+    return conditional(request, fhir_json_response(text), last_modified=newest)
 
 
 @_not_allowed
