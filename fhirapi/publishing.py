@@ -66,9 +66,13 @@ def _service(profile: DirectoryProfile, mode: str, license_type: str) -> Resourc
 
 
 def _organizations(today: date) -> list[Resource]:
+    return _organizations_of(selectors.published_payers(today=today))
+
+
+def _organizations_of(payers: list[Payer]) -> list[Resource]:
     """Alma, then each published payer and its network, in id order (a short list: in memory)."""
     found = [_alma()]
-    for payer in selectors.published_payers(today=today):
+    for payer in payers:
         found.append(builders.build_payer(payer, last_updated=ORGANIZATIONS_UPDATED))
         found.append(builders.build_network(payer, last_updated=ORGANIZATIONS_UPDATED))
     return found
@@ -80,12 +84,16 @@ def _affiliations(today: date) -> list[tuple[Payer, Resource]]:
             payer,
             builders.build_affiliation(
                 payer,
-                since=getattr(payer, "since"),  # noqa: B009 - annotated by the selector
+                since=_since(payer),
                 last_updated=ORGANIZATIONS_UPDATED,
             ),
         )
         for payer in selectors.published_payers(today=today)
     ]
+
+
+def _since(payer: Payer) -> date | None:
+    return getattr(payer, "since")  # noqa: B009 - annotated by the selector
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,13 +172,14 @@ class _Source:
     last_updated: datetime | None
 
 
-def _built(resource: Resource) -> _Source:
-    """A resource built already (the in-memory organisations): shown as it is, not cached."""
+def _built(resource: Resource, inputs: dict[str, Any]) -> _Source:
+    """A resource built already (the in-memory organisations, which their filters read): its
+    entry's JSON is still cached under `inputs`, what it was built from."""
     return _Source(
         resource.get_resource_type(),
         str(resource.id),
         lambda: resource,
-        None,
+        inputs,
         resource.meta.lastUpdated if resource.meta else None,
     )
 
@@ -223,17 +232,48 @@ def _service_source(profile: DirectoryProfile, mode: str, license_type: str) -> 
     )
 
 
+_ALMA_INPUTS = {"kind": "Alma", "last_updated": ORGANIZATIONS_UPDATED}
+
+
 def _alma_source() -> _Source:
-    inputs = {"kind": "Alma", "last_updated": ORGANIZATIONS_UPDATED}
-    return _Source("Organization", ids.ALMA, _alma, inputs, ORGANIZATIONS_UPDATED)
+    return _Source("Organization", ids.ALMA, _alma, _ALMA_INPUTS, ORGANIZATIONS_UPDATED)
+
+
+def _payer_inputs(payer: Payer) -> dict[str, Any]:
+    return {
+        "kind": "Payer",
+        "payer": [payer.pk, payer.name, payer.states],
+        "last_updated": ORGANIZATIONS_UPDATED,
+    }
+
+
+def _payer_source(payer: Payer) -> _Source:
+    def build() -> Resource:
+        return builders.build_payer(payer, last_updated=ORGANIZATIONS_UPDATED)
+
+    return _Source("Organization", ids.payer_id(payer.pk), build, _payer_inputs(payer), ORGANIZATIONS_UPDATED)
+
+
+def _network_inputs(payer: Payer) -> dict[str, Any]:
+    return {"kind": "Network", "payer": [payer.pk, payer.name], "last_updated": ORGANIZATIONS_UPDATED}
 
 
 def _network_source(payer: Payer) -> _Source:
     def build() -> Resource:
         return builders.build_network(payer, last_updated=ORGANIZATIONS_UPDATED)
 
-    inputs = {"kind": "Network", "payer": [payer.pk, payer.name], "last_updated": ORGANIZATIONS_UPDATED}
-    return _Source("Organization", ids.network_id(payer.pk), build, inputs, ORGANIZATIONS_UPDATED)
+    return _Source(
+        "Organization", ids.network_id(payer.pk), build, _network_inputs(payer), ORGANIZATIONS_UPDATED
+    )
+
+
+def _affiliation_inputs(payer: Payer) -> dict[str, Any]:
+    return {
+        "kind": "OrganizationAffiliation",
+        "payer": [payer.pk, payer.name],
+        "since": _since(payer),
+        "last_updated": ORGANIZATIONS_UPDATED,
+    }
 
 
 class _Entries:
@@ -381,15 +421,20 @@ def _search_services(params: SearchParams, entries: _Entries, today: date) -> se
 
 
 def _search_organizations(params: SearchParams, entries: _Entries, today: date) -> selectors.Page:
-    everything = _organizations(today)
+    payers = selectors.published_payers(today=today)
+    everything = _organizations_of(payers)
+    inputs = {ids.ALMA: _ALMA_INPUTS}
+    for payer in payers:
+        inputs[ids.payer_id(payer.pk)] = _payer_inputs(payer)
+        inputs[ids.network_id(payer.pk)] = _network_inputs(payer)
     page = _in_memory_page([org for org in everything if _in_memory_matches(org, params)], params)
     by_id = {org.id: org for org in everything}
     for org in page.rows:
-        entries.match(_built(org))
+        entries.match(_built(org, inputs[org.id]))
     if "Organization:partof" in params.includes:
         for org in page.rows:
             for parent_id in _reference_ids([org.partOf]):
-                entries.include(_built(by_id[parent_id]))
+                entries.include(_built(by_id[parent_id], inputs[parent_id]))
     return page
 
 
@@ -398,11 +443,11 @@ def _search_affiliations(params: SearchParams, entries: _Entries, today: date) -
     page = _in_memory_page([aff for _, aff in affiliations if _in_memory_matches(aff, params)], params)
     payers = {ids.affiliation_id(payer.pk): payer for payer, _ in affiliations}
     for aff in page.rows:
-        entries.match(_built(aff))
+        entries.match(_built(aff, _affiliation_inputs(payers[aff.id])))
     for aff in page.rows:
         payer = payers[aff.id]
         if "OrganizationAffiliation:primary-organization" in params.includes:
-            entries.include(_built(builders.build_payer(payer, last_updated=ORGANIZATIONS_UPDATED)))
+            entries.include(_payer_source(payer))
         if "OrganizationAffiliation:participating-organization" in params.includes:
             entries.include(_alma_source())
         if "OrganizationAffiliation:network" in params.includes:

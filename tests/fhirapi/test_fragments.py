@@ -83,3 +83,19 @@ def test_a_changed_profile_or_payer_shows_on_the_next_request(client, providers,
     # And nothing older is left in it: built afresh, the page is the same bytes.
     cache.clear()
     assert client.get(PAGE).content == changed.content
+
+
+def test_a_changed_payer_shows_on_the_organization_and_affiliation_pages(client, providers, payer):
+    organizations = "/fhir/Organization?_include=Organization:partof"
+    affiliations = "/fhir/OrganizationAffiliation?_include=OrganizationAffiliation:primary-organization"
+    assert client.get(organizations).status_code == client.get(affiliations).status_code == 200
+    Payer.objects.filter(pk=payer.pk).update(name="Bluebird Care", states=["NY", "NJ"])
+
+    shown = {e.resource.id: e.resource for e in parse_fhir(client.get(organizations)).entry}
+    assert shown[f"payer-{payer.pk}"].name == "Bluebird Care"
+    assert [a.state for a in shown[f"payer-{payer.pk}"].address] == ["NY", "NJ"]
+    assert shown[f"network-{payer.pk}"].partOf.display == "Bluebird Care"
+    found = parse_fhir(client.get(affiliations))
+    affiliation = next(e.resource for e in found.entry if e.search.mode == "match")
+    assert affiliation.organization.display == "Bluebird Care"
+    assert {e.resource.name for e in found.entry if e.search.mode == "include"} == {"Bluebird Care"}
