@@ -430,40 +430,39 @@ def _waiting(cutoffs: LateCutoffs, select: str, **more: Any) -> tuple[str, dict[
     return sql + select, params
 
 
-def late_counts(cutoffs: LateCutoffs) -> tuple[int, int]:
-    """How many waiting applications are late at `now`, and late by `soon` but not yet: one query."""
-    sql, params = _waiting(
-        cutoffs,
-        "SELECT count(*) FILTER (WHERE submitted_at < late_now), "
-        "count(*) FILTER (WHERE submitted_at >= late_now AND submitted_at < late_soon) FROM waiting",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        late, soon = cursor.fetchone()
-    return late, soon
+LateRow = tuple[int, datetime, int, bool]  # (id, submitted_at, days, late now)
 
 
-def late_oldest(cutoffs: LateCutoffs, *, limit: int) -> list[tuple[int, datetime, int, bool]]:
-    """Per clock the `limit` oldest submissions late at `now`, and the `limit` oldest late by
-    `soon` only: (id, submitted_at, days, late now). A clock's ranges end in the order of its
-    submissions, so these hold the `limit` soonest due of each part over all clocks. One query;
-    at most 2 x limit rows per clock, whatever the number of applications."""
+def late_summary(cutoffs: LateCutoffs, *, limit: int) -> tuple[int, int, list[LateRow]]:
+    """How many waiting applications are late at `now`, how many late by `soon` but not yet, and
+    per clock the `limit` oldest submissions of each of those two parts: (id, submitted_at, days,
+    late now). A clock's ranges end in the order of its submissions, so these hold the `limit`
+    soonest due of each part over all clocks: at most 2 x limit rows per clock, whatever the
+    number of applications. One query: the counts ride on every row (window aggregates over the
+    same rows), so the waiting applications and their practice states are read once."""
     sql, params = _waiting(
         cutoffs,
         """, parts AS (
     SELECT id, submitted_at, days, submitted_at < late_now AS late,
            row_number() OVER (
                PARTITION BY days, submitted_at < late_now ORDER BY submitted_at, id
-           ) AS position
+           ) AS position,
+           count(*) FILTER (WHERE submitted_at < late_now) OVER () AS late_count,
+           count(*) FILTER (WHERE submitted_at >= late_now) OVER () AS soon_count
     FROM waiting
     WHERE submitted_at < late_soon
 )
-SELECT id, submitted_at, days, late FROM parts WHERE position <= %(limit)s ORDER BY submitted_at, id""",
+SELECT id, submitted_at, days, late, late_count, soon_count
+  FROM parts WHERE position <= %(limit)s ORDER BY submitted_at, id""",
         limit=limit,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(pk, submitted_at, days, late) for pk, submitted_at, days, late in cursor.fetchall()]
+        found = cursor.fetchall()
+    if not found:
+        return 0, 0, []
+    late, soon = found[0][4], found[0][5]
+    return late, soon, [(pk, submitted_at, days, is_late) for pk, submitted_at, days, is_late, *_ in found]
 
 
 def late_providers(cutoffs: LateCutoffs) -> tuple[str, list[Any]]:

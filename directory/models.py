@@ -47,6 +47,14 @@ LISTED_UNTIL = models.Case(
 )
 
 
+# A live profile's last confirmation of its data (else its go-live): what the 90-day
+# reverification counts from (selectors.profiles_to_reverify). NULL when not live.
+LIVE_CONFIRMED_AT = models.Case(
+    models.When(is_live=True, then=Coalesce(models.F("reviewed_at"), models.F("went_live_at"))),
+    output_field=models.DateTimeField(),
+)
+
+
 class DirectoryProfile(models.Model):
     """What the public sees of a provider, and whether they see it now (`is_live`).
 
@@ -162,6 +170,9 @@ class DirectoryProfile(models.Model):
             # statistics (a quarter of the table at 100,000 providers: a sequential scan).
             models.Index(WAITING_FOR_DAY, name="directory_profile_going_live"),
             models.Index(LISTED_UNTIL, name="directory_profile_coming_down"),
+            # The SLA board's and the reminders' live profiles due for reverification: a range
+            # of this index (an expression, for the same statistics reason), not every live row.
+            models.Index(LIVE_CONFIRMED_AT, name="directory_profile_confirmed"),
         ]
         permissions = [
             ("review_profile_bio", "Can approve or send back a provider's directory bio"),

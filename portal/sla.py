@@ -45,10 +45,9 @@ from alma.timekeeping import company_calendar
 from credentialing.decision_clock import DatedStatus, DecisionRange
 from credentialing.models import PayerApplication
 from credentialing.turnaround import (
-    late_counts,
     late_cutoffs,
-    late_oldest,
     late_providers,
+    late_summary,
     submitted_applications,
 )
 from directory.golive import day_label
@@ -158,10 +157,14 @@ def _emails_at_risk(now: datetime, horizon: datetime) -> Q:
     return Q(failed_at__isnull=True, due_at__gte=now, due_at__lt=horizon)
 
 
+def _on_board(horizon: datetime) -> Q:
+    return Q(due_at__lt=horizon) | Q(failed_at__isnull=False)
+
+
 def _emails_on_board(horizon: datetime) -> QuerySet[OutboxEmail]:
     return (
         _unsent_emails()
-        .filter(Q(due_at__lt=horizon) | Q(failed_at__isnull=False))
+        .filter(_on_board(horizon))
         .select_related("provider")
         .only("step", "key", "due_at", "failed_at", "last_error", "provider__legal_name")
     )
@@ -252,21 +255,21 @@ def _late_application(application: PayerApplication, status: DatedStatus) -> Lat
 
 def _payer_decision_summary(now: datetime, shown: int) -> "tuple[KindSummary, list[LateApplication]]":
     """Payer decisions counted and cut in SQL against one late cutoff per payer and state
-    (credentialing.turnaround.late_cutoffs, from the cached history). Three queries (and the
-    history when the cache is cold): the counts; each clock's oldest overdue and due soon, which
-    hold the `shown` soonest due of all, dated here from their submission alone; then only the
-    rows shown, with their dated status."""
+    (credentialing.turnaround.late_cutoffs, from the cached history). Two queries (and the
+    history when the cache is cold): the counts with each clock's oldest overdue and due soon,
+    which hold the `shown` soonest due of all, dated here from their submission alone; then only
+    the rows shown, with their dated status."""
     if connection.vendor != "postgresql":  # the SQLite demo: its few rows, in Python
         part = SlaBoard(now=now)
         _add_payer_decisions(part, now)
         return _summary_of(part, "Payer decision", shown), part.late_applications[:shown]
     cutoffs = late_cutoffs(now=now, soon=now + APPLICATION_AT_RISK_WINDOW)
-    overdue_count, at_risk_count = late_counts(cutoffs)
+    overdue_count, at_risk_count, oldest = late_summary(cutoffs, limit=shown)
     calendar = company_calendar()
     # Soonest due first, as the board sorts (its rows come oldest submission first).
     dated = sorted(
         (cutoffs.overdue_after(submitted_at, days, calendar), submitted_at, pk, late)
-        for pk, submitted_at, days, late in late_oldest(cutoffs, limit=shown)
+        for pk, submitted_at, days, late in oldest
     )
     overdue = [pk for _due, _at, pk, late in dated if late][:shown]
     at_risk = [pk for _due, _at, pk, late in dated if not late][:shown]
@@ -535,9 +538,15 @@ def _list_url(kind: str) -> str:
 
 
 def _email_summary(now: datetime, horizon: datetime, shown: int) -> KindSummary:
-    counts = _unsent_emails().aggregate(
-        overdue=Count("pk", filter=_emails_broken(now)),
-        at_risk=Count("pk", filter=_emails_at_risk(now, horizon)),
+    # Both counts fall within the board's emails (due before the horizon, or given up on): only
+    # those rows are read, from the two partial indexes, not every email queued for later.
+    counts = (
+        _unsent_emails()
+        .filter(_on_board(horizon))
+        .aggregate(
+            overdue=Count("pk", filter=_emails_broken(now)),
+            at_risk=Count("pk", filter=_emails_at_risk(now, horizon)),
+        )
     )
     part = SlaBoard(now=now)
     for condition in (_emails_broken(now), _emails_at_risk(now, horizon)):

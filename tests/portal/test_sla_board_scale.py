@@ -65,15 +65,15 @@ def test_the_board_reads_the_same_queries_with_ten_times_the_rows(make_provider,
     overdue_of_every_kind(make_provider, payer, 2)
     # Emails: the counts, the most overdue, the soonest due (3); reviews: a count per form for
     # overdue and for due soon, the most overdue with their providers, the soonest due (none
-    # here, so no providers' query) (7); help requests (3); payer decisions: their counts, each
-    # decision clock's oldest overdue and due soon in one UNION ALL, the rows shown, and the payers'
-    # history (4); exclusion lists with their runs, open exclusion cases (2); directory
-    # reverification (1); decision notices not sent (1); recredentialing past due (1).
+    # here, so no providers' query) (7); help requests (3); payer decisions: their counts with
+    # each decision clock's oldest overdue and due soon, the rows shown, and the payers' history
+    # (3); exclusion lists with their runs, open exclusion cases (2); directory reverification
+    # (1); decision notices not sent (1); recredentialing past due (1).
     cache.clear()
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         small = sla_summary(now=NOW)
     overdue_of_every_kind(make_provider, payer, 18, start=2)
-    assert summary_queries() == 22
+    assert summary_queries() == 21
     large = sla_summary(now=NOW)
     counts = {kind.kind: kind.overdue_count for kind in large.kinds}
     assert {k: counts[k] for k in ("Email", "Review", "Payer decision", "Help request")} == {
@@ -144,3 +144,45 @@ def test_the_provider_list_filters_by_each_kind_of_overdue_promise(make_provider
     assert listed("payer_decision") == {"Wai Ting"}
     assert listed("help_request") == set()
     assert listed("yes") == set(names)
+
+
+def _plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_at_a_seeded_size_the_board_reads_queued_emails_and_live_profiles_through_their_indexes():
+    from directory.models import DirectoryProfile  # noqa: PLC0415
+    from tests.directory_factories import live_providers  # noqa: PLC0415
+
+    providers = live_providers(800, payer=PayerFactory())
+    # Confirmed lately, as almost every live profile is: none due for reverification.
+    DirectoryProfile.objects.update(went_live_at=NOW - dt.timedelta(days=10))
+    # Emails queued for days ahead, as reminders are: none is the board's yet.
+    OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            provider=provider,
+            step=training_emails.WEBINAR,
+            message_id=f"<queued-{provider.pk}@example.com>",
+            due_at=NOW + dt.timedelta(days=2, minutes=index),
+        )
+        for index, provider in enumerate(providers)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE onboarding_outboxemail, directory_directoryprofile")
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = sla_summary(now=NOW)
+    statements = [query["sql"] for query in queries.captured_queries]
+    [email_counts] = [sql for sql in statements if "COUNT(" in sql and "onboarding_outboxemail" in sql]
+    [reverification] = [sql for sql in statements if '"went_live_at" AS' in sql]
+
+    emails_plan, profiles_plan = _plan(email_counts), _plan(reverification)
+    assert "outbox_unsent_due" in emails_plan, emails_plan
+    assert "outbox_unsent_failed" in emails_plan, emails_plan
+    assert "directory_profile_confirmed" in profiles_plan, profiles_plan
+    assert "Seq Scan on directory_directoryprofile" not in profiles_plan
+    counts = {kind.kind: (kind.overdue_count, kind.at_risk_count) for kind in summary.kinds}
+    assert counts["Email"] == (0, 0)
+    assert counts["Directory reverification"] == (0, 0)
