@@ -18,6 +18,8 @@ DOCUMENTATION = (
     "OperationOutcome (strict handling). _count: default "
     f"{search.DEFAULT_COUNT}, at most {search.MAX_COUNT} (more is capped, with a warning entry); "
     "pages follow the Bundle's next/previous links (keyset on ids: stable while data changes). "
+    f"_total: estimate (the default: the exact total up to {search.TOTAL_CAP} matches, left out "
+    "past it), accurate (always counted) or none. "
     "_lastUpdated takes eq gt ge lt le sa eb; a date without a time is a day in the company's time zone. "
     "Responses carry ETag and Last-Modified and answer If-None-Match / If-Modified-Since with 304."
 )

@@ -67,7 +67,7 @@ class Entry:
     last_updated: datetime | None
 
 
-def searchset_json(*, total: int, links: list[dict], entries: list[Entry]) -> str:
+def searchset_json(*, total: int | None, links: list[dict], entries: list[Entry]) -> str:
     """The searchset Bundle's JSON: the envelope (type, total, links) built, validated and
     serialised by the R4B Bundle with one placeholder entry, which is then replaced by the
     entries' JSON, each serialised by its own R4B BundleEntry (now or on an earlier request).

@@ -111,7 +111,16 @@ INCLUDES: dict[str, tuple[str, ...]] = {
 }
 
 # Result parameters every search accepts (besides each type's own).
-RESULT_PARAMS = ("_count", "_include", "_cursor", "_format")
+RESULT_PARAMS = ("_count", "_include", "_cursor", "_format", "_total")
+# FHIR's `_total`: "estimate" (the default here: exact up to TOTAL_CAP matches, none past it),
+# "accurate" (always counted) or "none" (not counted: one query fewer).
+TOTAL_MODES = ("none", "estimate", "accurate")
+# A searchset's `total` by default, as the HTML directory counts its pages: exact up to this many
+# matches, left out past it (FHIR makes it optional) unless `_total=accurate` asks. Counting every
+# live role at 100,000 providers took 230 ms of a 320 ms page; a count stopped at 1,001 rows is
+# a few milliseconds whatever the size. Full pulls follow the `next` links, not the total.
+TOTAL_CAP = 1000
+
 _JSON_FORMATS = {"json", codes.FHIR_JSON, "application/json"}
 
 
@@ -139,6 +148,7 @@ class SearchParams:
     cursor: Cursor | None = None
     includes: frozenset[str] = field(default_factory=frozenset)
     warnings: tuple[str, ...] = ()
+    total: str = "estimate"
 
     def values(self, name: str) -> list[tuple]:
         return [values for criterion, values in self.criteria if criterion == name]
@@ -325,6 +335,7 @@ class _Result:
     cursor: Cursor | None = None
     includes: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    total: str = "estimate"
 
 
 def _result_param(resource_type: str, name: str, value: str, result: _Result) -> None:
@@ -334,6 +345,11 @@ def _result_param(resource_type: str, name: str, value: str, result: _Result) ->
             result.warnings.append(warning)
     elif name == "_cursor":
         result.cursor = _cursor(resource_type, value)
+    elif name == "_total":
+        if value not in TOTAL_MODES:
+            modes = ", ".join(TOTAL_MODES)
+            raise SearchError("invalid", f"_total: '{value}' is not one of {modes}", "_total")
+        result.total = value
     elif name == "_format":
         if value not in _JSON_FORMATS:
             raise SearchError("not-supported", f"_format: only JSON is served, not '{value}'", "_format")
@@ -382,4 +398,5 @@ def parse(resource_type: str, query: dict[str, list[str]], *, zone: ZoneInfo) ->
         cursor=result.cursor,
         includes=frozenset(result.includes),
         warnings=tuple(result.warnings),
+        total=result.total,
     )

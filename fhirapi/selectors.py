@@ -33,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -53,8 +54,9 @@ from credentialing.models import Payer, PayerApplication
 from credentialing.selectors import in_effect_on
 from directory.models import DirectoryProfile
 from directory.selectors import live_profiles
+from fhirapi import search
 from fhirapi.ids import parse_role, parse_service
-from fhirapi.search import Cursor, LastUpdated, SearchParams
+from fhirapi.search import LastUpdated, SearchParams
 
 # What the builders read of a profile (not the bio, the photo or the search vector).
 PROFILE_FIELDS = (
@@ -77,7 +79,7 @@ PROFILE_FIELDS = (
 @dataclass
 class Page:
     rows: list[Any]
-    total: int
+    total: int | None
     has_next: bool
     has_previous: bool
     first_key: tuple[int, ...] | None
@@ -124,12 +126,22 @@ def _after(fields: Sequence[str], key: tuple[int, ...], *, after: bool) -> Q:
     return q
 
 
-def _keyset_page(
-    queryset: QuerySet, fields: Sequence[str], cursor: Cursor | None, count: int, key_of
-) -> Page:
-    """The page of `count` rows after (or before) the cursor, in `fields` order: one COUNT and
-    one read of count+1 rows (the extra one says whether another page follows)."""
-    total = queryset.count()
+def _total(queryset: QuerySet, mode: str) -> int | None:
+    """The matches' number as `_total` asks (search.TOTAL_MODES): none, capped or exact."""
+    if mode == "none":
+        return None
+    if mode == "accurate":
+        return queryset.count()
+    capped = queryset.order_by()[: search.TOTAL_CAP + 1].count()
+    return capped if capped <= search.TOTAL_CAP else None
+
+
+def _keyset_page(queryset: QuerySet, fields: Sequence[str], key_of, params: SearchParams) -> Page:
+    """The page of `_count` rows after (or before) the cursor, in `fields` order: one COUNT (none
+    with `_total=none`) and one read of count+1 rows (the extra one says whether another page
+    follows)."""
+    cursor, count = params.cursor, params.count
+    total = _total(queryset, params.total)
     if count == 0:
         return Page([], total, False, False, None, None)
     after = cursor is None or cursor.after
@@ -162,7 +174,9 @@ def _keyset_page(
 def _roles(today: date) -> QuerySet[PayerApplication]:
     profile = "provider__directory_profile__"
     return (
-        PayerApplication.objects.filter(in_effect_on(today), provider__directory_profile__in=live_profiles())
+        # live_profiles()'s condition written on the join, not as `IN (live_profiles())`, so the
+        # planner can start from a live profiles' index (directory_profile_office_state).
+        PayerApplication.objects.filter(in_effect_on(today), provider__directory_profile__is_live=True)
         .select_related("payer", "provider__directory_profile")
         .only(
             "effective_date",
@@ -224,13 +238,11 @@ def _any(qs) -> Q:
 
 def role_page(params: SearchParams, *, today: date) -> Page:
     roles = _roles(today).filter(_role_filters(params))
-    return _keyset_page(
-        roles,
-        ("profile_pk", "payer_id"),
-        params.cursor,
-        params.count,
-        lambda row: (row.provider.directory_profile.pk, row.payer_id),
-    )
+    return _keyset_page(roles, ("profile_pk", "payer_id"), _role_key, params)
+
+
+def _role_key(row: PayerApplication) -> tuple[int, int]:
+    return (row.provider.directory_profile.pk, row.payer_id)
 
 
 def role(profile_pk: int, payer_pk: int, *, today: date) -> PayerApplication | None:
@@ -265,14 +277,13 @@ def _profile_filters(params: SearchParams) -> Q:
 
 
 def practitioner_page(params: SearchParams) -> Page:
-    return _keyset_page(
-        _profiles().filter(_profile_filters(params)), ("pk",), params.cursor, params.count, lambda p: (p.pk,)
-    )
+    profiles = _profiles().filter(_profile_filters(params))
+    return _keyset_page(profiles, ("pk",), lambda p: (p.pk,), params)
 
 
 def location_page(params: SearchParams) -> Page:
     offices = _profiles().filter(_has_office()).filter(_profile_filters(params))
-    return _keyset_page(offices, ("pk",), params.cursor, params.count, lambda p: (p.pk,))
+    return _keyset_page(offices, ("pk",), lambda p: (p.pk,), params)
 
 
 def profile(pk: int) -> DirectoryProfile | None:
@@ -312,6 +323,19 @@ def _offers(wanted: set[tuple[int, int]] | None) -> tuple[Q, Q]:
     return in_person, virtual
 
 
+def _service_total(profiles: QuerySet, matching: Any, mode: str) -> int | None:
+    """The matching services' number as `_total` asks: their sum over the profiles; capped, the
+    sum over at most TOTAL_CAP + 1 profiles, none when there are more (more than the cap)."""
+    if mode == "none":
+        return None
+    services = Sum(matching, output_field=IntegerField())
+    if mode == "accurate":
+        return profiles.aggregate(n=Coalesce(services, 0))["n"]
+    first = profiles.order_by()[: search.TOTAL_CAP + 1]
+    capped = first.aggregate(profiles=Count("pk"), n=Coalesce(services, 0))
+    return capped["n"] if capped["profiles"] <= search.TOTAL_CAP else None
+
+
 def service_page(params: SearchParams) -> Page:
     """At most two services per profile: a page is read as count+2 profiles (enough for count+1
     services past the cursor, the first profile being partly before it) and cut in Python. One
@@ -324,7 +348,7 @@ def service_page(params: SearchParams) -> Page:
     in_person, virtual = _offers(wanted)
     profiles = _profiles().filter(in_person | virtual, _last_updated_q("updated_at", params.last_updated))
     matching = Case(When(in_person, then=1), default=0) + Case(When(virtual, then=1), default=0)
-    total = profiles.aggregate(n=Coalesce(Sum(matching, output_field=IntegerField()), 0))["n"]
+    total = _service_total(profiles, matching, params.total)
     if params.count == 0:
         return Page([], total, False, False, None, None)
     cursor = params.cursor

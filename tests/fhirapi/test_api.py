@@ -401,6 +401,26 @@ def test_a_practitioner_id_of_non_ascii_digits_matches_nothing(client, three):
     assert found.total == 0
 
 
+def test_past_the_total_cap_a_searchset_leaves_total_out_unless_accurate_is_asked(
+    client, bluebird, monkeypatch
+):
+    from fhirapi import search  # noqa: PLC0415
+
+    live_providers(7, payer=bluebird)
+    DirectoryProfile.objects.update(offers_in_person=True, offers_telehealth=True)
+    monkeypatch.setattr(search, "TOTAL_CAP", 5)
+    for resource_type, matched in (("PractitionerRole", 7), ("Practitioner", 7), ("HealthcareService", 14)):
+        capped = bundle(client, f"/fhir/{resource_type}?_count=2")
+        assert capped.total is None, resource_type
+        assert "next" in {link.relation for link in capped.link}  # a full pull follows the links
+        assert bundle(client, f"/fhir/{resource_type}?_count=2&_total=accurate").total == matched
+        assert bundle(client, f"/fhir/{resource_type}?_count=2&_total=none").total is None
+    # Under the cap the default total is exact.
+    monkeypatch.setattr(search, "TOTAL_CAP", 20)
+    assert bundle(client, "/fhir/HealthcareService?_count=2").total == 14
+    assert bundle(client, "/fhir/PractitionerRole?_count=2").total == 7
+
+
 def test_a_huge_count_is_capped_with_a_warning(client, three):
     found = bundle(client, "/fhir/PractitionerRole?_count=100000")
     warning = next(e.resource for e in found.entry if e.search.mode == "outcome")
@@ -417,6 +437,7 @@ def test_a_huge_count_is_capped_with_a_warning(client, three):
         ("/fhir/PractitionerRole?_lastUpdated=2026-13-40", "not a FHIR date"),
         ("/fhir/PractitionerRole?_lastUpdated=ne2026-06-10", "prefix 'ne'"),
         ("/fhir/PractitionerRole?_count=-5", "_count"),
+        ("/fhir/PractitionerRole?_total=exact", "_total"),
         ("/fhir/PractitionerRole?_count=99999999999999999999", "_count"),
         ("/fhir/PractitionerRole?_include=*", "_include"),
         ("/fhir/PractitionerRole?network=Organization/payer-1", "not a network reference"),

@@ -38,6 +38,9 @@ def test_a_page_of_50_roles_with_includes_is_two_queries_at_any_size(
     found = parse_fhir(response)
     assert found.total == providers
     assert sum(1 for e in found.entry if e.search.mode == "match") == 50
+    # Without a total (_total=none) the COUNT is not run.
+    with django_assert_num_queries(1):
+        assert parse_fhir(client.get(f"{PAGE}&_total=none")).total is None
     # And the next page, through its cursor, costs the same.
     next_url = next(link.url for link in found.link if link.relation == "next")
     with django_assert_num_queries(2):
@@ -79,3 +82,34 @@ def test_a_page_of_services_named_by_id_is_two_queries(client, django_assert_num
     found = parse_fhir(response)
     assert found.total == sum(p.offers_in_person + p.offers_telehealth for p in profiles)
     assert sum(1 for e in found.entry if e.search.mode == "match") == 2
+
+
+def test_a_state_search_starts_from_the_live_offices_index_at_a_seeded_size(client):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    payer, other = PayerFactory(), PayerFactory()
+    live_providers(400, payer=payer)
+    live_providers(400, payer=other)
+    # Offices spread over 20 states: one state holds a twentieth of them.
+    states = ["NY", "NJ", "CA", "TX", "FL", "IL", "PA", "OH", "GA", "NC"]
+    states += ["MI", "WA", "AZ", "MA", "CO", "MN", "OR", "VA", "MD", "WI"]
+    for index, pk in enumerate(DirectoryProfile.objects.order_by("pk").values_list("pk", flat=True)):
+        DirectoryProfile.objects.filter(pk=pk).update(
+            offers_in_person=True, office_city="Town", office_state=states[index % len(states)]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE directory_directoryprofile, credentialing_payerapplication, onboarding_provider"
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        url = f"/fhir/PractitionerRole?network=network-{payer.pk}&location.address-state=NY"
+        found = parse_fhir(client.get(url))
+    [count] = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {count}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert found.total == 20
+    assert "directory_profile_office_state" in plan, plan
