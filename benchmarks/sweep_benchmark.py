@@ -138,9 +138,10 @@ def before_profiles_to_change(*, as_of: date, provider_ids=None):
     )
 
 
-def before_profiles_create_missing(*, now=None, provider_ids=None) -> int:
-    """The missing-profile query before: a LEFT JOIN of every profile's (wide) row. The data set
-    has a profile for every approved form, so it finds none, as the real one does (checked)."""
+def before_profiles_create_missing(*, now=None, provider_ids=None, approved_since=None) -> int:
+    """The missing-profile query before: a LEFT JOIN of every profile's (wide) row over every
+    approved form (`approved_since`, today's window, did not exist). The data set has a profile
+    for every approved form, so it finds none, as the real one does (checked)."""
     from directory import services  # noqa: PLC0415
     from onboarding.models import Provider, ReviewStatus  # noqa: PLC0415
 
