@@ -80,6 +80,13 @@ def provider_row(
     )
 
 
+def approved_on(provider_id: int, now: datetime) -> datetime:
+    """When a provider's form was approved: 30 days to 2 years ago, spread by id (no draw from the
+    data set's random sequence), as a national directory's approvals are, not all today (the
+    publishing sweep's missing-profile catch-up reads only the last 2 days' approvals)."""
+    return now - timedelta(days=30 + provider_id % 700)
+
+
 def load_directory(n: int, today: date, rng: random.Random) -> dict:
     """n providers in mixed states; returns counts of what was loaded."""
     from django.db import connection  # noqa: PLC0415
@@ -166,8 +173,9 @@ def load_directory(n: int, today: date, rng: random.Random) -> dict:
             (
                 p["id"], "approved" if p["form_approved"] else "submitted", "", "", "", "",
                 "Springfield", p["states"][0], "10001", p["states"], p["specialties"], p["approaches"],
-                p["populations"], p["languages"], p["telehealth"], p["in_person"], "", p["bio"], now,
-                now if p["form_approved"] else None, 1,
+                p["populations"], p["languages"], p["telehealth"], p["in_person"], "", p["bio"],
+                approved_on(p["id"], now) - timedelta(days=1),
+                approved_on(p["id"], now) if p["form_approved"] else None, 1,
             )
             for p in people
         ),
