@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.defaultfilters import urlencode
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
@@ -30,6 +29,7 @@ from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from alma.fragment_cache import fragments_get, fragments_set
 from directory.forms import SearchForm
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def result_cards(profiles: Iterable[DirectoryProfile], *, query: str) -> list[Sa
     page), their links carrying `query` back to this search."""
     values = [card_values(profile) for profile in profiles]
     keys = [_key("card", value) for value in values]
-    cached = cache.get_many(keys)
+    cached = fragments_get(keys)
     rendered: dict[str, tuple[str, str]] = {}
     # As the page template wrote it: `?back={{ query|urlencode }}`, autoescaped.
     back = "?back=" + conditional_escape(urlencode(query)) if query else ""
@@ -82,8 +82,7 @@ def result_cards(profiles: Iterable[DirectoryProfile], *, query: str) -> list[Sa
         head, tail = parts
         # Both parts came out of an autoescaping template and `back` is escaped.
         cards.append(mark_safe(head + back + tail))  # noqa: S308
-    if rendered:
-        cache.set_many(rendered, TIMEOUT)
+    fragments_set(rendered, TIMEOUT)
     return cards
 
 
@@ -105,12 +104,12 @@ def search_form(form: SearchForm, *, more_filters: bool, searched: bool) -> Safe
             "searched": bool(searched),
         },
     )
-    html = cache.get(key)
+    html = fragments_get([key]).get(key)
     if html is None:
         html = render_to_string(
             FORM_TEMPLATE, {"form": form, "more_filters": more_filters, "searched": searched}
         )
-        cache.set(key, str(html), TIMEOUT)
+        fragments_set({key: str(html)}, TIMEOUT)
     return mark_safe(html)  # noqa: S308  (rendered by an autoescaping template)
 
 

@@ -27,10 +27,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.resource import Resource
+
+from alma.fragment_cache import fragments_get, fragments_set
 
 # A key never goes stale (it names its content); the timeout only lets unused entries go.
 TIMEOUT = 24 * 60 * 60
@@ -101,7 +102,7 @@ def _entry_texts(entries: list[Entry]) -> list[str]:
         else None
         for entry in entries
     ]
-    cached = cache.get_many([key for key in keys if key is not None])
+    cached = fragments_get(key for key in keys if key is not None)
     built: dict[str, str] = {}
     texts = []
     for key, entry in zip(keys, entries, strict=True):
@@ -121,8 +122,7 @@ def _entry_texts(entries: list[Entry]) -> list[str]:
             if key is not None:
                 built[key] = text
         texts.append(text)
-    if built:
-        cache.set_many(built, TIMEOUT)
+    fragments_set(built, TIMEOUT)
     return texts
 
 
