@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
@@ -45,7 +46,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
@@ -86,16 +86,36 @@ class Page:
     last_key: tuple[int, ...] | None
 
 
+class _CompanyMidnight(Func):
+    """The instant a company day (a date) began, in SQL: a future effective date enters the
+    network then, with no write to date it.
+
+    PostgreSQL converts in the company's time zone. SQLite (the local demo only; every test runs
+    on PostgreSQL) knows no time zones: there the day begins at the zone's standard-time offset,
+    an hour early in summer, which only moves a role's `meta.lastUpdated` in the demo."""
+
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql}::timestamp AT TIME ZONE %s)", (*params, settings.COMPANY_TIME_ZONE)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = _standard_offset_hours()
+        return f"datetime({sql}, %s)", (*params, f"{-offset:+d} hours")
+
+
+def _standard_offset_hours() -> int:
+    """The company zone's offset from UTC in January, in whole hours (New York: -5)."""
+    january = datetime(2026, 1, 15, 12, tzinfo=ZoneInfo(settings.COMPANY_TIME_ZONE))
+    offset = january.utcoffset()
+    return int(offset.total_seconds() // 3600) if offset else 0
+
+
 def _company_midnight_of(field: str) -> Func:
-    """The instant the company day `field` (a date) began: a future effective date enters the
-    network then, with no write to date it."""
-    return Func(
-        F(field),
-        Value(settings.COMPANY_TIME_ZONE),
-        template="(%(expressions)s)",
-        arg_joiner="::timestamp AT TIME ZONE ",
-        output_field=DateTimeField(),
-    )
+    """The instant the company day `field` (a date) began (see _CompanyMidnight)."""
+    return _CompanyMidnight(F(field))
 
 
 def _last_updated_q(field: str, conditions: Sequence[LastUpdated]) -> Q:
