@@ -7,7 +7,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: both load models, which exist once apps are ready; receivers connect on import.
-        from directory import emails, receivers  # noqa: F401, PLC0415
+        from directory import emails, receivers, search_cache  # noqa: F401, PLC0415
         from onboarding import email_kinds  # noqa: PLC0415
 
         email_kinds.register(*emails.KINDS)

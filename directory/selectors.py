@@ -40,14 +40,17 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Coalesce, Concat, Greatest, TruncDate
 from django.utils import timezone
 
 from credentialing.models import ApplicationStatus, Payer, PayerApplication
 from credentialing.selectors import in_effect_on
+from directory import search_cache
 from directory.golive import GoLiveDecision, go_live_decision
 from directory.models import LIVE_CONFIRMED_AT, DirectoryProfile
 from directory.reverification import Reverification, overdue_on_or_before, reverification
+from directory.search_cache import Known
 from onboarding.models import Provider, ReviewStatus
 
 PAGE_SIZE = 20
@@ -477,34 +480,91 @@ def _page_number(asked: str | int | None) -> int:
         return 1
 
 
-def _page_of(results: QuerySet[DirectoryProfile], number: int) -> list[DirectoryProfile]:
-    """The page's profiles and one more (whether a next page exists). The page's ids are found
-    first, reading only the index (or the filters' columns) down to a deep offset, and only
-    those 21 rows are then read whole: a deep page costs a walk of the index, not of the table."""
+def _offset_page(
+    results: QuerySet[DirectoryProfile], number: int, known: Known | None
+) -> list[DirectoryProfile]:
+    """The page's profiles and one more (whether a next page exists), by offset. The page's ids
+    are found first, reading only the index (or the filters' columns) down to a deep offset, and
+    only those 21 rows are then read whole: a deep page costs a walk of the index, not of the
+    table. With `known`, the walk starts one row early so the page's start is learnt as well."""
     start = (number - 1) * PAGE_SIZE
     if start == 0:
         return list(results[: PAGE_SIZE + 1])
-    ids = results.values("pk")[start : start + PAGE_SIZE + 1]
-    return list(results.filter(pk__in=ids))
+    if known is None:
+        return list(results.filter(pk__in=results.values("pk")[start : start + PAGE_SIZE + 1]))
+    # One row early: the profile before the page, whose place in the order is where it starts.
+    found = list(results.filter(pk__in=results.values("pk")[start - 1 : start + PAGE_SIZE + 1]))
+    if not found:
+        return []
+    before = found.pop(0)
+    known.learn_start(number, (before.fair_rank, before.pk))
+    return found
+
+
+def _after(start: tuple[int | None, int]) -> Q:
+    """Profiles after `start` in the fair order (ranked first, by rank then id; unranked after,
+    by id), as conditions the fair index can start a range scan from."""
+    rank, pk = start
+    if rank is None:
+        return Q(fair_rank__isnull=True, pk__gt=pk)
+    # A row comparison, so PostgreSQL seeks the index to it instead of filtering from the top.
+    return Q(RawSQL(_ROW_AFTER, (rank, pk), output_field=BooleanField()))  # noqa: S611 - constant SQL, bound values
+
+
+_ROW_AFTER = '("directory_directoryprofile"."fair_rank", "directory_directoryprofile"."id") > (%s, %s)'
+
+
+def _page_from(results: QuerySet[DirectoryProfile], start: tuple[int | None, int]) -> list[DirectoryProfile]:
+    """The page after a known start, and one more. Ranked profiles end where the unranked begin
+    (live ones no rank was written for yet, which sort last by id): a short run of ranked ones
+    is topped up from the unranked."""
+    found = list(results.filter(_after(start))[: PAGE_SIZE + 1])
+    if len(found) <= PAGE_SIZE and start[0] is not None:
+        found += list(results.filter(fair_rank__isnull=True)[: PAGE_SIZE + 1 - len(found)])
+    return found
+
+
+def _page_of(results: QuerySet[DirectoryProfile], number: int, known: Known | None) -> list[DirectoryProfile]:
+    start = known.starts.get(number) if known is not None else None
+    found = _page_from(results, start) if start is not None else _offset_page(results, number, known)
+    if known is not None and len(found) > PAGE_SIZE:
+        last = found[PAGE_SIZE - 1]
+        known.learn_start(number + 1, (last.fair_rank, last.pk))
+    return found
 
 
 def search_page(filters: SearchFilters, *, today: date, page: str | int | None) -> ResultsPage:
-    """The page asked for (a page past the end shows the last; nonsense shows the first), in
-    three queries: the count up to COUNT_CAP, the page, its payers. A page past the end of a
-    list of more than COUNT_CAP costs a full count and the page again (a stale link)."""
+    """The page asked for (a page past the end shows the last; nonsense shows the first).
+
+    Cold, three queries: the count up to COUNT_CAP, the page, its payers; a page past the end of
+    a list of more than COUNT_CAP costs a full count and the page again (a stale link). The count
+    and where each page starts are then kept while the directory is unchanged (search_cache), so
+    the same search again is two queries, and a deep page reached from the page before it (or
+    asked again) starts from its place in the index instead of walking to it."""
     results = search_profiles(filters, today=today)
     number = _page_number(page)
-    counted = results.order_by()[: COUNT_CAP + 1].count()
-    total: int | None = counted if counted <= COUNT_CAP else None
-    if total is not None:
-        number = min(number, max(1, -(-total // PAGE_SIZE)))
-    found = _page_of(results, number)
+    # The page starts are places in the materialised fair order: PostgreSQL only (the demo, on
+    # SQLite, hashes per request, and is small enough to count and walk every time).
+    key, known = search_cache.known_for(filters, today=today, cap=COUNT_CAP)
+    starts = known if connection.vendor == "postgresql" else None
+    if known.counted is None:
+        known.counted = results.order_by()[: COUNT_CAP + 1].count()
+        known.changed = True
+    total: int | None = known.counted if known.counted <= COUNT_CAP else None
+    last_page = None if total is None else max(1, -(-total // PAGE_SIZE))
+    if total is None and known.full is not None:
+        last_page = max(1, -(-known.full // PAGE_SIZE))
+    if last_page is not None:
+        number = min(number, last_page)
+    found = _page_of(results, number, starts)
     if total is None and not found:
-        total = results.count()
-        number = max(1, -(-total // PAGE_SIZE))
-        found = _page_of(results, number)
+        known.full = results.count()
+        known.changed = True
+        number = max(1, -(-known.full // PAGE_SIZE))
+        found = _page_of(results, number, starts)
     if total is None and len(found) <= PAGE_SIZE:
         total = (number - 1) * PAGE_SIZE + len(found)  # the last page: now the number is exact
+    search_cache.remember(key, known)
     profiles = with_payers(found[:PAGE_SIZE], today=today)
     return ResultsPage(profiles=profiles, number=number, total=total, has_next=len(found) > PAGE_SIZE)
 
@@ -512,6 +572,7 @@ def search_page(filters: SearchFilters, *, today: date, page: str | int | None) 
 # What a search result card shows; the bio and the office address are left for the profile page.
 _CARD_FIELDS = (
     "pk",
+    "fair_rank",  # not shown: where the next page starts (search_cache)
     "provider_id",
     "slug",
     "display_name",

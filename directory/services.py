@@ -64,7 +64,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from alma.text import without_bidi_controls
-from directory import emails, reverification, selectors
+from directory import emails, reverification, search_cache, selectors
 from directory.errors import (
     NothingToReview,
     ProfileNotReady,
@@ -463,15 +463,7 @@ def _publish(
                 occurred_at=now,
             )
         )
-    if going_live:
-        # In the same UPDATE, its place in today's fair order (the midnight job ranks the rest).
-        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in going_live]).update(
-            is_live=True, went_live_at=now, updated_at=now, **selectors.fair_rank_fields(as_of)
-        )
-    if coming_down:
-        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in coming_down]).update(
-            is_live=False, updated_at=now
-        )
+    _listing_write(going_live, coming_down, now=now, as_of=as_of)
     if events:
         ProfileEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
     _queue_emails(going_live, coming_down, events, decisions, now=now, as_of=as_of)
@@ -488,6 +480,21 @@ def _publish(
                 ", ".join(map(str, result.dates_repaired[:20])),
             )
     return result
+
+
+def _listing_write(going_live: list, coming_down: list, *, now: datetime, as_of: date) -> None:
+    """Put these profiles on the public list and take those off it, one UPDATE each."""
+    if going_live:
+        # In the same UPDATE, its place in today's fair order (the midnight job ranks the rest).
+        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in going_live]).update(
+            is_live=True, went_live_at=now, updated_at=now, **selectors.fair_rank_fields(as_of)
+        )
+    if coming_down:
+        DirectoryProfile.objects.filter(pk__in=[row["pk"] for row in coming_down]).update(
+            is_live=False, updated_at=now
+        )
+    if going_live or coming_down:
+        search_cache.directory_changed()  # an UPDATE sends no post_save: searches' counts move
 
 
 def _queue_emails(
@@ -630,7 +637,10 @@ def profiles_network_refresh(*, provider_ids: Iterable[int], today: date) -> int
     fields = selectors.network_fields(today)
     if not fields:
         return 0
-    return selectors.live_profiles().filter(provider_id__in=list(provider_ids)).update(**fields)
+    refreshed = selectors.live_profiles().filter(provider_id__in=list(provider_ids)).update(**fields)
+    if refreshed:
+        search_cache.directory_changed()  # the insurance filter's matches may have changed
+    return refreshed
 
 
 def profile_publish_if_due(*, provider: Provider, now: datetime | None = None) -> PublishResult:
@@ -995,5 +1005,8 @@ def profiles_fair_rank(*, today: date) -> int:
             selectors.live_profiles().exclude(fair_rank_on=today, fair_rank__isnull=False).update(**fields)
         )
     if ranked:
+        # A new day is a new key already; a rerun the same day (a missed run, ranks repaired)
+        # changes the order, so the stored page starts go.
+        search_cache.directory_changed()
         logger.info("Directory: %s live profiles ranked for %s", ranked, today.isoformat())
     return ranked

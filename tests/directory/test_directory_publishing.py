@@ -320,7 +320,10 @@ def test_one_sweep_over_a_thousand_providers_publishes_exactly_those_due(
     # be held back (exclusions.receivers): whatever the number (13 at 100 and 1,000 providers).
     with django_capture_on_commit_callbacks() as callbacks, django_assert_num_queries(13):
         result = directory.profiles_publish_due(now=MIDNIGHT_JOB)
-    assert len(callbacks) == 1  # one delivery task for all the emails, not one per provider
+    # One delivery task for all the emails, not one per provider (and the search cache's move
+    # of its generation, directory.search_cache, once the publishing commits).
+    delivery = [c for c in callbacks if c.__module__ != "directory.search_cache"]
+    assert len(delivery) == 1
 
     live_now = set(DirectoryProfile.objects.filter(is_live=True).values_list("provider_id", flat=True))
     assert live_now == expected_live
