@@ -29,12 +29,15 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -90,6 +93,27 @@ def known_for(filters: SearchFilters, *, today: date, cap: int) -> tuple[str, Kn
         starts = {int(number): (rank, pk) for number, (rank, pk) in stored.get("starts", {}).items()}
         return key, Known(generation, stored.get("counted"), stored.get("full"), starts)
     return key, Known(generation)
+
+
+def count_kept(queryset: QuerySet, count: Callable[[], int]) -> int:
+    """`count()`, the number of rows of `queryset`, kept under the current generation like a
+    search's: for other readers of the live profiles (the FHIR API's searchset totals). The key is
+    the counted query's own SQL and parameters, so it names exactly what is counted, the day's
+    date included."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return count()  # a filter that matches nothing (`pk__in=[]`): Django answers without SQL
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    key = f"directory:count:{digest}"
+    found = fragments_get([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _new_generation()
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
+        return stored[1]
+    counted = count()
+    fragments_set({key: (generation, counted)}, TIMEOUT)
+    return counted
 
 
 def remember(key: str, known: Known) -> None:

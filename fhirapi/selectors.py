@@ -53,6 +53,7 @@ from django.db.models.functions import Coalesce, Greatest
 from credentialing.models import Payer, PayerApplication
 from credentialing.selectors import in_effect_on
 from directory.models import DirectoryProfile
+from directory.search_cache import count_kept
 from directory.selectors import live_profiles
 from fhirapi import search
 from fhirapi.ids import parse_role, parse_service
@@ -150,9 +151,14 @@ def _total(queryset: QuerySet, mode: str) -> int | None:
     """The matches' number as `_total` asks (search.TOTAL_MODES): none, capped or exact."""
     if mode == "none":
         return None
+    # Kept while the live profiles are unchanged (directory.search_cache): a count of every
+    # match grows with the directory, the page after a cursor does not. Any write that changes
+    # what a search here matches is a profile write or a payer decision, which refreshes the
+    # live profiles' network and so moves the generation (directory.services).
     if mode == "accurate":
-        return queryset.count()
-    capped = queryset.order_by()[: search.TOTAL_CAP + 1].count()
+        return count_kept(queryset.order_by(), queryset.count)
+    capped_rows = queryset.order_by()[: search.TOTAL_CAP + 1]
+    capped = count_kept(capped_rows, capped_rows.count)
     return capped if capped <= search.TOTAL_CAP else None
 
 
