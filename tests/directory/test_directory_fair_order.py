@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 
 import pytest
-from django.core.cache import cache
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
