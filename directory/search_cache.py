@@ -80,19 +80,25 @@ def _key(filters: SearchFilters, *, today: date, cap: int) -> str:
     return f"directory:search:{digest}"
 
 
-def known_for(filters: SearchFilters, *, today: date, cap: int) -> tuple[str, Known]:
-    """The search's key and what the cache knows of it under the current generation (one round
-    trip); nothing when the cache holds it for an older generation, or cannot be read."""
-    key = _key(filters, today=today, cap=cap)
+def _kept(key: str) -> tuple[str, dict | None]:
+    """The current generation and what `key` holds under it (one round trip): None when the
+    cache holds it for an older generation, not at all, or cannot be read."""
     found = fragments_get([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
+    generation = found.get(GENERATION_KEY) or _new_generation()
     stored = found.get(key)
     if isinstance(stored, dict) and stored.get("generation") == generation:
-        starts = {int(number): (rank, pk) for number, (rank, pk) in stored.get("starts", {}).items()}
-        return key, Known(generation, stored.get("counted"), stored.get("full"), starts)
-    return key, Known(generation)
+        return generation, stored
+    return generation, None
+
+
+def known_for(filters: SearchFilters, *, today: date, cap: int) -> tuple[str, Known]:
+    """The search's key and what the cache knows of it under the current generation."""
+    key = _key(filters, today=today, cap=cap)
+    generation, stored = _kept(key)
+    if stored is None:
+        return key, Known(generation)
+    starts = {int(number): (rank, pk) for number, (rank, pk) in stored.get("starts", {}).items()}
+    return key, Known(generation, stored.get("counted"), stored.get("full"), starts)
 
 
 def count_kept(queryset: QuerySet, count: Callable[[], int]) -> int:
@@ -104,15 +110,12 @@ def count_kept(queryset: QuerySet, count: Callable[[], int]) -> int:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:
         return count()  # a filter that matches nothing (`pk__in=[]`): Django answers without SQL
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    key = f"directory:count:{digest}"
-    found = fragments_get([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _new_generation()
-    stored = found.get(key)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
-        return stored[1]
+    key = "directory:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    generation, stored = _kept(key)
+    if stored is not None:
+        return stored["count"]
     counted = count()
-    fragments_set({key: (generation, counted)}, TIMEOUT)
+    fragments_set({key: {"generation": generation, "count": counted}}, TIMEOUT)
     return counted
 
 
