@@ -1,6 +1,7 @@
 """Expiry reminders: 60, 30 and 7 days before a credential expires, each exactly once."""
 
 import logging
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -25,12 +26,15 @@ logger = logging.getLogger(__name__)
 GIVEN = [ReviewStatus.SUBMITTED, ReviewStatus.CHANGES_REQUESTED, ReviewStatus.APPROVED]
 
 
-def expirables_within(*, today: date, days: int, provider_id: int | None = None) -> list[Expirable]:
-    """Every given credential expiring between today and `days` from now (of one provider, or
-    of all). Two queries."""
-    horizon = today + timedelta(days=days)
-    whose = Q(insurance_form__provider_id=provider_id) if provider_id else Q()
-    found = [
+# The insurance form's dated credentials, and what each reminder names.
+FORM_FIELDS = (
+    *("provider_id", "liability_policy_number", "liability_expiry", "dea_number", "dea_expiry"),
+    *("board_name", "board_expiry", "caqh_id", "caqh_attested_on"),
+)
+
+
+def _licenses_within(whose: Q, today: date, horizon: date) -> list[Expirable]:
+    return [
         Expirable(
             provider_id,
             "license",
@@ -42,32 +46,57 @@ def expirables_within(*, today: date, days: int, provider_id: int | None = None)
             whose, insurance_form__status__in=GIVEN, expiry__range=(today, horizon)
         ).values_list("insurance_form__provider_id", "state", "license_type", "number", "expiry")
     ]
+
+
+def _form_within(row: Mapping, today: date, horizon: date) -> list[Expirable]:
+    """The credentials of one insurance form (its FORM_FIELDS) expiring by `horizon`."""
+    candidates = [
+        ("liability", f"Liability policy {row['liability_policy_number']}", row["liability_expiry"]),
+        ("dea", f"DEA registration {row['dea_number']}", row["dea_expiry"]),
+        ("board", f"Board certification ({row['board_name']})", row["board_expiry"]),
+        (
+            "caqh_attestation",
+            f"CAQH ProView attestation ({row['caqh_id']})",
+            caqh_attestation_due(row["caqh_attested_on"]) if row["caqh_attested_on"] else None,
+        ),
+    ]
+    return [
+        Expirable(row["provider_id"], kind, reference, expires_on)
+        for kind, reference, expires_on in candidates
+        if expires_on and today <= expires_on <= horizon
+    ]
+
+
+def _in_order(found: list[Expirable]) -> list[Expirable]:
+    return sorted(found, key=lambda item: (item.expires_on, item.provider_id, item.kind))
+
+
+def expirables_within(*, today: date, days: int, provider_id: int | None = None) -> list[Expirable]:
+    """Every given credential expiring between today and `days` from now (of one provider, or
+    of all). Two queries."""
+    horizon = today + timedelta(days=days)
+    whose = Q(insurance_form__provider_id=provider_id) if provider_id else Q()
+    found = _licenses_within(whose, today, horizon)
     window = Q(liability_expiry__range=(today, horizon)) | Q(dea_expiry__range=(today, horizon))
     window |= Q(board_expiry__range=(today, horizon))
     window |= Q(caqh_attested_on__range=(today - CAQH_ATTESTATION_VALID, horizon - CAQH_ATTESTATION_VALID))
     if provider_id:
         window &= Q(provider_id=provider_id)
-    for row in InsuranceForm.objects.filter(window, status__in=GIVEN).values(
-        "provider_id", "liability_policy_number", "liability_expiry", "dea_number", "dea_expiry",
-        "board_name", "board_expiry", "caqh_id", "caqh_attested_on",
-    ):  # fmt: skip
-        provider_id = row["provider_id"]
-        candidates = [
-            ("liability", f"Liability policy {row['liability_policy_number']}", row["liability_expiry"]),
-            ("dea", f"DEA registration {row['dea_number']}", row["dea_expiry"]),
-            ("board", f"Board certification ({row['board_name']})", row["board_expiry"]),
-            (
-                "caqh_attestation",
-                f"CAQH ProView attestation ({row['caqh_id']})",
-                caqh_attestation_due(row["caqh_attested_on"]) if row["caqh_attested_on"] else None,
-            ),
-        ]
-        found += [
-            Expirable(provider_id, kind, reference, expires_on)
-            for kind, reference, expires_on in candidates
-            if expires_on and today <= expires_on <= horizon
-        ]
-    return sorted(found, key=lambda item: (item.expires_on, item.provider_id, item.kind))
+    for row in InsuranceForm.objects.filter(window, status__in=GIVEN).values(*FORM_FIELDS):
+        found += _form_within(row, today, horizon)
+    return _in_order(found)
+
+
+def provider_expirables(provider: Provider, *, today: date, days: int) -> list[Expirable]:
+    """`expirables_within` for one provider whose insurance form was loaded with it (the
+    Onboarding Dashboard joins it): one query, the licences; the form's own dates are read from
+    the loaded row."""
+    horizon = today + timedelta(days=days)
+    found = _licenses_within(Q(insurance_form__provider_id=provider.pk), today, horizon)
+    form = getattr(provider, "insurance_form", None)  # None: no form started yet
+    if form is not None and form.status in GIVEN:
+        found += _form_within({name: getattr(form, name) for name in FORM_FIELDS}, today, horizon)
+    return _in_order(found)
 
 
 def expiry_reminders_send(*, today: date | None = None) -> int:

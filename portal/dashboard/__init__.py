@@ -6,17 +6,19 @@ row in another app), never a checkbox. Queries, in order:
 
 1. the provider, its agreement, both forms and the one-to-one rows of other apps
    (training progress, payouts account, directory profile) joined, "has a client" as an
-   EXISTS, and the directory's go-live inputs (directory.selectors.go_live_for_provider reads
-   them without a query of its own);
-2. the provider's payer applications with their payers;
-3. the effective start date (credentialing.selectors, the one definition of it);
-4-7. the latest timeline rows of each kind: step events, sent emails, staff reviews, payer
+   EXISTS; the directory's go-live inputs and the Insurance Form's dated credentials are read
+   from these rows (directory.selectors.go_live_for_loaded_provider,
+   credentialing.services.expirables.provider_expirables), with no query of their own;
+2. the provider's payer applications with their payers (the effective start date is the
+   earliest approved one: credentialing.selectors.earliest_effective_date);
+3-6. the latest timeline rows of each kind: step events, sent emails, staff reviews, payer
    decisions (TIMELINE_LIMIT each, merged and cut to TIMELINE_LIMIT);
-8. the next unsent email;
-9. the published Support Center articles about the dashboard's action items, only when the
+7. the next unsent email;
+8. the published Support Center articles about the dashboard's action items, only when the
    cache has not got them (support.selectors: the same for every provider, fresh after an edit);
-10-11. the credentials to renew (credentialing.services.expirables);
-12. the credentialing committee's latest decisions (verification.selectors.decisions).
+9. the state licences to renew (credentialing.services.expirables);
+10. the credentialing committee's latest decisions (verification.selectors.decisions);
+11. the payers' decision history (credentialing.turnaround), only when the cache has not got it.
 
 The parts, one module each:
 - `board`: the reads above and `build_dashboard`, which puts the parts together;

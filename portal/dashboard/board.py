@@ -14,12 +14,12 @@ from django.utils import timezone
 from accounts.models import User
 from credentialing.expirables import KIND_LABELS
 from credentialing.models import ApplicationStatus, PayerApplication, PayerApplicationEvent
-from credentialing.selectors import effective_start_date
-from credentialing.services.expirables import expirables_within
+from credentialing.selectors import earliest_effective_date
+from credentialing.services.expirables import provider_expirables
 from credentialing.turnaround import dated_statuses, with_status_inputs
 from directory.golive import GoLiveDecision
 from directory.models import DirectoryProfile
-from directory.selectors import go_live_for_provider, with_provider_go_live_inputs
+from directory.selectors import go_live_for_loaded_provider
 from onboarding import email_kinds
 from onboarding.models import OnboardingStep, OutboxEmail, Provider
 from portal.dashboard.action_items import Facts, Item, related
@@ -96,7 +96,8 @@ class Dashboard:
 
 def provider_for_dashboard(user: User | AnonymousUser) -> DashboardProvider:
     """The signed-in provider with everything the action items read, in one query: its one-to-one
-    rows of other apps joined, "has a client" as an EXISTS, and the directory's go-live inputs."""
+    rows of other apps joined (the directory's go-live inputs among them) and "has a client" as an
+    EXISTS."""
     if not user.is_authenticated or user.is_staff:
         raise Http404("The Onboarding Dashboard is for providers.")
     # Not the user: it is the signed-in one, already loaded by the session middleware. Each
@@ -114,8 +115,7 @@ def provider_for_dashboard(user: User | AnonymousUser) -> DashboardProvider:
     # own business: the items read only when a draft was saved.
     providers = providers.defer("general_onboarding__draft_answers", "insurance_form__draft_answers")
     try:
-        # The go-live inputs' queryset keeps the has_clients annotation; its type does not say so.
-        provider = cast("DashboardProvider", with_provider_go_live_inputs(providers).get(user=user))
+        provider = cast("DashboardProvider", providers.get(user=user))
     except Provider.DoesNotExist as exc:
         raise Http404("No provider account is linked to this login.") from exc
     provider.user = user
@@ -145,11 +145,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
     )
     # The reason, who acts next and the expected decision of each (one query: the history).
     statuses = dated_statuses(applications, now=now)
-    # The earliest effective date came with the go-live inputs (provider_for_dashboard); only a
-    # provider loaded without them costs a query for it.
-    start: date | None = (
-        provider.effective_start if hasattr(provider, "effective_start") else effective_start_date(provider)
-    )
+    start = earliest_effective_date(applications)
 
     step_events = list(provider.onboarding_events.order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT])
     # The provider's own emails: not the notices about them sent to staff (by kind, from the
@@ -199,8 +195,8 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
         applications_in_progress=sum(
             a.status in {ApplicationStatus.REQUESTED, ApplicationStatus.SUBMITTED} for a in applications
         ),
-        # The directory's decision, from the inputs provider_for_dashboard loaded (no query).
-        go_live=go_live_for_provider(provider),
+        # The directory's decision, from the rows provider_for_dashboard joined (no query).
+        go_live=go_live_for_loaded_provider(provider, effective_start=start),
         has_clients=provider.has_clients,
         payer_statuses=[statuses[a.pk] for a in applications],
     )
@@ -232,7 +228,7 @@ def build_dashboard(provider: DashboardProvider, *, now: datetime | None = None)
                 "expires_on": item.expires_on,
                 "days_left": item.days_left(today),
             }
-            for item in expirables_within(today=today, days=EXPIRING_DAYS, provider_id=provider.pk)
+            for item in provider_expirables(provider, today=today, days=EXPIRING_DAYS)
         ],
         credentialing_decision=provider_credentialing(provider, today=today),
     )

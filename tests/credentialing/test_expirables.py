@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from credentialing import emails as credentialing_emails
 from credentialing.models import ExpiryReminder, InsuranceForm, StateLicense
-from credentialing.services.expirables import expirables_within, expiry_reminders_send
-from onboarding.models import OutboxEmail
+from credentialing.services.expirables import expirables_within, expiry_reminders_send, provider_expirables
+from onboarding.models import OutboxEmail, Provider, ReviewStatus
 from tests.factories import submit_general_onboarding, submit_insurance_form
 from tests.helpers import staff_user
 
@@ -146,3 +146,35 @@ def test_correcting_a_typo_in_a_number_does_not_repeat_a_reminder(credentialed):
     StateLicense.objects.filter(insurance_form__provider=credentialed).update(number="R-081243")  # fixed typo
     expiry_reminders_send(today=today)
     assert reminders(credentialed) == [("license", 30)]
+
+
+def test_the_dashboards_reading_of_one_providers_credentials_is_the_sweeps(
+    credentialed, make_provider, django_assert_num_queries
+):
+    # Every kind expiring within 60 days, one outside it: the dashboard's reading (the form's
+    # dates from the row it joined) lists what the reminder sweep's does, in its order.
+    today = timezone.localdate()
+    StateLicense.objects.filter(insurance_form__provider=credentialed).update(
+        expiry=today + dt.timedelta(days=50)
+    )
+    InsuranceForm.objects.filter(provider=credentialed).update(
+        liability_expiry=today + dt.timedelta(days=9),
+        dea_expiry=today + dt.timedelta(days=61),
+        board_expiry=today,
+        caqh_attested_on=today - dt.timedelta(days=100),
+    )
+    # Someone else's credentials, all expiring, never join the list.
+    other = make_provider()
+    submit_general_onboarding(other)
+    submit_insurance_form(other)
+    InsuranceForm.objects.filter(provider=other).update(liability_expiry=today + dt.timedelta(days=1))
+    loaded = Provider.objects.select_related("insurance_form").get(pk=credentialed.pk)
+    with django_assert_num_queries(1):
+        found = provider_expirables(loaded, today=today, days=60)
+    assert found == expirables_within(today=today, days=60, provider_id=credentialed.pk)
+    assert [item.kind for item in found] == ["board", "liability", "caqh_attestation", "license"]
+    # A form still in draft counts for neither.
+    InsuranceForm.objects.filter(provider=credentialed).update(status=ReviewStatus.DRAFT)
+    draft = Provider.objects.select_related("insurance_form").get(pk=credentialed.pk)
+    assert provider_expirables(draft, today=today, days=60) == []
+    assert expirables_within(today=today, days=60, provider_id=credentialed.pk) == []

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from credentialing.selectors import earliest_effective_date, effective_start_date
 from directory import selectors
 from directory import services as directory
 from directory.golive import Basis, Blocker, go_live_decision
@@ -121,3 +122,20 @@ def test_go_live_for_provider_costs_one_query_and_none_for_a_provider_loaded_wit
     with django_assert_num_queries(0):
         assert selectors.go_live_for_provider(loaded) == decision
     assert decision.go_live_on == TODAY + 10 * DAY
+
+
+def test_the_loaded_providers_reading_of_the_inputs_is_the_sql_one_in_every_state(
+    providers, django_assert_num_queries
+):
+    # The Onboarding Dashboard reads the inputs from the rows it joined, not as SQL: both readings
+    # must give every provider the same decision, and the earliest effective date read from the
+    # applications must be credentialing's.
+    loaded = Provider.objects.select_related(
+        "general_onboarding", "training_progress", "directory_profile"
+    ).prefetch_related("payer_applications")
+    for name, provider in ((name, loaded.get(pk=p.pk)) for name, p in providers.items()):
+        with django_assert_num_queries(0):
+            start = earliest_effective_date(provider.payer_applications.all())
+            decision = selectors.go_live_for_loaded_provider(provider, effective_start=start)
+        assert start == effective_start_date(provider), name
+        assert decision == selectors.go_live_for_provider(Provider.objects.get(pk=provider.pk)), name
