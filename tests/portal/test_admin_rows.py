@@ -53,6 +53,17 @@ def test_date_labels_write_what_djangos_date_filter_writes(fmt):
         )
 
 
+@pytest.mark.parametrize("fmt", ["P", "H:i", r"g:i A \a\t f a", "h G"])
+def test_date_labels_write_every_minute_of_a_day_as_django_does(fmt):
+    # The hour-and-minute parts are written without Django's formatter: every minute of a day,
+    # midnight and noon among them, in formats using each of those characters.
+    labels = DateLabels()
+    start = new_york(2026, 6, 15, 0, 0)
+    for minute in range(24 * 60):
+        moment = start + dt.timedelta(minutes=minute)
+        assert labels.local(moment, fmt) == dateformat.format(moment, fmt), moment
+
+
 # The queue's rows as the template wrote them, cell by cell, before they were written in Python.
 FORMER_QUEUE_ROWS = Template(
     """{% load static %}{% for item, form_admin_url in rows %}<tr data-testid="queue-row" data-form="{{ item.form }}" data-provider="{{ item.provider_id }}" data-round="{{ item.round }}"{% if item.overdue %} data-overdue="true"{% endif %}>

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from alma.admin import CappedCountPaginator
 from credentialing.models import Payer, PayerApplication
 from onboarding.models import LicenseType, Provider
-from tests.helpers import staff_user
+from portal.admin import ProviderAdmin
+from tests.helpers import element, elements, staff_user, text_at, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,27 @@ def test_the_payer_filter_lists_every_payer_and_finds_each_provider_once(staff_c
         assert f"?payer={payer.pk}" in response.text
     assert "?payer=" in response.text
     assert "100 total" not in response.text  # show_full_result_count is off
+
+
+def test_a_broad_list_is_counted_up_to_the_cap_and_a_narrow_one_exactly(staff_client, monkeypatch):
+    # The cap is 10,000 in production; 100 here, with 150 providers. As in production, the cap
+    # is above the most rows "Show all" may list (200 there).
+    monkeypatch.setattr(CappedCountPaginator, "COUNT_CAP", 100)
+    monkeypatch.setattr(ProviderAdmin, "list_max_show_all", 99)
+    seed_providers(150)
+    sqls, response = list_queries(staff_client)
+    [count] = [sql for sql in sqls if "COUNT(" in sql]
+    assert "LIMIT 101" in count  # the count stops one past the cap
+    paginator = element(response.text, "p[class=paginator]")
+    assert "More than 100 providers: search or filter to narrow the list" in text_of(paginator)
+    # The page links end where the count does: 100 providers, two pages of 50.
+    assert [text_of(link) for link in elements(paginator, "a")] == ["2"]  # page 1 is this one
+    # Beyond the counted pages Django's "invalid page" answer, not an error.
+    assert staff_client.get(reverse(LIST_URL) + "?p=3").status_code == 302
+
+    # A search that matches more than the cap says so; one that matches fewer is exact.
+    _, broad = list_queries(staff_client, "?q=Provider")
+    assert "More than 100 results" in text_at(broad.text, "form#changelist-search")
+    _, narrow = list_queries(staff_client, "?q=Provider 0004")  # 00004 and 00040-00049
+    assert "11 results" in text_at(narrow.text, "form#changelist-search")
+    assert "11 providers" in text_at(narrow.text, "p[class=paginator]")
