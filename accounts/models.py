@@ -47,3 +47,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    # An admin page asks the same few permissions dozens of times (the sidebar's every model,
+    # each list's actions and filters), and Django answers each by building every
+    # authentication backend again. The answers are kept on this instance, which is the
+    # request's signed-in user: a change of permissions counts from the next request, as with
+    # ModelBackend's own cache of the permission set, which this sits on top of.
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if obj is not None:
+            return super().has_perm(perm, obj)
+        answers = self.__dict__.setdefault("_perm_answers", {})
+        if perm not in answers:
+            answers[perm] = super().has_perm(perm)
+        return answers[perm]
+
+    def has_module_perms(self, app_label: str) -> bool:
+        answers = self.__dict__.setdefault("_module_perm_answers", {})
+        if app_label not in answers:
+            answers[app_label] = super().has_module_perms(app_label)
+        return answers[app_label]

@@ -105,3 +105,22 @@ def test_the_credentialing_roles_read_the_file_and_the_cases(client, story, role
     assert status(client, reverse("admin:exclusions_exclusioncase_changelist")) == 200
     file_page = reverse("admin:verification_file", args=[provider.public_id])
     assert status(client, file_page) == 200
+
+
+def test_a_permission_taken_away_counts_from_the_next_request(client):
+    # Each request's user keeps its permission answers (accounts.models.User.has_perm): staff
+    # who lose a role lose its pages on their very next request, and the sidebar with them.
+    user = member("Support")
+    client.force_login(user)
+    providers = reverse("admin:onboarding_provider_changelist")
+    assert status(client, providers) == 200
+    assert 'href="/admin/onboarding/provider/"' in client.get(reverse("admin:index")).text
+    user.groups.clear()
+    assert status(client, providers) == 403
+    assert 'href="/admin/onboarding/provider/"' not in client.get(reverse("admin:index")).text
+    # In one request, one instance: answered once, the same answer every time after.
+    fresh = User.objects.get(pk=user.pk)
+    assert not fresh.has_perm("onboarding.view_provider")
+    user.groups.add(Group.objects.get(name="Support"))
+    assert not fresh.has_perm("onboarding.view_provider")
+    assert User.objects.get(pk=user.pk).has_perm("onboarding.view_provider")

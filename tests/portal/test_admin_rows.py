@@ -8,14 +8,15 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.formats import get_format
 
 from onboarding.models import MembershipAgreement, Provider
-from portal.templatetags.admin_rows import DateLabels, lean_results
+from portal.templatetags.admin_rows import DateLabels, lean_list_filter, lean_results
+from tests.credentialing_factories import PayerFactory
 from tests.factories import ProviderFactory, submit_general_onboarding, submit_insurance_form
 from tests.helpers import element, elements, new_york, staff_user
 
@@ -62,6 +63,16 @@ def test_date_labels_write_every_minute_of_a_day_as_django_does(fmt):
     for minute in range(24 * 60):
         moment = start + dt.timedelta(minutes=minute)
         assert labels.local(moment, fmt) == dateformat.format(moment, fmt), moment
+
+
+@pytest.mark.parametrize("fmt", ["N j, Y", r"D, jS F Y \w\e\e\k W, t \d\a\y\s, L z b E o"])
+def test_date_labels_write_every_day_of_two_years_as_django_does(fmt):
+    # Each character is remembered by what it reads (the year, the month, the day of the month,
+    # the date): one instance for 731 days, a leap year among them, must never mix them up.
+    labels = DateLabels()
+    for offset in range(731):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
+        assert labels.format(day, fmt) == dateformat.format(day, fmt), day
 
 
 # The queue's rows as the template wrote them, cell by cell, before they were written in Python.
@@ -136,3 +147,29 @@ def test_the_provider_list_rows_are_the_rows_django_writes(client, query):
     assert len(headers) == 8  # the select-all box and the seven columns
     assert sum('class="sortable' in th for th in headers) == 3
     assert Provider.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["", "?state=NY", "?payer={payer}&q=O%27Brien&o=1", "?onboarding_step=general_onboarding"]
+)
+def test_the_provider_lists_filters_are_the_filters_django_writes(client, query):
+    # Every filter, with nothing chosen and with a choice made (the chosen link marked, the
+    # others keeping the rest of the query), is Django's markup; and the page shows them.
+    ProviderFactory(legal_name="Ann O'Brien & Co")
+    payer = PayerFactory(name="Aetna <Better Health>")
+    client.force_login(staff_user("lists@alma.test", "view_provider"))
+    response = client.get(reverse("admin:onboarding_provider_changelist") + query.format(payer=payer.pk))
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    assert len(cl.filter_specs) == 5
+    for spec in cl.filter_specs:
+        ours, djangos = lean_list_filter(cl, spec), admin_list_filter(cl, spec)
+        at = next((i for i, (a, b) in enumerate(zip(ours, djangos, strict=False)) if a != b), len(ours))
+        assert ours == djangos, (
+            spec.title,
+            ours[max(0, at - 80) : at + 80],
+            djangos[max(0, at - 80) : at + 80],
+        )
+        assert ours in response.text
+    assert "Aetna &lt;Better Health&gt;" in element(response.text, "nav#changelist-filter")
