@@ -9,13 +9,14 @@ domain error turned into an error next to its field, above the form, or into a m
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -66,7 +67,8 @@ class CappedCountPaginator(Paginator):
     def counted(self) -> int:
         """The rows, up to one past the cap: one COUNT over a LIMIT, without the list's order
         (kept, PostgreSQL would sort every row before counting the first ones)."""
-        return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+        rows = cast("QuerySet", self.object_list)  # a change list's rows are a queryset
+        return rows.order_by()[: self.COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
