@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     DashboardProvider = WithAnnotations[Provider, _ClientCheck]
 
 EXPIRING_DAYS = 60
+# The directory profile's columns for clients, which no item reads (deferred).
+PROFILE_CONTENT = (
+    *("bio", "bio_pending", "bio_review_note", "hidden_reason", "search_vector"),
+    *("specialties", "approaches", "populations", "languages", "states_licensed", "network_payer_ids"),
+)
 UPCOMING_LIMIT = 6
 
 
@@ -112,8 +117,14 @@ def provider_for_dashboard(user: User | AnonymousUser) -> DashboardProvider:
         "payout_account",
     ).annotate(has_clients=Exists(Client.objects.filter(provider=OuterRef("pk"))))
     # The saved drafts of both forms (whole forms as JSON, decoded on every load) are the forms'
-    # own business: the items read only when a draft was saved.
-    providers = providers.defer("general_onboarding__draft_answers", "insurance_form__draft_answers")
+    # own business: the items read only when a draft was saved. Of the directory profile the
+    # dashboard reads its state (live, reviewed, hidden, left), never what clients read: its
+    # text, its JSON lists and its search vector stay in the database.
+    providers = providers.defer(
+        "general_onboarding__draft_answers",
+        "insurance_form__draft_answers",
+        *(f"directory_profile__{name}" for name in PROFILE_CONTENT),
+    )
     try:
         provider = cast("DashboardProvider", providers.get(user=user))
     except Provider.DoesNotExist as exc:

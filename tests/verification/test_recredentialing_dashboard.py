@@ -11,6 +11,8 @@ from onboarding.services import outbox_sweep
 from tests.decision_factories import decide
 from tests.factories import ProviderFactory
 from tests.helpers import elements, staff_user, text_at, text_of
+from verification.models import CredentialingDecision
+from verification.selectors.decisions import provider_credentialing, standing_approvals
 from verification.services.recredentialing import recredentialing_reminders_queue
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,38 @@ def test_staff_see_recredentialing_on_the_expirables_list(client):
     row = "Thu 1 Oct 2026 92 Recredentialing (every 36 months) Approved Oct 1, 2023; recredentialing due"
     assert f"{row} Cal Soon" in page
     assert "Dee Later" not in page
+
+
+HISTORIES = {
+    "an approval": [("approved", dt.date(2024, 3, 1))],
+    "an approval, then deferrals": [
+        ("approved", dt.date(2023, 8, 1)),
+        ("deferred", dt.date(2026, 6, 1)),
+        ("deferred", dt.date(2026, 6, 20)),
+    ],
+    "an approval, then a denial": [("approved", dt.date(2023, 8, 1)), ("denied", dt.date(2026, 6, 1))],
+    "a denial, then an approval": [("denied", dt.date(2025, 1, 5)), ("approved", dt.date(2026, 2, 1))],
+    "only deferrals": [("deferred", dt.date(2026, 5, 1)), ("deferred", dt.date(2026, 6, 1))],
+    "two approvals on one day": [("approved", dt.date(2026, 6, 1)), ("approved", dt.date(2026, 6, 1))],
+}
+
+
+def test_the_dashboards_standing_approval_is_the_recredentialing_sweeps_in_every_history():
+    # The dashboard finds the standing approval among one provider's decisions; the reminders
+    # and the expirables list find it in SQL for everyone (standing_approvals): the same one.
+    with time_machine.travel(at(dt.date(2026, 7, 1)), tick=False):
+        for name, history in HISTORIES.items():
+            provider = ProviderFactory(legal_name=name)
+            for outcome, day in history:
+                decide(provider, outcome=outcome, decided_on=day, reason="Recorded for the test.")
+            shown = provider_credentialing(provider, today=dt.date(2026, 7, 1))
+            swept = list(
+                standing_approvals()
+                .filter(provider=provider)
+                .values_list("recredentialing_due_on", flat=True)
+            )
+            assert shown is not None, name
+            assert ([shown.recredentialing.due_on] if shown.recredentialing else []) == swept, name
+            assert shown.latest == CredentialingDecision.objects.filter(provider=provider).latest(
+                "decided_on", "pk"
+            )

@@ -174,22 +174,25 @@ class ProviderCredentialing:
 
 def provider_credentialing(provider: Provider, *, today: date) -> ProviderCredentialing | None:
     """The provider's credentialing decision for their dashboard (one query), None before any:
-    the latest decision, with the standing approval's due date (standing_approvals) beside it,
-    however many deferrals came after the approval."""
-    standing_due_on = (
-        standing_approvals().filter(provider=OuterRef("provider")).values("recredentialing_due_on")[:1]
-    )
-    latest = (
+    the latest decision, with the standing approval's due date beside it, however many
+    deferrals came after the approval.
+
+    The provider's decisions are a handful (one a cycle, and the deferrals), read newest first;
+    the standing approval is found among them as `standing_approvals` finds it in SQL for
+    everyone: the latest approval or denial, when it is an approval with a due date.
+    tests/verification/test_recredentialing_dashboard.py holds the two equal.
+    """
+    decisions = list(
         CredentialingDecision.objects.filter(provider=provider)
-        .annotate(standing_due_on=Subquery(standing_due_on))
         .order_by("-decided_on", "-pk")
         .only("cycle", "outcome", "decided_on", "reason", "recredentialing_due_on", "provider_id")
-        .first()
     )
-    if latest is None:
+    if not decisions:
         return None
-    due_on = latest.standing_due_on
+    decisive = next((d for d in decisions if d.outcome in {Outcome.APPROVED, Outcome.DENIED}), None)
+    standing = decisive if decisive is not None and decisive.outcome == Outcome.APPROVED else None
+    due_on = standing.recredentialing_due_on if standing is not None else None
     return ProviderCredentialing(
-        latest=latest,
+        latest=decisions[0],
         recredentialing=RecredentialingStatus(due_on=due_on, today=today) if due_on else None,
     )
