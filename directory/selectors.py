@@ -653,9 +653,7 @@ def go_live_for_loaded_provider(provider: Provider, *, effective_start: date | N
         effective_start_date=effective_start,
         contracted_start_date=provider.contracted_start_date,
         # The company-calendar day both were done, as _training_on.
-        training_completed_on=(
-            timezone.localdate(max(watched, passed), company_zone()) if watched and passed else None
-        ),
+        training_completed_on=_company_day(max(watched, passed)) if watched and passed else None,
         general_onboarding_approved=form is not None and form.status == ReviewStatus.APPROVED,
         hidden_by_staff=profile is not None and profile.hidden_by_staff,
         offboarded=profile is not None and profile.offboarded_at is not None,
